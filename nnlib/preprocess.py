@@ -1,0 +1,128 @@
+"""Turn a drawing into a 28×28 input the way MNIST's digits were made.
+
+MNIST's recipe (LeCun et al.): the digit is cropped to its ink, scaled with
+anti-aliasing to fit a 20×20 box keeping its aspect ratio, then placed in a
+28×28 field so that its centre of mass is at the centre. A network trained on
+MNIST expects exactly that, so a canvas drawing must go through it too.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+INK_THRESHOLD = 0.15      # ink level (0-1) that counts as drawn when cropping
+MIN_INK_FRACTION = 2e-4   # less ink than this share of the canvas is "empty"
+BOX = 20                  # the digit fits in BOX×BOX ...
+FIELD = 28                # ... centred by mass in FIELD×FIELD
+
+
+def ink_image(image: np.ndarray) -> np.ndarray:
+    """Ink level in [0, 1] per pixel, whatever the input's kind.
+
+    image: (h, w) grey, (h, w, 3) RGB or (h, w, 4) RGBA; uint8 or float in
+    [0, 1]; white ink on black or black ink on white (the background is taken
+    to be the colour of the border). A transparent background counts as
+    empty, whatever its RGB values.
+    """
+    array = np.asarray(image)
+    if array.ndim not in (2, 3) or array.size == 0:
+        raise ValueError(f"expected an image of shape (h, w) or (h, w, 3|4), got {array.shape}")
+    scale = 255.0 if array.dtype == np.uint8 or array.max(initial=0) > 1 else 1.0
+    array = array.astype(np.float64) / scale
+    alpha = None
+    if array.ndim == 3:
+        if array.shape[2] == 4:
+            alpha = array[..., 3]
+            array = array[..., :3]
+        if array.shape[2] != 3:
+            raise ValueError(f"expected 1, 3 or 4 channels, got {array.shape[2]}")
+        array = array @ np.array([0.299, 0.587, 0.114])
+    if alpha is not None and alpha.min() < 1:
+        # Strokes on a transparent canvas: composite over the border colour.
+        background = _border_median(array * alpha)
+        grey = array * alpha + background * (1 - alpha)
+    else:
+        grey = array
+    background = _border_median(grey)
+    return np.clip(np.abs(grey - background) / max(background, 1 - background), 0, 1)
+
+
+def _border_median(grey: np.ndarray) -> float:
+    border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
+    return float(np.median(border))
+
+
+def is_empty(ink: np.ndarray) -> bool:
+    """True when there is too little ink to call it a drawing."""
+    return float(ink.sum()) < MIN_INK_FRACTION * ink.size or ink.max() < INK_THRESHOLD
+
+
+def area_resize_matrix(size_in: int, size_out: int) -> np.ndarray:
+    """(size_out, size_in) weights: each output pixel averages the input it covers."""
+    edges = np.arange(size_out + 1) * (size_in / size_out)
+    left, right = edges[:-1, None], edges[1:, None]
+    pixel = np.arange(size_in)[None, :]
+    overlap = np.clip(np.minimum(right, pixel + 1) - np.maximum(left, pixel), 0, None)
+    return overlap / overlap.sum(axis=1, keepdims=True)
+
+
+def resize_area(image: np.ndarray, height: int, width: int) -> np.ndarray:
+    """Anti-aliased resize by area averaging: (h, w) -> (height, width)."""
+    rows = area_resize_matrix(image.shape[0], height)
+    cols = area_resize_matrix(image.shape[1], width)
+    return rows @ image @ cols.T
+
+
+def centre_of_mass(image: np.ndarray) -> tuple[float, float]:
+    """(row, col) centre of mass in pixel-centre coordinates (0 = first pixel)."""
+    total = image.sum()
+    rows, cols = np.indices(image.shape)
+    return float((rows * image).sum() / total), float((cols * image).sum() / total)
+
+
+def shift_subpixel(image: np.ndarray, d_row: float, d_col: float) -> np.ndarray:
+    """Translate by a fractional amount with bilinear weights (moves the centre
+    of mass by exactly that amount while nothing falls off the edge)."""
+    out = image
+    for axis, shift in ((0, d_row), (1, d_col)):
+        whole = int(np.floor(shift))
+        part = shift - whole
+        out = (1 - part) * _shift_whole(out, whole, axis) + part * _shift_whole(out, whole + 1, axis)
+    return out
+
+
+def _shift_whole(image: np.ndarray, shift: int, axis: int) -> np.ndarray:
+    out = np.zeros_like(image)
+    n = image.shape[axis]
+    if abs(shift) >= n:
+        return out
+    src = [slice(None)] * 2
+    dst = [slice(None)] * 2
+    src[axis] = slice(max(0, -shift), n - max(0, shift))
+    dst[axis] = slice(max(0, shift), n - max(0, -shift))
+    out[tuple(dst)] = image[tuple(src)]
+    return out
+
+
+def to_mnist(image: np.ndarray) -> np.ndarray | None:
+    """A drawing -> a (28, 28) uint8 image, white digit on black, MNIST-style.
+
+    Returns None when the drawing is empty (nothing to predict).
+    """
+    ink = ink_image(image)
+    if is_empty(ink):
+        return None
+    drawn_rows = np.flatnonzero((ink >= INK_THRESHOLD).any(axis=1))
+    drawn_cols = np.flatnonzero((ink >= INK_THRESHOLD).any(axis=0))
+    crop = ink[drawn_rows[0]:drawn_rows[-1] + 1, drawn_cols[0]:drawn_cols[-1] + 1]
+    height, width = crop.shape
+    scale = BOX / max(height, width)
+    new_h, new_w = max(1, round(height * scale)), max(1, round(width * scale))
+    digit = resize_area(crop, new_h, new_w)
+    field = np.zeros((FIELD, FIELD))
+    top, left = (FIELD - new_h) // 2, (FIELD - new_w) // 2
+    field[top:top + new_h, left:left + new_w] = digit
+    row, col = centre_of_mass(field)
+    centre = (FIELD - 1) / 2
+    field = shift_subpixel(field, centre - row, centre - col)
+    field *= 1 / max(field.max(), 1e-12)
+    return np.clip(np.round(field * 255), 0, 255).astype(np.uint8)

@@ -1,0 +1,285 @@
+"""Training that a UI can drive chunk by chunk and stop at any time.
+
+The trainer never draws anything: ``advance`` runs some batches and returns
+the events they produced (batch losses, evaluations, W1 snapshots, the end or
+a divergence). The same events accumulate in ``history`` for charts.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .augment import augment_rows
+from .config import TrainConfig
+from .data import MnistData, normalize, select_digits
+from .network import Network, one_hot
+
+CHECKPOINT_EVERY = 200  # batches between copies of the last good weights
+DIVERGENCE_FACTOR = 10  # smoothed loss this many times the starting loss = diverged
+SMOOTHING = 0.02        # weight of the newest batch in the smoothed loss
+
+
+@dataclass(frozen=True)
+class PreparedData:
+    """Normalised rows ready to train on: X (m, pixels), y (m,) class indices."""
+
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    digits: tuple[int, ...]
+    image_shape: tuple[int, int]
+
+    @property
+    def class_count(self) -> int:
+        return len(self.digits)
+
+
+def prepare_data(data: MnistData, digits, normalization: str, dtype: str) -> PreparedData:
+    """Select the digits and normalise, once; the arrays come back read-only."""
+    arrays = []
+    for split in (data.train, data.test):
+        images, classes = select_digits(split, tuple(digits))
+        X = normalize(images, normalization, dtype=np.dtype(dtype).type)
+        X.flags.writeable = False
+        arrays += [X, classes]
+    return PreparedData(*arrays, digits=tuple(digits), image_shape=data.image_shape)
+
+
+@dataclass(frozen=True)
+class BatchEvent:
+    step: int          # batches done so far, from 1
+    epoch: float       # fractional epoch at the end of this batch
+    loss: float
+    learning_rate: float
+
+
+@dataclass(frozen=True)
+class EvalEvent:
+    step: int
+    epoch: float
+    train_loss: float
+    train_accuracy: float
+    test_loss: float
+    test_accuracy: float
+
+
+@dataclass(frozen=True)
+class SnapshotEvent:
+    step: int
+    epoch: float
+    W1: np.ndarray     # (hidden, pixels) float16 copy
+
+
+@dataclass(frozen=True)
+class FinishedEvent:
+    step: int
+    train_seconds: float
+
+
+@dataclass(frozen=True)
+class DivergedEvent:
+    step: int
+    message: str
+
+
+@dataclass
+class History:
+    """Everything a run has emitted, as plain lists for charts."""
+
+    batch_steps: list = field(default_factory=list)
+    batch_epochs: list = field(default_factory=list)
+    batch_losses: list = field(default_factory=list)
+    evaluations: list = field(default_factory=list)   # EvalEvent
+    snapshots: list = field(default_factory=list)     # SnapshotEvent
+
+    def record(self, event) -> None:
+        if isinstance(event, BatchEvent):
+            self.batch_steps.append(event.step)
+            self.batch_epochs.append(event.epoch)
+            self.batch_losses.append(event.loss)
+        elif isinstance(event, EvalEvent):
+            self.evaluations.append(event)
+        elif isinstance(event, SnapshotEvent):
+            self.snapshots.append(event)
+
+
+def evaluate(network: Network, X_rows: np.ndarray, classes: np.ndarray, chunk: int = 8192):
+    """Mean loss, accuracy and predictions of network on rows X (m, pixels)."""
+    class_count = network.sizes[-1]
+    total_loss, predictions = 0.0, np.empty(len(classes), dtype=np.int64)
+    for start in range(0, len(classes), chunk):
+        X = X_rows[start:start + chunk].T                    # (pixels, chunk)
+        Y = one_hot(classes[start:start + chunk], class_count, network.dtype)
+        A, cache = network.forward(X)
+        total_loss += network.loss(cache, Y) * Y.shape[1]
+        predictions[start:start + chunk] = A.argmax(axis=0)
+    m = max(len(classes), 1)
+    return total_loss / m, float((predictions == classes).mean()) if len(classes) else 0.0, predictions
+
+
+def learning_rate_at(config: TrainConfig, progress: float) -> float:
+    """The scheduled learning rate at progress in [0, 1] of the whole run."""
+    if config.schedule == "cosine":
+        return config.learning_rate * 0.5 * (1 + math.cos(math.pi * progress))
+    if config.schedule == "step":  # halve at 50% and again at 75%
+        return config.learning_rate * (0.5 if progress >= 0.5 else 1) * (0.5 if progress >= 0.75 else 1)
+    return config.learning_rate
+
+
+class Trainer:
+    """Mini-batch SGD (batch size 1 is the blog's per-sample SGD)."""
+
+    def __init__(self, config: TrainConfig, data: PreparedData, network: Network | None = None):
+        self.config = config.validate()
+        if tuple(data.digits) != tuple(config.digits):
+            raise ValueError(f"data holds digits {data.digits}, config asks for {config.digits}")
+        self.data = data
+        sizes = (data.X_train.shape[1], *config.hidden, data.class_count)
+        rng = (np.random.RandomState(config.seed) if config.legacy_rng
+               else np.random.default_rng(config.seed))
+        self.network = network or Network.create(
+            sizes, config.activation, config.output, config.init, rng, np.dtype(config.dtype))
+        self.initial_W1 = self.network.params["W1"].copy()
+        self._shuffle_rng = np.random.default_rng(config.seed + 1)
+        self.m = len(data.y_train)
+        self.batch_size = min(config.batch_size, self.m)
+        self.batches_per_epoch = math.ceil(self.m / self.batch_size)
+        self.total_steps = self.batches_per_epoch * config.epochs
+        self.step = 0
+        self.train_seconds = 0.0
+        self.status = "ready"          # ready | running | finished | diverged
+        self.message = ""
+        self.history = History()
+        self._order = self._new_order()
+        self._velocity = {k: np.zeros_like(v) for k, v in self.network.params.items()} \
+            if config.momentum else None
+        self._checkpoint, self._checkpoint_step = self.network.copy(), 0
+        self.initial_loss = self._loss_on_first_rows()
+        self._smoothed_loss = self.initial_loss
+        self._eval_steps = self._spread(config.evals_per_epoch * config.epochs)
+        self._snapshot_steps = self._spread(config.snapshots) if config.snapshots else set()
+        self._emit(SnapshotEvent(0, 0.0, self.network.params["W1"].astype(np.float16)))
+
+    def _spread(self, count: int) -> set[int]:
+        """count steps spread evenly over the run, always ending at the last."""
+        count = max(1, min(count, self.total_steps))
+        return {round(self.total_steps * (i + 1) / count) for i in range(count)}
+
+    def _new_order(self) -> np.ndarray:
+        if self.config.shuffle:
+            return self._shuffle_rng.permutation(self.m)
+        return np.arange(self.m)
+
+    @property
+    def done(self) -> bool:
+        return self.status in ("finished", "diverged")
+
+    @property
+    def epoch(self) -> float:
+        return self.step / self.batches_per_epoch
+
+    def _emit(self, event):
+        self.history.record(event)
+        return event
+
+    def advance(self, max_batches: int | None = None, max_seconds: float | None = None) -> list:
+        """Run up to max_batches batches or max_seconds seconds; return the events."""
+        if self.done:
+            return []
+        self.status = "running"
+        events = []
+        deadline = None if max_seconds is None else time.perf_counter() + max_seconds
+        limit = self.total_steps if max_batches is None else min(self.total_steps, self.step + max_batches)
+        while self.step < limit:
+            started = time.perf_counter()
+            loss = self._train_one_batch()
+            self.train_seconds += time.perf_counter() - started
+            if math.isfinite(loss):
+                self._smoothed_loss += SMOOTHING * (loss - self._smoothed_loss)
+            if not math.isfinite(loss) or self._smoothed_loss > self._divergence_limit:
+                events.append(self._diverge(loss))
+                return events
+            if self.step % CHECKPOINT_EVERY == 0 and self._smoothed_loss <= 1.5 * self.initial_loss:
+                self._checkpoint, self._checkpoint_step = self.network.copy(), self.step
+            events.append(self._emit(BatchEvent(self.step, self.epoch, loss, self._lr)))
+            if self.step in self._eval_steps:
+                events.append(self._emit(self.evaluate_now()))
+            if self.step in self._snapshot_steps:
+                W1 = self.network.params["W1"].astype(np.float16)
+                events.append(self._emit(SnapshotEvent(self.step, self.epoch, W1)))
+            if deadline is not None and time.perf_counter() >= deadline:
+                break
+        if self.step >= self.total_steps:
+            self.status = "finished"
+            events.append(self._emit(FinishedEvent(self.step, self.train_seconds)))
+        return events
+
+    def run(self) -> list:
+        """Train to the end; return all events."""
+        return self.advance()
+
+    @property
+    def _divergence_limit(self) -> float:
+        return DIVERGENCE_FACTOR * max(self.initial_loss, 0.1)
+
+    def _loss_on_first_rows(self, count: int = 512) -> float:
+        loss, _, _ = evaluate(self.network, self.data.X_train[:count], self.data.y_train[:count])
+        return loss
+
+    def evaluate_now(self) -> EvalEvent:
+        train_loss, train_acc, _ = evaluate(self.network, self.data.X_train, self.data.y_train)
+        test_loss, test_acc, _ = evaluate(self.network, self.data.X_test, self.data.y_test)
+        return EvalEvent(self.step, self.epoch, train_loss, train_acc, test_loss, test_acc)
+
+    def _train_one_batch(self) -> float:
+        """Forward, loss, backward and update on the next batch; returns its loss."""
+        position = self.step % self.batches_per_epoch
+        if position == 0 and self.step > 0:
+            self._order = self._new_order()
+        rows = self._order[position * self.batch_size:(position + 1) * self.batch_size]
+        X_rows = self.data.X_train[rows]                             # (m, pixels)
+        if self.config.augment:
+            X_rows = augment_rows(X_rows, self.data.image_shape, self._shuffle_rng,
+                                  self.config.augment)
+        X = X_rows.T                                                 # (pixels, m)
+        Y = one_hot(self.data.y_train[rows], self.data.class_count, self.network.dtype)
+        A, cache = self.network.forward(X)
+        loss = self.network.loss(cache, Y)
+        if not math.isfinite(loss):
+            return loss
+        grads = self.network.backward(cache, Y)
+        self._lr = learning_rate_at(self.config, self.step / self.total_steps)
+        self._update(grads)
+        self.step += 1
+        return loss
+
+    def _update(self, grads) -> None:
+        """The blog's update_params, with optional L2 weight decay and momentum."""
+        lr, l2, momentum = self._lr, self.config.l2, self.config.momentum
+        for name, param in self.network.params.items():
+            grad = grads["d" + name]
+            if l2 and name.startswith("W"):
+                grad += l2 * param
+            if momentum:
+                velocity = self._velocity[name]
+                velocity *= momentum
+                velocity += grad
+                grad = velocity
+            param -= lr * grad                                       # W1 = W1 - learning_rate·dW1
+
+    def _diverge(self, loss: float) -> DivergedEvent:
+        self.network.params = self._checkpoint.copy().params
+        self.status = "diverged"
+        what = (f"became {loss}" if not math.isfinite(loss) else
+                f"grew from {self.initial_loss:.3g} to {self._smoothed_loss:.3g} on average")
+        self.message = (
+            f"Training diverged: the loss {what} by step {self.step + 1} (epoch {self.epoch:.2f}). "
+            f"The learning rate {self.config.learning_rate:g} is too large for this setup. "
+            f"Training stopped and kept the weights of step {self._checkpoint_step}, the last "
+            "good ones. Try a learning rate 10 times smaller."
+        )
+        return self._emit(DivergedEvent(self.step, self.message))
