@@ -1,0 +1,38 @@
+"""Shared fixtures: the embedded MNIST (loaded once) and a tiny IDX folder."""
+from __future__ import annotations
+
+import gzip
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from nnlib.data import load_mnist  # noqa: E402
+
+
+def write_idx(path: Path, array: np.ndarray, compress: bool = True) -> None:
+    """Write a uint8 array as an IDX file (gzipped when compress)."""
+    magic = 0x0800 | array.ndim
+    header = magic.to_bytes(4, "big") + b"".join(int(n).to_bytes(4, "big") for n in array.shape)
+    raw = header + np.ascontiguousarray(array, dtype=np.uint8).tobytes()
+    path.write_bytes(gzip.compress(raw, compresslevel=1) if compress else raw)
+
+
+@pytest.fixture(scope="session")
+def mnist():
+    return load_mnist()
+
+
+@pytest.fixture(scope="session")
+def small_data_dir(tmp_path_factory, mnist):
+    """A folder of real IDX files holding the first 2,000 train and 500 test images."""
+    folder = tmp_path_factory.mktemp("small-mnist")
+    write_idx(folder / "train-images-idx3-ubyte.gz", mnist.train.images[:2000])
+    write_idx(folder / "train-labels-idx1-ubyte.gz", mnist.train.labels[:2000])
+    write_idx(folder / "t10k-images-idx3-ubyte", mnist.test.images[:500], compress=False)
+    write_idx(folder / "t10k-labels-idx1-ubyte", mnist.test.labels[:500], compress=False)
+    return folder
