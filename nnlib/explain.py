@@ -1,0 +1,28 @@
+"""Why the network said what it said: each first-layer neuron's share of a decision."""
+from __future__ import annotations
+
+import numpy as np
+
+from .network import ACTIVATIONS, Network
+
+
+def first_layer_contributions(network: Network, X: np.ndarray, class_index: int):
+    """How much each first-hidden-layer neuron pushed the score Z_L[class_index] of one image.
+
+    X is one image as a column (pixels, 1). Returns (contributions (hidden,),
+    cache). With one hidden layer the score is Σ_j W2[c, j]·A1[j] + B2[c], so
+    neuron j's contribution is exactly W2[c, j]·A1[j]; with more layers it is
+    A1[j]·∂Z_L[c]/∂A1[j] (gradient times activation), the same formula's
+    first-order generalisation.
+    """
+    _, act_derivative = ACTIVATIONS[network.activation]
+    _, cache = network.forward(np.asarray(X, dtype=network.dtype))
+    L = network.layer_count
+    dZ = np.zeros((network.sizes[-1], 1), dtype=network.dtype)
+    dZ[class_index] = 1                                       # ∂Z_L[c]/∂Z_L: (outputs, 1)
+    for l in range(L, 1, -1):
+        dA = network.params[f"W{l}"].T @ dZ                   # (n_l-1, 1)
+        if l == 2:
+            return (cache["A1"] * dA)[:, 0], cache
+        dZ = dA * act_derivative(cache[f"A{l - 1}"])
+    raise ValueError("the network has no hidden layer")

@@ -1,0 +1,141 @@
+"""What every page shares: set-up, the shared read-only dataset, the session's model.
+
+Import this module first in every page: it limits BLAS to one thread before
+NumPy loads (several sessions training at once were 2x slower without it).
+Pages are Streamlit's classic pages/ folder, so each page may be the first
+script a fresh server runs (a deep link); ``page_setup`` does everything an
+entrypoint would, on every page.
+"""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+from dataclasses import dataclass  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+import streamlit as st  # noqa: E402
+
+from nnlib import PRESETS, DataError, Network, TrainConfig, load_mnist, prepare_data  # noqa: E402
+from nnlib.data import resolve_data_dir  # noqa: E402
+from nnlib.modelio import load_model  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_MODEL_PATH = ROOT / "assets" / "models" / "digits.npz"
+
+
+def limit_blas_threads() -> None:
+    """One BLAS thread even if NumPy was loaded before this module."""
+    try:
+        from threadpoolctl import threadpool_limits
+        threadpool_limits(1, user_api="blas")
+    except ImportError:  # pragma: no cover - threadpoolctl is in requirements
+        pass
+
+
+PAGES = [  # (script, sidebar label); Streamlit's own list is hidden in config.toml
+    ("streamlit_app.py", "🏠 Home"),
+    ("pages/1_Dataset.py", "📊 Dataset"),
+    ("pages/2_Train.py", "🏋️ Train"),
+    ("pages/3_Weights.py", "🔬 Weights"),
+    ("pages/4_Draw.py", "✏️ Draw"),
+]
+
+
+def page_setup(title: str, icon: str = "🧠") -> None:
+    """Page config and sidebar; the first call of every page."""
+    st.set_page_config(page_title=f"{title} · nnlib", page_icon=icon, layout="wide")
+    limit_blas_threads()
+    with st.sidebar:
+        for script, label in PAGES:
+            st.page_link(script, label=label)
+        st.divider()
+        model = current_model()
+        st.caption(f"**Model:** {model.description}")
+
+
+@st.cache_resource(show_spinner="Loading the images…")
+def shared_dataset(data_dir: str):
+    """The dataset, loaded once per server and shared read-only by all sessions."""
+    return load_mnist(data_dir)
+
+
+def data_dir_setting() -> str:
+    """The IDX folder: MNIST_DIR, else [nnlib] data_dir in secrets, else assets/mnist."""
+    configured = os.environ.get("MNIST_DIR")
+    if not configured:
+        try:
+            configured = st.secrets.get("nnlib", {}).get("data_dir")
+        except Exception:  # no secrets file at all
+            configured = None
+    return str(resolve_data_dir(configured))
+
+
+def dataset():
+    """The shared dataset, or a clear message and a stop if the folder is bad."""
+    try:
+        return shared_dataset(data_dir_setting())
+    except DataError as error:
+        st.error(f"The image data cannot be loaded: {error}. Point MNIST_DIR at a folder "
+                 "holding the four IDX files (train-images, train-labels, t10k-images, t10k-labels).")
+        st.stop()
+
+
+@st.cache_resource(show_spinner="Preparing the images…")
+def shared_prepared(data_dir: str, digits: tuple[int, ...], normalization: str, dtype: str):
+    """Normalised train/test arrays per digit subset, shared read-only."""
+    return prepare_data(shared_dataset(data_dir), digits, normalization, dtype)
+
+
+def prepared(config: TrainConfig):
+    dataset()  # shows the message if the folder is bad
+    return shared_prepared(data_dir_setting(), tuple(config.digits), config.normalization, config.dtype)
+
+
+@st.cache_resource(show_spinner=False)
+def default_model() -> tuple[Network, TrainConfig]:
+    """The ten-digit model shipped in assets/models (built with the digits preset).
+
+    Shared by all sessions; pages never change its arrays (they are read-only).
+    """
+    network, config = load_model(DEFAULT_MODEL_PATH)
+    for value in network.params.values():
+        value.flags.writeable = False
+    return network, config or PRESETS["digits"]
+
+
+@dataclass
+class SessionModel:
+    """The model a session works with, and where it came from."""
+
+    network: Network
+    config: TrainConfig
+    description: str
+    is_default: bool = False
+
+
+def current_model() -> SessionModel:
+    """The session's own model (trained or uploaded), else the shipped default."""
+    model = st.session_state.get("model")
+    if model is not None:
+        return model
+    network, config = default_model()
+    return SessionModel(network, config, "the shipped ten-digit model (digits preset)", is_default=True)
+
+
+def set_model(network: Network, config: TrainConfig, description: str) -> None:
+    st.session_state["model"] = SessionModel(network, config, description)
+
+
+def image_grid(images: np.ndarray, columns: int, gap: int = 2, fill: float = 0.0) -> np.ndarray:
+    """Tile images (n, h, w) into one (rows·(h+gap), columns·(w+gap)) array."""
+    n, h, w = images.shape
+    rows = max(1, -(-n // columns))
+    grid = np.full((rows * (h + gap) - gap, columns * (w + gap) - gap), fill, dtype=np.float64)
+    for index, image in enumerate(images):
+        r, c = divmod(index, columns)
+        grid[r * (h + gap):r * (h + gap) + h, c * (w + gap):c * (w + gap) + w] = image
+    return grid

@@ -1,0 +1,148 @@
+"""The Train page's widgets, each mapped onto one TrainConfig field.
+
+Widget values live in st.session_state under "cfg_<field>"; a preset writes
+them all at once. ``config_from_widgets`` is the only way from the widgets to
+a TrainConfig, whose ``validate`` gives the messages.
+"""
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+from nnlib import ACTIVATIONS, INITS, OUTPUTS, PRESETS, ConfigError, TrainConfig
+
+PRESET_LABELS = {
+    "seed": "The blog: 0 vs 1, 784-10-2, per-sample SGD (seed)",
+    "digits": "All ten digits, 784-256-128-10 (digits)",
+}
+LEARNING_RATES = [0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5,
+                  1.0, 2.0, 5.0, 10.0]
+BATCH_SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096, 10**9]
+L2_VALUES = [0.0, 1e-5, 1e-4, 1e-3, 1e-2]
+DEFAULT_WORK_CAP = 1_000_000  # training images x epochs one click may start
+
+
+def work_cap() -> int:
+    """The most images x epochs one run may process (NNLIB_MAX_WORK overrides)."""
+    try:
+        return int(os.environ.get("NNLIB_MAX_WORK", DEFAULT_WORK_CAP))
+    except ValueError:
+        return DEFAULT_WORK_CAP
+
+
+def work_of(config: TrainConfig, data) -> int:
+    return len(data.y_train) * config.epochs
+
+
+def _hidden_text(hidden) -> str:
+    return ", ".join(map(str, hidden))
+
+
+def apply_preset() -> None:
+    """Write the chosen preset's values into every settings widget."""
+    config = PRESETS[st.session_state.get("preset", "seed")]
+    for name, value in config.to_dict().items():
+        st.session_state[f"cfg_{name}"] = value
+    st.session_state["cfg_digits"] = list(config.digits)
+    st.session_state["cfg_hidden"] = _hidden_text(config.hidden)
+
+
+def ensure_widget_state() -> None:
+    """Give the widgets their values: the last ones used, else the blog's preset.
+
+    Streamlit forgets a widget's value when another page is shown, so the
+    values are kept under a key of their own and restored here.
+    """
+    if "cfg_learning_rate" not in st.session_state:
+        saved = st.session_state.get("saved_settings")
+        if saved:
+            st.session_state.update(saved)
+        else:
+            st.session_state["preset"] = "seed"
+            apply_preset()
+
+
+def remember_widget_state() -> None:
+    st.session_state["saved_settings"] = {
+        key: value for key, value in st.session_state.items()
+        if key.startswith("cfg_") or key == "preset"}
+
+
+def settings_widgets() -> None:
+    """Every TrainConfig field as a widget, grouped in three columns."""
+    data_col, net_col, opt_col = st.columns(3)
+    with data_col:
+        st.markdown("**Data**")
+        st.multiselect("Digits", list(range(10)), key="cfg_digits",
+                       help="Which digits to tell apart. The blog: 0 and 1. Try 3 and 8, or all ten.")
+        st.selectbox("Normalisation", ["minmax", "scale255"], key="cfg_normalization",
+                     format_func={"minmax": "min-max per image (blog)", "scale255": "÷ 255"}.get,
+                     help="How pixels 0-255 become 0-1 numbers. On MNIST both give almost the same.")
+        st.slider("Augmentation", 0.0, 1.0, step=0.25, key="cfg_augment",
+                  help="Randomly slant, rotate and thicken training images, so hand drawings are "
+                       "read better. Slower; 0 = off.")
+        st.checkbox("Shuffle each epoch", key="cfg_shuffle",
+                    help="The blog goes through the file in order. Shuffling usually helps.")
+    with net_col:
+        st.markdown("**Network**")
+        st.text_input("Hidden layer sizes", key="cfg_hidden",
+                      help="Neurons per hidden layer, e.g. 10 (the blog) or 256, 128 for two layers. "
+                           "Try 1, 2, 10, 100 and compare.")
+        st.selectbox("Hidden activation", sorted(ACTIVATIONS), key="cfg_activation",
+                     help="The blog uses tanh. ReLU trains faster in deep networks.")
+        st.selectbox("Output", sorted(OUTPUTS), key="cfg_output",
+                     format_func={"sigmoid": "sigmoid + binary cross-entropy (blog)",
+                                  "softmax": "softmax + cross-entropy"}.get,
+                     help="Both give dZ = A − Y at the output, as the blog derives.")
+        st.selectbox("Initialisation", list(INITS), key="cfg_init",
+                     help="The blog: Glorot-uniform. Try zeros: every neuron stays the same.")
+        st.selectbox("Precision", ["float64", "float32"], key="cfg_dtype",
+                     help="float32 is about twice as fast and accurate enough to train.")
+    with opt_col:
+        st.markdown("**Training**")
+        st.select_slider("Learning rate", LEARNING_RATES, key="cfg_learning_rate",
+                         format_func=lambda v: f"{v:g}",
+                         help="Step size of gradient descent, on a log scale. Try 10 to see it diverge.")
+        st.slider("Epochs", 1, 30, key="cfg_epochs", help="Passes over all training images.")
+        st.select_slider("Batch size", BATCH_SIZES, key="cfg_batch_size",
+                         format_func=lambda v: "all" if v == 10**9 else str(v),
+                         help="Images per gradient step. 1 = the blog's per-sample SGD; all = full batch.")
+        st.slider("Momentum", 0.0, 0.99, step=0.01, key="cfg_momentum",
+                  help="Carries part of the last step into the next; 0.9 is usual, 0 = plain SGD.")
+        st.select_slider("L2 weight decay", L2_VALUES, key="cfg_l2", format_func=lambda v: f"{v:g}",
+                         help="Pulls weights towards zero a little every step.")
+        st.selectbox("Schedule", ["constant", "step", "cosine"], key="cfg_schedule",
+                     help="How the learning rate changes: constant (blog), halved at 50% and 75%, "
+                          "or a smooth cosine down to 0.")
+        st.number_input("Seed", 0, 2**31 - 1, step=1, key="cfg_seed",
+                        help="Same seed, same settings: the same result every time.")
+
+
+def parse_hidden(text: str) -> tuple[int, ...]:
+    parts = [part.strip() for part in str(text).replace(";", ",").split(",") if part.strip()]
+    try:
+        return tuple(int(part) for part in parts)
+    except ValueError:
+        return (-1,)  # not numbers: config_from_widgets names the problem
+
+
+def config_from_widgets() -> TrainConfig:
+    """The TrainConfig the widgets describe; raises ConfigError naming every problem."""
+    state = st.session_state
+    remember_widget_state()
+    if parse_hidden(state["cfg_hidden"]) == (-1,):
+        raise ConfigError("hidden layer sizes must be whole numbers separated by commas, "
+                          f"got {state['cfg_hidden']!r}")
+    preset = PRESETS[state.get("preset", "seed")]
+    config = preset.replace(
+        digits=tuple(sorted(int(d) for d in state["cfg_digits"])),
+        hidden=parse_hidden(state["cfg_hidden"]),
+        activation=state["cfg_activation"], output=state["cfg_output"], init=state["cfg_init"],
+        learning_rate=float(state["cfg_learning_rate"]), epochs=int(state["cfg_epochs"]),
+        batch_size=int(state["cfg_batch_size"]), momentum=float(state["cfg_momentum"]),
+        l2=float(state["cfg_l2"]), schedule=state["cfg_schedule"], seed=int(state["cfg_seed"]),
+        dtype=state["cfg_dtype"], normalization=state["cfg_normalization"],
+        shuffle=bool(state["cfg_shuffle"]), augment=float(state["cfg_augment"]),
+    )
+    return config.validate()
