@@ -55,6 +55,7 @@ if train_clicked:
     st.session_state["training"] = True
     st.session_state.pop("stopped_message", None)
     set_model(trainer.network, config, "trained in this session")
+    st.rerun()  # draw the page (sidebar included) for the new model, then train
 if resume_clicked and can_resume:
     st.session_state["training"] = True
     st.session_state.pop("stopped_message", None)

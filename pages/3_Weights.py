@@ -104,6 +104,7 @@ for column, values, title in ((before_col, initial, "initial W1"), (after_col, f
                               (change_col, final - initial, "change")):
     grid = charts.filters_grid(values, image_shape, cols, per_filter=False)
     with column:
+        height = int(110 + 380 * grid.shape[0] / grid.shape[1])  # the column is about 400 px wide
         st.plotly_chart(charts.weights_heatmap(grid, title, zmax=shared if title != "change" else None,
-                                               height=420, colorbar=title == "change"),
+                                               height=height, colorbar=title == "change"),
                         key=f"compare-{title}")

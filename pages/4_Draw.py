@@ -21,6 +21,13 @@ network, config = model.network, model.config
 digits = config.digits
 st.caption(f"Using **{model.description}** (layers {'-'.join(map(str, network.sizes))}, "
            f"digits {', '.join(map(str, digits))}).")
+if len(digits) < 10:
+    note, reset = st.columns([4, 1])
+    note.warning(f"This model only knows the digits {', '.join(map(str, digits))}: whatever you draw, "
+                 "it answers one of them. Train *All ten digits*, or go back to the shipped model.")
+    if reset.button("Use the ten-digit model", help="Forget this session's model; use the shipped one."):
+        del st.session_state["model"]
+        st.rerun()
 
 canvas_col, seen_col, answer_col = st.columns([3, 2, 3])
 with canvas_col:
