@@ -1,0 +1,119 @@
+"""How fast the app feels: live-chart overhead, prediction latency, first paint.
+
+    python benchmarks/app_speed.py            # needs Chromium for the first-paint part
+
+1. Training with and without the live charts, in one run: the Train page's
+   loop (advance 0.3 s, then build and serialise both Plotly figures) against
+   the bare trainer, same config.
+2. A prediction after a stroke: canvas RGBA -> MNIST-style 28x28 -> network ->
+   contributions, as the Draw page does it, on the shipped model.
+3. First paint of every page on a warm server, in headless Chromium: from
+   navigation to the page's heading with no script running.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import numpy as np  # noqa: E402
+
+from nnlib import PRESETS, Trainer, load_mnist, prepare_data  # noqa: E402
+from nnlib.data import normalize  # noqa: E402
+from nnlib.explain import first_layer_contributions  # noqa: E402
+from nnlib.modelio import load_model  # noqa: E402
+from nnlib.preprocess import to_mnist  # noqa: E402
+
+
+def live_chart_overhead(config, data, refresh=0.3) -> tuple[float, float]:
+    from ui import charts
+    bare = Trainer(config, data)
+    started = time.perf_counter()
+    bare.run()
+    bare_s = time.perf_counter() - started
+    live = Trainer(config, data)
+    started = time.perf_counter()
+    while not live.done:
+        live.advance(max_seconds=refresh)
+        charts.loss_figure(live.history).to_json()
+        charts.accuracy_figure(live.history).to_json()
+    return bare_s, time.perf_counter() - started
+
+
+def prediction_latency(repeats=50) -> float:
+    from canvas_like import canvas_drawing
+    network, config = load_model(ROOT / "assets" / "models" / "digits.npz")
+    data = load_mnist()
+    rng = np.random.default_rng(0)
+    drawings = [canvas_drawing(data.test.images[i], rng) for i in range(repeats)]
+    started = time.perf_counter()
+    for drawing in drawings:
+        image = to_mnist(drawing)
+        X = normalize(image[None], config.normalization, dtype=network.dtype.type).T
+        probabilities = network.probabilities(X)[:, 0]
+        first_layer_contributions(network, X, int(probabilities.argmax()))
+    return (time.perf_counter() - started) / repeats
+
+
+def first_paint() -> dict[str, float]:
+    from playwright.sync_api import sync_playwright
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+                               "--server.port", str(port), "--server.address", "127.0.0.1"],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    results = {}
+    try:
+        time.sleep(4)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            page = browser.new_page()
+            for warm_up in (True, False):
+                for path, heading in (("", "nnlib"), ("Dataset", "Dataset"), ("Train", "Train"),
+                                      ("Weights", "Weights"), ("Draw", "Draw")):
+                    started = time.perf_counter()
+                    page.goto(f"{url}/{path}")
+                    page.get_by_role("heading", name=heading).first.wait_for()
+                    page.wait_for_function(
+                        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+                    if not warm_up:
+                        results[path or "Home"] = time.perf_counter() - started
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait()
+    return results
+
+
+def main() -> None:
+    data = load_mnist()
+    print("| run | bare trainer | with live charts | overhead |")
+    print("|---|---|---|---|")
+    for name, config in (("blog preset (0/1, per-sample SGD)", PRESETS["seed"]),
+                         ("digits preset, 2 epochs, no augmentation",
+                          PRESETS["digits"].replace(epochs=2, augment=0.0))):
+        prepared = prepare_data(data, config.digits, config.normalization, config.dtype)
+        bare_s, live_s = live_chart_overhead(config, prepared)
+        print(f"| {name} | {bare_s:.2f} s | {live_s:.2f} s | {100 * (live_s / bare_s - 1):+.0f}% |")
+    print(f"\nprediction after a stroke (preprocess + predict + explain): "
+          f"{1000 * prediction_latency():.1f} ms\n")
+    if Path("/usr/bin/chromium").exists():
+        print("| page | first paint, warm server |")
+        print("|---|---|")
+        for page, seconds in first_paint().items():
+            print(f"| {page} | {seconds:.2f} s |")
+
+
+if __name__ == "__main__":
+    main()
