@@ -150,6 +150,7 @@ class Trainer:
         self.batches_per_epoch = math.ceil(self.m / self.batch_size)
         self.total_steps = self.batches_per_epoch * config.epochs
         self.step = 0
+        self._lr = config.learning_rate
         self.train_seconds = 0.0
         self.status = "ready"          # ready | running | finished | diverged
         self.message = ""

@@ -34,7 +34,8 @@ trainer: Trainer | None = st.session_state.get("trainer")
 train_col, stop_col, resume_col, _ = st.columns([1, 1, 1, 3])
 train_clicked = train_col.button("▶️ Train", type="primary", help="Start a new run with these settings.")
 stop_clicked = stop_col.button("⏹️ Stop", help="Stop now; the partly trained model is kept.")
-can_resume = trainer is not None and not trainer.done and not st.session_state.get("training")
+can_resume = (trainer is not None and not trainer.done
+              and (stop_clicked or not st.session_state.get("training")))
 resume_clicked = resume_col.button("⏯️ Resume", disabled=not can_resume,
                                    help="Carry on with a stopped run.")
 

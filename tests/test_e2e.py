@@ -132,3 +132,29 @@ def test_drawing_a_zero(server, page):
     metric.wait_for(timeout=30_000)
     page.wait_for_timeout(1000)
     assert metric.locator("[data-testid='stMetricValue']").inner_text().strip() == "0"
+
+
+def test_stop_keeps_the_partly_trained_model(server, page):
+    open_page(page, f"{server}/Train", "Train")
+    page.get_by_role("combobox", name="Preset").click()
+    page.get_by_role("option", name=re.compile("All ten digits")).click()
+    page.wait_for_timeout(1500)
+    page.get_by_role("button", name=re.compile("Train")).first.click()
+    page.get_by_text(re.compile(r"Epoch \d")).first.wait_for(timeout=60_000)
+    page.wait_for_timeout(2000)
+    page.get_by_role("button", name=re.compile("Stop")).click()
+    page.get_by_text(re.compile("Stopped at epoch")).wait_for(timeout=30_000)
+    page.locator("[data-testid='stMetric']", has_text="Test accuracy").wait_for(timeout=60_000)
+    assert "trained in this session" in page.locator("[data-testid='stSidebar']").inner_text()
+    assert page.get_by_role("button", name=re.compile("Resume")).is_enabled()
+
+
+def test_model_upload_validates(server, page, tmp_path):
+    open_page(page, f"{server}/Train", "Train")
+    junk = tmp_path / "junk.npz"
+    junk.write_bytes(b"not a model at all")
+    page.locator("input[type='file']").set_input_files(str(junk))
+    page.get_by_text(re.compile("Not loaded: .*not an .npz file")).wait_for(timeout=30_000)
+    page.locator("input[type='file']").set_input_files(str(ROOT / "assets" / "models" / "digits.npz"))
+    page.get_by_text(re.compile("Loaded digits.npz")).wait_for(timeout=30_000)
+    assert page.locator("[data-testid='stException']").count() == 0
