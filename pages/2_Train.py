@@ -9,13 +9,17 @@ import streamlit as st
 from nnlib import ConfigError, Trainer, evaluate
 from nnlib.modelio import ModelFileError, model_from_bytes, model_to_bytes
 from ui import charts
-from ui.settings import (PRESET_LABELS, apply_preset, config_from_widgets, ensure_widget_state,
-                         settings_widgets, work_of, work_cap)
+from ui.settings import (PRESET_LABELS, apply_preset, apply_query_params, config_from_widgets,
+                         ensure_widget_state, link_to_settings, settings_query, settings_widgets, work_cap,
+                         work_of)
 
 REFRESH_SECONDS = 0.3  # live charts redraw about three times a second
 
 page_setup("Train", "🏋️")
 st.title("🏋️ Train")
+ignored = apply_query_params()
+if ignored:
+    st.warning(f"Some settings in the link were not understood and were left out: {', '.join(ignored)}.")
 ensure_widget_state()
 
 st.selectbox("Preset", list(PRESET_LABELS), format_func=PRESET_LABELS.get, key="preset",
@@ -24,6 +28,11 @@ st.selectbox("Preset", list(PRESET_LABELS), format_func=PRESET_LABELS.get, key="
                   "All ten digits: a bigger network that reaches about 99%.")
 settings_widgets()
 
+st.query_params.from_dict({**settings_query(), **({"lang": st.session_state["lang"]}
+                                                   if st.session_state.get("lang", "en") != "en" else {})})
+with st.expander("🔗 Link to these settings"):
+    st.code(link_to_settings(), language=None)
+    st.caption("Copy it (button at the right) and hand it out: it opens this page with these settings.")
 try:
     config = config_from_widgets()
 except ConfigError as error:

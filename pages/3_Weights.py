@@ -65,7 +65,7 @@ if network.layer_count == 2:
                                hovertemplate="neuron %{x} → digit %{y}: %{z:.3f}<extra></extra>"))
     fig.update_xaxes(title="hidden neuron", type="category")
     fig.update_yaxes(title="digit", type="category")
-    st.plotly_chart(charts._layout(fig, "W2 (red: a vote for, blue: against)",
+    st.plotly_chart(charts.layout(fig, "W2 (red: a vote for, blue: against)",
                                    height=220 + 25 * len(config.digits)), key="w2")
 
 st.subheader("Watch the filters form")

@@ -4,29 +4,8 @@ import itertools
 import numpy as np
 import pytest
 
+from nnlib.gradcheck import gradient_check, numerical_gradient, relative_error
 from nnlib.network import ACTIVATIONS, INITS, OUTPUTS, Network, one_hot
-
-
-def numerical_gradient(network, X, Y, name, eps=1e-4):
-    """Central differences of the mean loss with respect to params[name]."""
-    param = network.params[name]
-    grad = np.zeros_like(param)
-    for index in np.ndindex(param.shape):
-        saved = param[index]
-        param[index] = saved + eps
-        plus = network.loss(network.forward(X)[1], Y)
-        param[index] = saved - eps
-        minus = network.loss(network.forward(X)[1], Y)
-        param[index] = saved
-        grad[index] = (plus - minus) / (2 * eps)
-    return grad
-
-
-def relative_error(a, b, floor=1e-5):
-    """Largest difference over the largest magnitude; gradients smaller than
-    floor (where float64 round-off in the loss dominates a finite difference)
-    are compared against floor instead."""
-    return np.abs(a - b).max() / max(np.abs(a).max(), np.abs(b).max(), floor)
 
 
 @pytest.mark.parametrize("activation,output,init", list(itertools.product(ACTIVATIONS, OUTPUTS, INITS)))
@@ -55,6 +34,15 @@ def test_backward_matches_finite_differences(activation, output, init, sizes):
         numeric = numerical_gradient(network, X, Y, name)
         assert grads["d" + name].shape == network.params[name].shape
         assert relative_error(grads["d" + name], numeric) < 1e-6, name
+
+
+def test_sampled_gradient_check_on_the_blog_network(mnist):
+    """The check the Backprop page shows: one MNIST image, the blog's 784-10-2."""
+    network = Network.create((784, 10, 2), rng=np.random.RandomState(2), dtype=np.float64)
+    X = mnist.train.images[1].reshape(784, 1) / 255.0
+    errors = gradient_check(network, X, one_hot(np.array([0]), 2, np.float64), max_entries=200)
+    assert set(errors) == {"dW1", "dB1", "dW2", "dB2"}
+    assert max(errors.values()) < 1e-6
 
 
 def test_gradient_check_can_fail():

@@ -10,7 +10,7 @@ MAX_LINE_POINTS = 600  # a live chart stays light however many batches there are
 FONT = dict(size=16)   # readable on a projector
 
 
-def _layout(fig: go.Figure, title: str, height: int = 360, **extra) -> go.Figure:
+def layout(fig: go.Figure, title: str, height: int = 360, **extra) -> go.Figure:
     fig.update_layout(title=title, height=height, font=FONT, margin=dict(l=10, r=10, t=50, b=10),
                       legend=dict(orientation="h", y=-0.2), **extra)
     return fig
@@ -55,7 +55,7 @@ def loss_figure(history) -> go.Figure:
                         name="test loss", line=dict(color="#d6336c"))
     fig.update_xaxes(title="epoch")
     fig.update_yaxes(title="cross-entropy loss", type="log")
-    return _layout(fig, "Loss")
+    return layout(fig, "Loss")
 
 
 def accuracy_figure(history) -> go.Figure:
@@ -68,7 +68,7 @@ def accuracy_figure(history) -> go.Figure:
                     name="test accuracy", line=dict(color="#d6336c"))
     fig.update_xaxes(title="epoch")
     fig.update_yaxes(title="accuracy (%)", ticksuffix="%")
-    return _layout(fig, "Accuracy")
+    return layout(fig, "Accuracy")
 
 
 def confusion_figure(true: np.ndarray, predicted: np.ndarray, digits) -> go.Figure:
@@ -81,7 +81,7 @@ def confusion_figure(true: np.ndarray, predicted: np.ndarray, digits) -> go.Figu
                                hovertemplate="true %{y}, said %{x}: %{z}<extra></extra>"))
     fig.update_xaxes(title="predicted", type="category")
     fig.update_yaxes(title="true digit", type="category", autorange="reversed")
-    return _layout(fig, "Confusion matrix", height=420 if k > 2 else 300)
+    return layout(fig, "Confusion matrix", height=420 if k > 2 else 300)
 
 
 def filters_grid(W1: np.ndarray, image_shape, columns: int, per_filter: bool) -> np.ndarray:
@@ -101,7 +101,7 @@ def weights_heatmap(grid: np.ndarray, title: str, zmax: float | None = None, hei
                                hovertemplate="row %{y}, col %{x}: %{z:.4f}<extra></extra>"))
     fig.update_yaxes(autorange="reversed", showticklabels=False, scaleanchor="x")
     fig.update_xaxes(showticklabels=False)
-    return _layout(fig, title, height=height, plot_bgcolor="white")
+    return layout(fig, title, height=height, plot_bgcolor="white")
 
 
 def image_heatmap(image: np.ndarray, title: str, show_values: bool = False, height: int = 420,
@@ -113,7 +113,7 @@ def image_heatmap(image: np.ndarray, title: str, show_values: bool = False, heig
                                hovertemplate="row %{y}, col %{x}: %{z}<extra></extra>"))
     fig.update_yaxes(autorange="reversed", scaleanchor="x", showticklabels=False)
     fig.update_xaxes(showticklabels=False)
-    return _layout(fig, title, height=height)
+    return layout(fig, title, height=height)
 
 
 def bar_figure(labels, values, title: str, highlight: int | None = None, y_title: str = "",
@@ -122,4 +122,4 @@ def bar_figure(labels, values, title: str, highlight: int | None = None, y_title
     fig = go.Figure(go.Bar(x=[str(label) for label in labels], y=values, marker_color=colors))
     fig.update_xaxes(type="category")
     fig.update_yaxes(title=y_title, range=y_range)
-    return _layout(fig, title, height=height)
+    return layout(fig, title, height=height)

@@ -42,6 +42,8 @@ PAGES = [  # (script, sidebar label); Streamlit's own list is hidden in config.t
     ("pages/2_Train.py", "🏋️ Train"),
     ("pages/3_Weights.py", "🔬 Weights"),
     ("pages/4_Draw.py", "✏️ Draw"),
+    ("pages/5_Backprop.py", "🧮 Backprop"),
+    ("pages/6_Compare.py", "⚖️ Compare"),
 ]
 
 

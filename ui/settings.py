@@ -7,7 +7,9 @@ a TrainConfig, whose ``validate`` gives the messages.
 from __future__ import annotations
 
 import os
+from urllib.parse import urlencode
 
+import numpy as np
 import streamlit as st
 
 from nnlib import ACTIVATIONS, INITS, OUTPUTS, PRESETS, ConfigError, TrainConfig
@@ -146,3 +148,121 @@ def config_from_widgets() -> TrainConfig:
         shuffle=bool(state["cfg_shuffle"]), augment=float(state["cfg_augment"]),
     )
     return config.validate()
+
+
+# --- Settings in the URL: a teacher hands out a link that opens Train with the lesson's settings.
+
+def _nearest(options):
+    """A parser that snaps a number to the nearest of options (in log space when all are > 0)."""
+    def parse(text: str):
+        value = float(text)
+        if not np.isfinite(value):
+            raise ValueError(text)
+        if all(o > 0 for o in options) and value > 0:
+            return min(options, key=lambda o: abs(np.log(o) - np.log(value)))
+        return min(options, key=lambda o: abs(o - value))
+    return parse
+
+
+def _int_in(low, high):
+    def parse(text: str):
+        return int(min(max(int(float(text)), low), high))
+    return parse
+
+
+def _float_in(low, high, step):
+    def parse(text: str):
+        value = float(text)
+        if not np.isfinite(value):
+            raise ValueError(text)
+        return round(min(max(value, low), high) / step) * step
+    return parse
+
+
+def _choice(options):
+    def parse(text: str):
+        if text not in options:
+            raise ValueError(text)
+        return text
+    return parse
+
+
+def _digits(text: str):
+    digits = sorted({int(part) for part in text.split(",") if part.strip()})
+    if not digits or any(not 0 <= d <= 9 for d in digits):
+        raise ValueError(text)
+    return digits
+
+
+def _hidden(text: str):
+    sizes = parse_hidden(text[:200])
+    if sizes == (-1,) or not sizes:
+        raise ValueError(text)
+    return ", ".join(str(min(max(size, 1), 4096)) for size in sizes[:8])
+
+
+# URL key -> (widget key, parser, how to write the widget's value back)
+QUERY_FIELDS = {
+    "digits": ("cfg_digits", _digits, lambda v: ",".join(map(str, v))),
+    "hidden": ("cfg_hidden", _hidden, lambda v: str(v).replace(" ", "")),
+    "act": ("cfg_activation", _choice(list(ACTIVATIONS)), str),
+    "out": ("cfg_output", _choice(list(OUTPUTS)), str),
+    "init": ("cfg_init", _choice(list(INITS)), str),
+    "lr": ("cfg_learning_rate", _nearest(LEARNING_RATES), lambda v: f"{v:g}"),
+    "epochs": ("cfg_epochs", _int_in(1, 30), str),
+    "batch": ("cfg_batch_size", _nearest(BATCH_SIZES), str),
+    "momentum": ("cfg_momentum", _float_in(0.0, 0.99, 0.01), lambda v: f"{v:g}"),
+    "l2": ("cfg_l2", _nearest([v for v in L2_VALUES if v > 0] + [0.0]), lambda v: f"{v:g}"),
+    "schedule": ("cfg_schedule", _choice(["constant", "step", "cosine"]), str),
+    "seed": ("cfg_seed", _int_in(0, 2**31 - 1), str),
+    "dtype": ("cfg_dtype", _choice(["float64", "float32"]), str),
+    "norm": ("cfg_normalization", _choice(["minmax", "scale255"]), str),
+    "shuffle": ("cfg_shuffle", lambda text: text.lower() in ("1", "true", "yes"), lambda v: str(int(v))),
+    "augment": ("cfg_augment", _float_in(0.0, 1.0, 0.25), lambda v: f"{v:g}"),
+}
+
+
+def apply_query_params() -> list[str]:
+    """Once per session: take the Train settings from the URL. Returns what was ignored."""
+    if st.session_state.get("query_applied"):
+        return []
+    st.session_state["query_applied"] = True
+    query = st.query_params
+    if not any(key in query for key in ("preset", *QUERY_FIELDS)):
+        return []
+    ignored = []
+    preset = query.get("preset", "seed")
+    if preset not in PRESETS:
+        ignored.append(f"preset={preset[:40]}")
+        preset = "seed"
+    st.session_state["preset"] = preset
+    apply_preset()
+    for name, (widget_key, parse, _) in QUERY_FIELDS.items():
+        if name in query:
+            text = query[name][:200]
+            try:
+                st.session_state[widget_key] = parse(text)
+            except (ValueError, OverflowError):
+                ignored.append(f"{name}={text[:40]}")
+    return ignored
+
+
+def settings_query() -> dict[str, str]:
+    """The current widget values as URL parameters."""
+    state = st.session_state
+    query = {"preset": state.get("preset", "seed")}
+    for name, (widget_key, _, write) in QUERY_FIELDS.items():
+        if widget_key in state:
+            query[name] = write(state[widget_key])
+    return query
+
+
+def link_to_settings() -> str:
+    """A link that opens the Train page with these settings (and this language)."""
+    query = settings_query()
+    if st.session_state.get("lang", "en") != "en":
+        query["lang"] = st.session_state["lang"]
+    base = str(st.context.url or "").split("?")[0].rstrip("/")
+    if not base.endswith("/Train"):
+        base = base.rsplit("/", 1)[0] + "/Train" if base.count("/") > 2 else base + "/Train"
+    return f"{base}?{urlencode(query)}"
