@@ -158,7 +158,7 @@ class Trainer:
         self._order = self._new_order()
         self._velocity = {k: np.zeros_like(v) for k, v in self.network.params.items()} \
             if config.momentum else None
-        self._checkpoint, self._checkpoint_step = self.network.copy(), 0
+        self._checkpoint, self.kept_step = self.network.copy(), 0
         self.initial_loss = self._loss_on_first_rows()
         self._smoothed_loss = self.initial_loss
         self._eval_steps = self._spread(config.evals_per_epoch * config.epochs)
@@ -205,7 +205,7 @@ class Trainer:
                 events.append(self._diverge(loss))
                 return events
             if self.step % CHECKPOINT_EVERY == 0 and self._smoothed_loss <= 1.5 * self.initial_loss:
-                self._checkpoint, self._checkpoint_step = self.network.copy(), self.step
+                self._checkpoint, self.kept_step = self.network.copy(), self.step
             events.append(self._emit(BatchEvent(self.step, self.epoch, loss, self._lr)))
             if self.step in self._eval_steps:
                 events.append(self._emit(self.evaluate_now()))
@@ -280,7 +280,7 @@ class Trainer:
         self.message = (
             f"Training diverged: the loss {what} by step {self.step + 1} (epoch {self.epoch:.2f}). "
             f"The learning rate {self.config.learning_rate:g} is too large for this setup. "
-            f"Training stopped and kept the weights of step {self._checkpoint_step}, the last "
+            f"Training stopped and kept the weights of step {self.kept_step}, the last "
             "good ones. Try a learning rate 10 times smaller."
         )
         return self._emit(DivergedEvent(self.step, self.message))

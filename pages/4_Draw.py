@@ -11,33 +11,34 @@ from nnlib.data import normalize
 from nnlib.explain import first_layer_contributions
 from nnlib.preprocess import to_mnist
 from ui import charts
+from ui.i18n import t
 
 TOP_NEURONS = 4
 
 page_setup("Draw", "✏️")
-st.title("✏️ Draw")
+st.title(t("✏️ Draw"))
 model = current_model()
 network, config = model.network, model.config
 digits = config.digits
-st.caption(f"Using **{model.description}** (layers {'-'.join(map(str, network.sizes))}, "
-           f"digits {', '.join(map(str, digits))}).")
+st.caption(t("Using **{model}** (layers {sizes}, digits {digits}).", model=model.label(),
+             sizes="-".join(map(str, network.sizes)), digits=", ".join(map(str, digits))))
 if len(digits) < 10:
     note, reset = st.columns([4, 1])
-    note.warning(f"This model only knows the digits {', '.join(map(str, digits))}: whatever you draw, "
-                 "it answers one of them. Train *All ten digits*, or go back to the shipped model.")
-    if reset.button("Use the ten-digit model", help="Forget this session's model; use the shipped one."):
+    note.warning(t("This model only knows the digits {digits}: whatever you draw, it answers one of them. "
+                   "Train *All ten digits*, or go back to the shipped model.", digits=", ".join(map(str, digits))))
+    if reset.button(t("Use the ten-digit model"), help=t("Forget this session's model; use the shipped one.")):
         del st.session_state["model"]
         st.rerun()
 
 canvas_col, seen_col, answer_col = st.columns([3, 2, 3])
 with canvas_col:
-    st.markdown("**Draw one digit, large, in the middle**")
-    stroke = st.slider("Stroke width", 5, 40, 18, help="Pen thickness in canvas pixels.")
+    st.markdown(t("**Draw one digit, large, in the middle**"))
+    stroke = st.slider(t("Stroke width"), 5, 40, 18, key="stroke_width", help=t("Pen thickness in canvas pixels."))
     canvas_round = st.session_state.setdefault("canvas_round", 0)
     result = st_canvas(stroke_width=stroke, stroke_color="#FFFFFF", background_color="#000000",
                        height=280, width=280, drawing_mode="freedraw", return_image_data=True,
                        key=f"canvas-{canvas_round}")
-    if st.button("🧽 Clear", help="Wipe the canvas and draw again."):
+    if st.button(t("🧽 Clear"), key="clear_canvas", help=t("Wipe the canvas and draw again.")):
         st.session_state["canvas_round"] = canvas_round + 1
         st.rerun()
 
@@ -45,7 +46,7 @@ drawing = result.image_data if result is not None else None
 started = time.perf_counter()
 image = to_mnist(drawing) if drawing is not None and drawing.size else None
 if image is None:
-    seen_col.info("The canvas is empty: draw a digit and the network will read it.")
+    seen_col.info(t("The canvas is empty: draw a digit and the network will read it."))
     st.stop()
 
 X = normalize(image[None], config.normalization, dtype=network.dtype.type).T  # (784, 1)
@@ -55,34 +56,34 @@ contributions, cache = first_layer_contributions(network, X, predicted)
 elapsed_ms = 1000 * (time.perf_counter() - started)
 
 with seen_col:
-    st.plotly_chart(charts.image_heatmap(image, "What the network gets: 28×28", height=320),
+    st.plotly_chart(charts.image_heatmap(image, t("What the network gets: 28×28"), height=320),
                     key="seen")
-    st.caption("Cropped to the ink, fitted in 20×20 and centred by its centre of mass, the way "
-               "MNIST's digits were made.")
+    st.caption(t("Cropped to the ink, fitted in 20×20 and centred by its centre of mass, the way MNIST's "
+                 "digits were made."))
 with answer_col:
-    st.metric("Prediction", str(digits[predicted]),
-              help=f"{probabilities[predicted]:.1%} sure; read in {elapsed_ms:.0f} ms.")
-    st.plotly_chart(charts.bar_figure(digits, probabilities, "Probabilities", highlight=predicted,
-                                      y_title="probability", height=300, y_range=[0, 1]),
+    st.metric(t("Prediction"), str(digits[predicted]),
+              help=t("{sure:.1%} sure; read in {ms:.0f} ms.", sure=probabilities[predicted], ms=elapsed_ms))
+    st.plotly_chart(charts.bar_figure(digits, probabilities, t("Probabilities"), highlight=predicted,
+                                      y_title=t("probability"), height=300, y_range=[0, 1]),
                     key="probabilities")
 
-st.subheader("Inside the network")
+st.subheader(t("Inside the network"))
 A1 = cache["A1"][:, 0].astype(float)
 left, right = st.columns(2)
 with left:
-    st.plotly_chart(charts.bar_figure(list(range(len(A1))), A1, f"Hidden activations A1 ({len(A1)})",
+    st.plotly_chart(charts.bar_figure(list(range(len(A1))), A1, t("Hidden activations A1 ({count})", count=len(A1)),
                                       y_title="A1", height=320), key="activations")
 with right:
     order = np.argsort(-np.abs(contributions))[:12]
     fig = charts.bar_figure([f"n{j}" for j in order], contributions[order],
-                            f"Which neurons pushed the score of '{digits[predicted]}'",
-                            y_title="contribution", height=320)
+                            t("Which neurons pushed the score of '{digit}'", digit=digits[predicted]),
+                            y_title=t("contribution"), height=320)
     st.plotly_chart(fig, key="contributions")
-st.markdown(f"The {TOP_NEURONS} neurons that pushed hardest: each map is `W1[j] ⊙ X`, the neuron's "
-            "weights times your drawing, pixel by pixel (red: ink where it wants ink).")
+st.markdown(t("The {count} neurons that pushed hardest: each map is `W1[j] ⊙ X`, the neuron's weights times "
+              "your drawing, pixel by pixel (red: ink where it wants ink).", count=TOP_NEURONS))
 columns = st.columns(TOP_NEURONS)
 for column, j in zip(columns, order[:TOP_NEURONS]):
     product = (network.params["W1"][j] * X[:, 0]).astype(float).reshape(image.shape)
     with column:
-        st.plotly_chart(charts.weights_heatmap(product, f"neuron {j}: {contributions[j]:+.2f}",
+        st.plotly_chart(charts.weights_heatmap(product, t("neuron {j}: {value:+.2f}", j=j, value=contributions[j]),
                                                height=260, colorbar=False), key=f"map-{j}")

@@ -28,6 +28,8 @@ SETTINGS = {
     "digits": ("Digits", list(DIGIT_SETS), ["0,1", "0-9"], lambda v: {"digits": DIGIT_SETS[v]}),
 }
 SETTING_NAMES = list(SETTINGS)
+TABLE_COLUMNS = ("run", "test accuracy", "train s", "parameters", "parameter memory (KB)",
+                 "peak training memory (MB)", "distinct W1 filters", "status")  # translated when shown
 
 page_setup("Compare", "⚖️")
 st.title(t("⚖️ Compare"))
@@ -111,7 +113,7 @@ def summarise(name: str, trainer: Trainer, peak_bytes: int) -> dict:
     }
 
 
-run_col, stop_col, clear_col = st.columns([1, 1, 4])
+run_col, stop_col, clear_col = st.columns([2, 1, 3])
 run_clicked = run_col.button(t("▶️ Run the comparison"), type="primary",
                              help=t("Train every combination, one after another."))
 stop_col.button(t("⏹️ Stop"), help=t("Stop; finished runs are kept."))
@@ -156,8 +158,10 @@ if not runs:
     st.stop()
 
 table = pd.DataFrame([{k: v for k, v in run.items() if not k.startswith("_")} for run in runs])
-st.dataframe(table.style.format({"test accuracy": "{:.2%}", "train s": "{:.2f}",
-                                 "parameter memory (KB)": "{:.1f}", "peak training memory (MB)": "{:.2f}"}),
+formats = {"test accuracy": "{:.2%}", "train s": "{:.2f}", "parameter memory (KB)": "{:.1f}",
+           "peak training memory (MB)": "{:.2f}"}
+shown = table.rename(columns=lambda column: t(column))
+st.dataframe(shown.style.format({t(column): style for column, style in formats.items()}),
              hide_index=True, width="stretch")
 st.caption(t("Peak training memory: the most memory the run's own arrays held at once (tracemalloc), "
              "beyond the shared dataset. Distinct W1 filters: how many hidden neurons are really different "

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 if ! command -v chromium > /dev/null && command -v apt-get > /dev/null && [ "$(id -u)" = 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq chromium fonts-noto-color-emoji > /dev/null
+  apt-get install -y -qq chromium fonts-noto-color-emoji fonts-noto-cjk > /dev/null
 fi
 python -m pip install -q -r requirements.txt -r requirements-dev.txt
 python -m pytest -q "$@"

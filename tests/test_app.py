@@ -1,6 +1,7 @@
 """Every page under streamlit.testing's AppTest: renders, reacts, trains."""
 import base64
 import json
+import re
 
 import numpy as np
 
@@ -108,3 +109,125 @@ def test_draw_page_asks_for_a_drawing():
     at = app("pages/4_Draw.py").run()
     assert not at.exception
     assert any("empty" in i.value for i in at.info)
+
+
+def translatable_texts() -> set[str]:
+    """Every literal t("…") in the app, plus the texts it translates by variable."""
+    import ast
+
+    from ui.common import MODEL_DESCRIPTIONS
+    from ui.settings import PRESET_LABELS, SCHEDULE_LABELS
+    texts = set(MODEL_DESCRIPTIONS) | set(PRESET_LABELS.values()) | set(SCHEDULE_LABELS.values())
+    compare = ast.parse((ROOT / "pages" / "6_Compare.py").read_text())
+    for node in compare.body:  # the Compare page's setting labels and table columns
+        name = getattr(node.targets[0], "id", None) if isinstance(node, ast.Assign) else None
+        if name == "SETTINGS":
+            texts |= {entry.elts[0].value for entry in node.value.values}
+        elif name == "TABLE_COLUMNS":
+            texts |= set(ast.literal_eval(node.value))
+    files = [ROOT / "streamlit_app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "t"
+                    and node.args and isinstance(node.args[0], ast.Constant)):
+                texts.add(node.args[0].value)
+    return texts
+
+
+def test_every_text_has_a_chinese_translation():
+    from ui.zh import ZH
+    texts = translatable_texts()
+    assert len(texts) > 200
+    missing = sorted(text for text in texts if text not in ZH)
+    assert not missing, missing
+    for text in texts:  # the same placeholders in both languages
+        assert sorted(re.findall(r"\{(\w+)", text)) == sorted(re.findall(r"\{(\w+)", ZH[text])), text
+
+
+def test_backprop_page_shows_every_formula_for_the_blog_model():
+    at = app("pages/2_Train.py").run()
+    at.button[0].click().run()  # the blog's 784-10-2 becomes the session's model
+    at.switch_page("pages/5_Backprop.py").run()
+    assert not at.exception, at.exception
+    formulas = " ".join(latex.value for latex in at.get("latex"))
+    for piece in (r"Z_1 = W_1 \cdot X + B_1", r"A_1 = \tanh(Z_1)", r"Z_2 = W_2 \cdot A_1 + B_2",
+                  r"A_2 = \mathrm{sigmoid}(Z_2)", "Loss =", r"dZ_2 = A_2 - Y", r"dW_2 = dZ_2 \cdot A_1^T",
+                  r"dB_2 = dZ_2", r"dZ_1 = W_2^T \cdot dZ_2 \odot \left(1 - A_1^{2}\right)",
+                  r"dW_1 = dZ_1 \cdot X^T", r"dB_1 = dZ_1", r"(10 \times 784)"):
+        assert piece in formulas, piece
+
+
+def test_backprop_step_moves_W1_by_minus_lr_times_dW1():
+    at = app("pages/5_Backprop.py").run()
+    at.select_slider(key="bp_lr").set_value(0.5).run()
+    step_button = next(b for b in at.button if "SGD step" in b.label)
+    step_button.click().run()
+    assert not at.exception, at.exception
+    step = at.session_state["bp_last_step"]
+    np.testing.assert_allclose(step["after"] - step["before"], -0.5 * step["dW1"], rtol=0, atol=1e-12)
+    assert step["loss_after"] < step["loss_before"]
+    assert any(m.label.startswith("Loss on image") for m in at.metric)
+
+
+def test_backprop_gradient_check_is_below_1e_6():
+    at = app("pages/5_Backprop.py").run()
+    next(b for b in at.button if "Check the gradients" in b.label).click().run()
+    assert not at.exception, at.exception
+    _, errors = at.session_state["bp_check"]
+    assert set(errors) == {"dW1", "dB1", "dW2", "dB2", "dW3", "dB3"}  # the shipped 784-256-128-10
+    assert max(errors.values()) < 1e-6
+
+
+def test_compare_two_runs_fill_the_table_and_show_symmetry():
+    at = app("pages/6_Compare.py").run()
+    at.selectbox(key="cmp_first").set_value("init").run()
+    at.multiselect(key="cmp_values_init").set_value(["glorot-uniform", "zeros"]).run()
+    next(b for b in at.button if "Run the comparison" in b.label).click().run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    assert list(table["run"]) == ["init=glorot-uniform", "init=zeros"]
+    assert list(table["distinct W1 filters"]) == [10, 1]
+    assert table["test accuracy"].iloc[0] > 0.99 > table["test accuracy"].iloc[1]
+    assert (table["peak training memory (MB)"] > 0).all() and (table["train s"] > 0).all()
+    titles = [f["layout"]["title"]["text"] for f in figures(at)]
+    assert "Loss of every run" in titles and "Test accuracy of every run" in titles
+
+
+def test_settings_round_trip_through_the_url():
+    at = app("pages/2_Train.py").run()
+    at.selectbox(key="preset").set_value("digits").run()
+    at.text_input(key="cfg_hidden").set_value("64, 32").run()
+    at.select_slider(key="cfg_learning_rate").set_value(0.02).run()
+    query = {key: at.query_params[key] for key in at.query_params}
+    query = {key: value[0] if isinstance(value, list) else value for key, value in query.items()}
+    assert query["hidden"] == "64,32" and query["lr"] == "0.02" and query["preset"] == "digits"
+    fresh = app("pages/2_Train.py")
+    fresh.query_params.update(query)
+    fresh.run()
+    assert not fresh.exception
+    for key in ("cfg_hidden", "cfg_learning_rate", "cfg_digits", "cfg_activation", "cfg_batch_size"):
+        assert fresh.session_state[key] == at.session_state[key], key
+    assert "/Train?" in fresh.code[0].value and "hidden=64%2C32" in fresh.code[0].value
+
+
+def test_extreme_url_query_is_ignored_with_a_message():
+    at = app("pages/2_Train.py")
+    at.query_params.update({"preset": "x" * 5000, "hidden": "9" * 400, "lr": "nan", "epochs": "-5",
+                            "digits": "7", "batch": "inf", "act": "<script>", "seed": "1e400"})
+    at.run()
+    assert not at.exception, at.exception
+    assert any("not understood" in w.value for w in at.warning)
+    assert at.slider(key="cfg_epochs").value == 1
+    assert any("at least two digits" in e.value for e in at.error)
+
+
+@pytest.mark.parametrize("page", PAGES + ["pages/5_Backprop.py", "pages/6_Compare.py"])
+def test_every_page_in_chinese(page):
+    at = app(page)
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert not at.exception, at.exception
+    from ui.zh import ZH
+    chinese = set(ZH.values())
+    shown = [title.value for title in at.title] + [m.value for m in at.markdown]
+    assert any(text in chinese for text in shown) or any("\u4e00" <= ch <= "\u9fff" for s in shown for ch in s)

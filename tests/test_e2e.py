@@ -82,10 +82,11 @@ def screenshot(page, name: str):
 
 
 @pytest.mark.parametrize("path,heading", [("Train", "Train"), ("Weights", "Weights"), ("Draw", "Draw"),
-                                          ("Dataset", "Dataset"), ("", "nnlib")])
+                                          ("Dataset", "Dataset"), ("Backprop", "Backprop"),
+                                          ("Compare", "Compare"), ("", "nnlib")])
 def test_every_page_opens_by_deep_link(server, page, path, heading):
     open_page(page, f"{server}/{path}", heading)
-    for label in ("Dataset", "Train", "Weights", "Draw"):
+    for label in ("Dataset", "Train", "Weights", "Draw", "Backprop", "Compare"):
         assert page.get_by_role("link", name=re.compile(label)).count() >= 1
     screenshot(page, f"page-{path or 'Home'}")
 
@@ -158,3 +159,23 @@ def test_model_upload_validates(server, page, tmp_path):
     page.locator("input[type='file']").set_input_files(str(ROOT / "assets" / "models" / "digits.npz"))
     page.get_by_text(re.compile("Loaded digits.npz")).wait_for(timeout=30_000)
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_backprop_and_compare_work_in_the_browser(server, page):
+    open_page(page, f"{server}/Backprop", "Backprop")
+    page.get_by_role("button", name=re.compile("Check the gradients")).click()
+    page.get_by_text(re.compile("Below 1e-6: the formulas are right")).wait_for(timeout=60_000)
+    assert page.get_by_text("❌").count() == 0 and page.get_by_text("✅").count() == 6
+    open_page(page, f"{server}/Compare", "Compare")
+    page.get_by_role("button", name=re.compile("Run the comparison")).click()
+    page.get_by_text(re.compile("3 runs finished")).wait_for(timeout=120_000)
+    assert page.locator("[data-testid='stException']").count() == 0
+    screenshot(page, "compare")
+
+
+def test_a_teachers_link_opens_train_with_its_settings_in_chinese(server, page):
+    open_page(page, f"{server}/Train?preset=digits&hidden=64,32&lr=0.02&lang=zh", "训练")
+    assert page.get_by_role("textbox", name="隐藏层大小").input_value() == "64, 32"
+    assert page.get_by_role("link", name=re.compile("训练 Train")).count() == 1
+    assert "lr=0.02" in page.url and "hidden=64%2C32" in page.url
+    screenshot(page, "train-zh")

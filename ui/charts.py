@@ -5,6 +5,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .common import image_grid
+from .i18n import t
 
 MAX_LINE_POINTS = 600  # a live chart stays light however many batches there are
 FONT = dict(size=16)   # readable on a projector
@@ -43,19 +44,19 @@ def loss_figure(history) -> go.Figure:
     if len(losses):
         smoothed = smooth(losses, max(5, len(losses) // 50))
         x, raw, smooth_line = thin(epochs, losses, smoothed)
-        fig.add_scatter(x=x, y=raw, mode="lines", name="batch loss", line=dict(color="#c9d3e0", width=1))
-        fig.add_scatter(x=x, y=smooth_line, mode="lines", name="batch loss (smoothed)",
+        fig.add_scatter(x=x, y=raw, mode="lines", name=t("batch loss"), line=dict(color="#c9d3e0", width=1))
+        fig.add_scatter(x=x, y=smooth_line, mode="lines", name=t("batch loss (smoothed)"),
                         line=dict(color="#1f4e99", width=3))
     evaluations = history.evaluations
     if evaluations:
         ex = [e.epoch for e in evaluations]
         fig.add_scatter(x=ex, y=[e.train_loss for e in evaluations], mode="lines+markers",
-                        name="train loss", line=dict(color="#2b8a3e"))
+                        name=t("train loss"), line=dict(color="#2b8a3e"))
         fig.add_scatter(x=ex, y=[e.test_loss for e in evaluations], mode="lines+markers",
-                        name="test loss", line=dict(color="#d6336c"))
-    fig.update_xaxes(title="epoch")
-    fig.update_yaxes(title="cross-entropy loss", type="log")
-    return layout(fig, "Loss")
+                        name=t("test loss"), line=dict(color="#d6336c"))
+    fig.update_xaxes(title=t("epoch"))
+    fig.update_yaxes(title=t("cross-entropy loss"), type="log")
+    return layout(fig, t("Loss"))
 
 
 def accuracy_figure(history) -> go.Figure:
@@ -63,12 +64,12 @@ def accuracy_figure(history) -> go.Figure:
     evaluations = history.evaluations
     ex = [e.epoch for e in evaluations]
     fig.add_scatter(x=ex, y=[100 * e.train_accuracy for e in evaluations], mode="lines+markers",
-                    name="train accuracy", line=dict(color="#2b8a3e"))
+                    name=t("train accuracy"), line=dict(color="#2b8a3e"))
     fig.add_scatter(x=ex, y=[100 * e.test_accuracy for e in evaluations], mode="lines+markers",
-                    name="test accuracy", line=dict(color="#d6336c"))
-    fig.update_xaxes(title="epoch")
-    fig.update_yaxes(title="accuracy (%)", ticksuffix="%")
-    return layout(fig, "Accuracy")
+                    name=t("test accuracy"), line=dict(color="#d6336c"))
+    fig.update_xaxes(title=t("epoch"))
+    fig.update_yaxes(title=t("accuracy (%)"), ticksuffix="%")
+    return layout(fig, t("Accuracy"))
 
 
 def confusion_figure(true: np.ndarray, predicted: np.ndarray, digits) -> go.Figure:
@@ -78,10 +79,10 @@ def confusion_figure(true: np.ndarray, predicted: np.ndarray, digits) -> go.Figu
     labels = [str(d) for d in digits]
     fig = go.Figure(go.Heatmap(z=counts, x=labels, y=labels, colorscale="Blues", showscale=False,
                                text=counts, texttemplate="%{text}",
-                               hovertemplate="true %{y}, said %{x}: %{z}<extra></extra>"))
-    fig.update_xaxes(title="predicted", type="category")
-    fig.update_yaxes(title="true digit", type="category", autorange="reversed")
-    return layout(fig, "Confusion matrix", height=420 if k > 2 else 300)
+                               hovertemplate=t("true %{y}, said %{x}: %{z}") + "<extra></extra>"))
+    fig.update_xaxes(title=t("predicted"), type="category")
+    fig.update_yaxes(title=t("true digit"), type="category", autorange="reversed")
+    return layout(fig, t("Confusion matrix"), height=420 if k > 2 else 300)
 
 
 def filters_grid(W1: np.ndarray, image_shape, columns: int, per_filter: bool) -> np.ndarray:

@@ -22,6 +22,7 @@ import streamlit as st  # noqa: E402
 from nnlib import PRESETS, DataError, Network, TrainConfig, load_mnist, prepare_data  # noqa: E402
 from nnlib.data import resolve_data_dir  # noqa: E402
 from nnlib.modelio import load_model  # noqa: E402
+from ui.i18n import init_language, language, language_switch, t  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL_PATH = ROOT / "assets" / "models" / "digits.npz"
@@ -45,18 +46,24 @@ PAGES = [  # (script, sidebar label); Streamlit's own list is hidden in config.t
     ("pages/5_Backprop.py", "🧮 Backprop"),
     ("pages/6_Compare.py", "⚖️ Compare"),
 ]
+# Chinese labels keep the English name, which the lesson plans and links use.
+PAGE_LABELS_ZH = {"🏠 Home": "🏠 首页 Home", "📊 Dataset": "📊 数据集 Dataset", "🏋️ Train": "🏋️ 训练 Train",
+                  "🔬 Weights": "🔬 权重 Weights", "✏️ Draw": "✏️ 手写 Draw",
+                  "🧮 Backprop": "🧮 反向传播 Backprop", "⚖️ Compare": "⚖️ 对比 Compare"}
 
 
 def page_setup(title: str, icon: str = "🧠") -> None:
     """Page config and sidebar; the first call of every page."""
     st.set_page_config(page_title=f"{title} · nnlib", page_icon=icon, layout="wide")
     limit_blas_threads()
+    init_language()
     with st.sidebar:
         for script, label in PAGES:
-            st.page_link(script, label=label)
+            st.page_link(script, label=PAGE_LABELS_ZH[label] if language() == "zh" else label)
         st.divider()
+        language_switch()
         model = current_model()
-        st.caption(f"**Model:** {model.description}")
+        st.caption(t("**Model:** {model}", model=model.label()))
 
 
 @st.cache_resource(show_spinner="Loading the images…")
@@ -81,8 +88,8 @@ def dataset():
     try:
         return shared_dataset(data_dir_setting())
     except DataError as error:
-        st.error(f"The image data cannot be loaded: {error}. Point MNIST_DIR at a folder "
-                 "holding the four IDX files (train-images, train-labels, t10k-images, t10k-labels).")
+        st.error(t("The image data cannot be loaded: {error}. Point MNIST_DIR at a folder holding the "
+                   "four IDX files (train-images, train-labels, t10k-images, t10k-labels).", error=error))
         st.stop()
 
 
@@ -109,14 +116,29 @@ def default_model() -> tuple[Network, TrainConfig]:
     return network, config or PRESETS["digits"]
 
 
+# Where a model came from (English templates, translated when shown).
+SHIPPED_MODEL = "the shipped ten-digit model (digits preset)"
+TRAINED_MODEL = "trained in this session"
+LOADED_MODEL = "loaded from {name}"
+MODEL_DESCRIPTIONS = (SHIPPED_MODEL, TRAINED_MODEL, LOADED_MODEL)
+
+
 @dataclass
 class SessionModel:
-    """The model a session works with, and where it came from."""
+    """The model a session works with, and where it came from.
+
+    description is an English template (translated when shown); file_name
+    fills its {name}.
+    """
 
     network: Network
     config: TrainConfig
     description: str
     is_default: bool = False
+    file_name: str = ""
+
+    def label(self) -> str:
+        return t(self.description, name=self.file_name)
 
 
 def current_model() -> SessionModel:
@@ -125,11 +147,11 @@ def current_model() -> SessionModel:
     if model is not None:
         return model
     network, config = default_model()
-    return SessionModel(network, config, "the shipped ten-digit model (digits preset)", is_default=True)
+    return SessionModel(network, config, SHIPPED_MODEL, is_default=True)
 
 
-def set_model(network: Network, config: TrainConfig, description: str) -> None:
-    st.session_state["model"] = SessionModel(network, config, description)
+def set_model(network: Network, config: TrainConfig, description: str, file_name: str = "") -> None:
+    st.session_state["model"] = SessionModel(network, config, description, file_name=file_name)
 
 
 def image_grid(images: np.ndarray, columns: int, gap: int = 2, fill: float = 0.0) -> np.ndarray:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from .zh import ZH
+
 LANGUAGES = {"en": "English", "zh": "中文"}
 
 
@@ -15,28 +17,27 @@ def language() -> str:
     return st.session_state.get("lang", "en")
 
 
-def t(text: str, **values) -> str:
-    """text in the session's language, with {placeholders} filled from values."""
+def t(template: str, /, **values) -> str:
+    """template in the session's language, with {placeholders} filled from values."""
     if language() == "zh":
-        text = ZH.get(text, text)
-    return text.format(**values) if values else text
+        template = ZH.get(template, template)
+    return template.format(**values) if values else template
 
 
 def _remember_language() -> None:
     st.session_state["lang"] = st.session_state["lang_widget"]
 
 
-def language_switch() -> None:
-    """A sidebar switch; the choice outlives page changes (kept outside the widget)."""
+def init_language() -> None:
+    """A link's ?lang=zh chooses the language of a new session."""
     if "lang" not in st.session_state and st.query_params.get("lang") in LANGUAGES:
         st.session_state["lang"] = st.query_params["lang"]
+
+
+def language_switch() -> None:
+    """A sidebar switch; the choice outlives page changes (kept outside the widget)."""
     st.session_state["lang_widget"] = language()
     st.radio("Language / 语言", list(LANGUAGES), format_func=LANGUAGES.get, key="lang_widget",
              horizontal=True, on_change=_remember_language)
 
 
-ZH: dict[str, str] = {}  # filled below, page by page
-
-
-def _add(pairs: dict[str, str]) -> None:
-    ZH.update(pairs)

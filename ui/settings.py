@@ -13,11 +13,13 @@ import numpy as np
 import streamlit as st
 
 from nnlib import ACTIVATIONS, INITS, OUTPUTS, PRESETS, ConfigError, TrainConfig
+from ui.i18n import t
 
 PRESET_LABELS = {
     "seed": "The blog: 0 vs 1, 784-10-2, per-sample SGD (seed)",
     "digits": "All ten digits, 784-256-128-10 (digits)",
 }
+SCHEDULE_LABELS = {"constant": "constant", "step": "step: halve at 50% and 75%", "cosine": "cosine"}
 LEARNING_RATES = [0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5,
                   1.0, 2.0, 5.0, 10.0]
 BATCH_SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096, 10**9]
@@ -75,50 +77,51 @@ def settings_widgets() -> None:
     """Every TrainConfig field as a widget, grouped in three columns."""
     data_col, net_col, opt_col = st.columns(3)
     with data_col:
-        st.markdown("**Data**")
-        st.multiselect("Digits", list(range(10)), key="cfg_digits",
-                       help="Which digits to tell apart. The blog: 0 and 1. Try 3 and 8, or all ten.")
-        st.selectbox("Normalisation", ["minmax", "scale255"], key="cfg_normalization",
-                     format_func={"minmax": "min-max per image (blog)", "scale255": "÷ 255"}.get,
-                     help="How pixels 0-255 become 0-1 numbers. On MNIST both give almost the same.")
-        st.slider("Augmentation", 0.0, 1.0, step=0.25, key="cfg_augment",
-                  help="Randomly slant, rotate and thicken training images, so hand drawings are "
-                       "read better. Slower; 0 = off.")
-        st.checkbox("Shuffle each epoch", key="cfg_shuffle",
-                    help="The blog goes through the file in order. Shuffling usually helps.")
+        st.markdown(t("**Data**"))
+        st.multiselect(t("Digits"), list(range(10)), key="cfg_digits",
+                       help=t("Which digits to tell apart. The blog: 0 and 1. Try 3 and 8, or all ten."))
+        st.selectbox(t("Normalisation"), ["minmax", "scale255"], key="cfg_normalization",
+                     format_func=lambda v: t("min-max per image (blog)") if v == "minmax" else "÷ 255",
+                     help=t("How pixels 0-255 become 0-1 numbers. On MNIST both give almost the same."))
+        st.slider(t("Augmentation"), 0.0, 1.0, step=0.25, key="cfg_augment",
+                  help=t("Randomly slant, rotate and thicken training images, so hand drawings are read "
+                         "better. Slower; 0 = off."))
+        st.checkbox(t("Shuffle each epoch"), key="cfg_shuffle",
+                    help=t("The blog goes through the file in order. Shuffling usually helps."))
     with net_col:
-        st.markdown("**Network**")
-        st.text_input("Hidden layer sizes", key="cfg_hidden",
-                      help="Neurons per hidden layer, e.g. 10 (the blog) or 256, 128 for two layers. "
-                           "Try 1, 2, 10, 100 and compare.")
-        st.selectbox("Hidden activation", sorted(ACTIVATIONS), key="cfg_activation",
-                     help="The blog uses tanh. ReLU trains faster in deep networks.")
-        st.selectbox("Output", sorted(OUTPUTS), key="cfg_output",
-                     format_func={"sigmoid": "sigmoid + binary cross-entropy (blog)",
-                                  "softmax": "softmax + cross-entropy"}.get,
-                     help="Both give dZ = A − Y at the output, as the blog derives.")
-        st.selectbox("Initialisation", list(INITS), key="cfg_init",
-                     help="The blog: Glorot-uniform. Try zeros: every neuron stays the same.")
-        st.selectbox("Precision", ["float64", "float32"], key="cfg_dtype",
-                     help="float32 is about twice as fast and accurate enough to train.")
+        st.markdown(t("**Network**"))
+        st.text_input(t("Hidden layer sizes"), key="cfg_hidden",
+                      help=t("Neurons per hidden layer, e.g. 10 (the blog) or 256, 128 for two layers. "
+                             "Try 1, 2, 10, 100 and compare."))
+        st.selectbox(t("Hidden activation"), sorted(ACTIVATIONS), key="cfg_activation",
+                     help=t("The blog uses tanh. ReLU trains faster in deep networks."))
+        st.selectbox(t("Output"), sorted(OUTPUTS), key="cfg_output",
+                     format_func=lambda v: t("sigmoid + binary cross-entropy (blog)") if v == "sigmoid"
+                     else t("softmax + cross-entropy"),
+                     help=t("Both give dZ = A − Y at the output, as the blog derives."))
+        st.selectbox(t("Initialisation"), list(INITS), key="cfg_init",
+                     help=t("The blog: Glorot-uniform. Try zeros: every neuron stays the same."))
+        st.selectbox(t("Precision"), ["float64", "float32"], key="cfg_dtype",
+                     help=t("float32 is about twice as fast and accurate enough to train."))
     with opt_col:
-        st.markdown("**Training**")
-        st.select_slider("Learning rate", LEARNING_RATES, key="cfg_learning_rate",
+        st.markdown(t("**Training**"))
+        st.select_slider(t("Learning rate"), LEARNING_RATES, key="cfg_learning_rate",
                          format_func=lambda v: f"{v:g}",
-                         help="Step size of gradient descent, on a log scale. Try 10 to see it diverge.")
-        st.slider("Epochs", 1, 30, key="cfg_epochs", help="Passes over all training images.")
-        st.select_slider("Batch size", BATCH_SIZES, key="cfg_batch_size",
-                         format_func=lambda v: "all" if v == 10**9 else str(v),
-                         help="Images per gradient step. 1 = the blog's per-sample SGD; all = full batch.")
-        st.slider("Momentum", 0.0, 0.99, step=0.01, key="cfg_momentum",
-                  help="Carries part of the last step into the next; 0.9 is usual, 0 = plain SGD.")
-        st.select_slider("L2 weight decay", L2_VALUES, key="cfg_l2", format_func=lambda v: f"{v:g}",
-                         help="Pulls weights towards zero a little every step.")
-        st.selectbox("Schedule", ["constant", "step", "cosine"], key="cfg_schedule",
-                     help="How the learning rate changes: constant (blog), halved at 50% and 75%, "
-                          "or a smooth cosine down to 0.")
-        st.number_input("Seed", 0, 2**31 - 1, step=1, key="cfg_seed",
-                        help="Same seed, same settings: the same result every time.")
+                         help=t("Step size of gradient descent, on a log scale. Try 10 to see it diverge."))
+        st.slider(t("Epochs"), 1, 30, key="cfg_epochs", help=t("Passes over all training images."))
+        st.select_slider(t("Batch size"), BATCH_SIZES, key="cfg_batch_size",
+                         format_func=lambda v: t("all") if v == 10**9 else str(v),
+                         help=t("Images per gradient step. 1 = the blog's per-sample SGD; all = full batch."))
+        st.slider(t("Momentum"), 0.0, 0.99, step=0.01, key="cfg_momentum",
+                  help=t("Carries part of the last step into the next; 0.9 is usual, 0 = plain SGD."))
+        st.select_slider(t("L2 weight decay"), L2_VALUES, key="cfg_l2", format_func=lambda v: f"{v:g}",
+                         help=t("Pulls weights towards zero a little every step."))
+        st.selectbox(t("Schedule"), ["constant", "step", "cosine"], key="cfg_schedule",
+                     format_func=lambda v: t(SCHEDULE_LABELS[v]),
+                     help=t("How the learning rate changes: constant (blog), halved at 50% and 75%, or a "
+                            "smooth cosine down to 0."))
+        st.number_input(t("Seed"), 0, 2**31 - 1, step=1, key="cfg_seed",
+                        help=t("Same seed, same settings: the same result every time."))
 
 
 def parse_hidden(text: str) -> tuple[int, ...]:
@@ -134,8 +137,8 @@ def config_from_widgets() -> TrainConfig:
     state = st.session_state
     remember_widget_state()
     if parse_hidden(state["cfg_hidden"]) == (-1,):
-        raise ConfigError("hidden layer sizes must be whole numbers separated by commas, "
-                          f"got {state['cfg_hidden']!r}")
+        raise ConfigError(t("hidden layer sizes must be whole numbers separated by commas, got {text!r}",
+                            text=state["cfg_hidden"]))
     preset = PRESETS[state.get("preset", "seed")]
     config = preset.replace(
         digits=tuple(sorted(int(d) for d in state["cfg_digits"])),
