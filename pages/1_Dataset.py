@@ -44,10 +44,12 @@ with left:
     fig.data[0].name = t("train")
     fig.update_layout(barmode="group", showlegend=True)
     st.plotly_chart(fig, key="counts")
+    st.caption(t("ⓘ How many images of each digit. The test images are kept apart to check the network honestly."))
 with right:
     st.plotly_chart(charts.image_heatmap(image_grid(means, columns=min(len(digits), 5)),
                                          t("Mean image per digit"), height=360 if len(digits) > 5 else 300),
                     key="means")
+    st.caption(t("ⓘ The average of all training images of each digit: its typical shape. Try 3 and 8: how alike are they?"))
 
 st.subheader(t("Samples"))
 filter_col, shuffle_col = st.columns([3, 1])
@@ -74,6 +76,7 @@ left, right = st.columns([3, 2])
 with left:
     st.plotly_chart(charts.image_heatmap(image, t("28×28 pixels (0-255) of image #{index}", index=sample[index]),
                                          show_values=True, height=560), key="pixels")
+    st.caption(t("ⓘ Each cell is one pixel's brightness, 0 (black) to 255 (white). Hover to read a value."))
 with right:
     st.markdown(t(
         "The blog: *forget that it is a picture*. The network gets the 28 rows laid end to end, "
@@ -84,6 +87,7 @@ with right:
     fig.update_xaxes(type="linear", title=t("position in X (row × 28 + column)"))
     fig.update_traces(marker_line_width=0)
     st.plotly_chart(fig, key="vector")
+    st.caption(t("ⓘ The same 784 numbers side by side: this is the network's input X. Each stroke becomes a run of spikes."))
 
 st.subheader(t("Normalisation"))
 minmax, scaled = normalize_minmax(image[None])[0], normalize_255(image[None])[0]
@@ -102,6 +106,7 @@ for column, values, title, kind in ((left, minmax, t("min-max (the blog)"), "min
                                              colorscale="gray" if kind != "difference" else "RdBu_r",
                                              zmin=-1 if kind == "difference" else 0, zmax=1),
                         key=f"norm-{kind}")
+st.caption(t("ⓘ Left and middle look the same on MNIST; the right map shows where they differ (white: no difference)."))
 fig = charts.bar_figure(list(range(256)), histogram, t("Pixel values over all chosen training images"),
                         y_title=t("pixels (log scale)"), height=300)
 fig.update_xaxes(type="linear", title=t("pixel value"))

@@ -78,6 +78,9 @@ status_box = st.empty()
 progress_box = st.empty()
 left, right = st.columns([3, 2])
 loss_box, accuracy_box = left.empty(), right.empty()
+left.caption(t("ⓘ Light: each batch's loss; dark: smoothed; dots: the loss on all train and test images. Lower is "
+               "better. Try learning rate 10 to see it explode."))
+right.caption(t("ⓘ Share of train and test images right at each evaluation. Test far below train means overfitting."))
 
 
 def draw(trainer: Trainer, live: bool) -> None:
@@ -183,6 +186,8 @@ metric_cols[3].metric(t("Training time"), f"{trainer.train_seconds:.1f} s")
 left, right = st.columns([1, 1])
 with left:
     st.plotly_chart(charts.confusion_figure(data.y_test, predictions, digits), key="confusion")
+    st.caption(t("ⓘ Rows: the true digit; columns: what the network said. Numbers off the diagonal are mistakes: "
+                 "which digits get confused?"))
 with right:
     wrong = np.flatnonzero(predictions != data.y_test)
     st.markdown(t("**Test images it got wrong** ({count})", count=f"{len(wrong):,}"))

@@ -42,6 +42,8 @@ rows = -(-len(shown) // columns)
 st.plotly_chart(charts.weights_heatmap(grid, t("W1: neurons {first}–{last}", first=shown[0], last=shown[-1]),
                                        zmax=1.0 if per_filter else None,
                                        height=min(900, 120 + 150 * rows)), key="w1-grid")
+st.caption(t("ⓘ Red: ink here makes the neuron fire; blue: ink here silences it. Hover for values. After training, "
+             "look for stroke-shaped patterns."))
 
 st.subheader(t("One neuron, enlarged"))
 neuron = controls[2].selectbox(t("Neuron to enlarge"), list(range(hidden)), key="w_neuron",
@@ -57,6 +59,7 @@ with right:
                                           t("W2[:, {neuron}]: its vote for each digit", neuron=neuron),
                                           highlight=int(votes.argmax()), y_title=t("weight"), height=460),
                         key="w2-one")
+        st.caption(t("ⓘ How strongly this neuron's output raises (+) or lowers (−) each digit's score."))
     else:
         st.info(t("This network has {count} hidden layers: neuron {neuron} feeds the next hidden layer, "
                   "not the digits directly.", count=network.layer_count - 1, neuron=neuron))
@@ -72,6 +75,8 @@ if network.layer_count == 2:
     fig.update_yaxes(title=t("digit"), type="category")
     st.plotly_chart(charts.layout(fig, t("W2 (red: a vote for, blue: against)"),
                                    height=220 + 25 * len(config.digits)), key="w2")
+    st.caption(t("ⓘ Each cell: the weight from a hidden neuron (column) to a digit (row). A neuron red for 0 and blue "
+                 "for 1 is a '0 detector'."))
 
 st.subheader(t("Watch the filters form"))
 trainer = st.session_state.get("trainer")
@@ -99,6 +104,7 @@ fig.update_layout(
              args=[[str(i)], dict(mode="immediate", frame=dict(duration=0, redraw=True))])
         for i, s in enumerate(snapshots)])])
 st.plotly_chart(fig, key="timeline")
+st.caption(t("ⓘ Press ▶ or drag the slider: the filters start as random noise and take shape as training goes on."))
 
 st.subheader(t("Before, after, and what training changed"))
 initial = trainer.initial_W1[animated].astype(np.float64)
@@ -115,3 +121,4 @@ for panel, (column, values, title) in enumerate(((before_col, initial, t("initia
         st.plotly_chart(charts.weights_heatmap(grid, title, zmax=None if is_change else shared,
                                                height=height, colorbar=is_change),
                         key=f"compare-{panel}")
+st.caption(t("ⓘ The change is what training wrote into the weights: the shapes the network learned."))

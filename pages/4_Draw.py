@@ -66,6 +66,7 @@ with answer_col:
     st.plotly_chart(charts.bar_figure(digits, probabilities, t("Probabilities"), highlight=predicted,
                                       y_title=t("probability"), height=300, y_range=[0, 1]),
                     key="probabilities")
+    st.caption(t("ⓘ How sure the network is of each digit (they add up to 1). Try a sloppy 4, or a 7 with a bar."))
 
 st.subheader(t("Inside the network"))
 A1 = cache["A1"][:, 0].astype(float)
@@ -73,12 +74,14 @@ left, right = st.columns(2)
 with left:
     st.plotly_chart(charts.bar_figure(list(range(len(A1))), A1, t("Hidden activations A1 ({count})", count=len(A1)),
                                       y_title="A1", height=320), key="activations")
+    st.caption(t("ⓘ Each first-layer hidden neuron's output A1 for your drawing."))
 with right:
     order = np.argsort(-np.abs(contributions))[:12]
     fig = charts.bar_figure([f"n{j}" for j in order], contributions[order],
                             t("Which neurons pushed the score of '{digit}'", digit=digits[predicted]),
                             y_title=t("contribution"), height=320)
     st.plotly_chart(fig, key="contributions")
+    st.caption(t("ⓘ How much each hidden neuron raised (+) or lowered (−) the winning digit's score."))
 st.markdown(t("The {count} neurons that pushed hardest: each map is `W1[j] ⊙ X`, the neuron's weights times "
               "your drawing, pixel by pixel (red: ink where it wants ink).", count=TOP_NEURONS))
 columns = st.columns(TOP_NEURONS)
