@@ -58,25 +58,31 @@ def model_from_bytes(raw: bytes, source: str = "the model file") -> tuple[Networ
     if not raw.startswith(b"PK"):
         raise ModelFileError(f"{source} is not an .npz file (a zip archive of arrays)")
     try:
+        _check_array_headers(raw, source)
         with np.load(io.BytesIO(raw), allow_pickle=False) as archive:
             arrays = {name: archive[name] for name in archive.files}
+    except ModelFileError:
+        raise
     except ValueError as error:
         if "pickle" in str(error).lower():
             raise ModelFileError(f"{source} holds pickled objects, which are refused for safety") from None
         raise ModelFileError(f"{source} is not a valid .npz file ({error})") from None
-    except (zipfile.BadZipFile, OSError, EOFError, KeyError) as error:
-        raise ModelFileError(f"{source} is corrupt ({error})") from None
+    except Exception as error:  # a corrupt archive can fail in zipfile, zlib, struct, ...
+        raise ModelFileError(f"{source} is corrupt ({type(error).__name__}: {error})") from None
     meta = _read_meta(arrays.pop("meta", None), source)
     params = _check_params(arrays, source)
     activation = meta.get("activation", "tanh")
     output = meta.get("output", "sigmoid")
-    if activation not in ACTIVATIONS or output not in OUTPUTS:
+    if not isinstance(activation, str) or not isinstance(output, str) or \
+            activation not in ACTIVATIONS or output not in OUTPUTS:
         raise ModelFileError(f"{source}: unknown activation {activation!r} or output {output!r}")
     config = None
-    if meta.get("config"):
+    if meta.get("config") is not None:
         try:
+            if not isinstance(meta["config"], dict):
+                raise ConfigError("not a JSON object")
             config = TrainConfig.from_dict(meta["config"]).validate()
-        except (ConfigError, TypeError, ValueError) as error:
+        except (ConfigError, TypeError, ValueError, AttributeError) as error:
             raise ModelFileError(f"{source}: its training settings are invalid ({error})") from None
         if len(config.digits) != params[f"W{len(params) // 2}"].shape[0]:
             raise ModelFileError(f"{source}: it has {params[f'W{len(params) // 2}'].shape[0]} outputs "
@@ -84,12 +90,35 @@ def model_from_bytes(raw: bytes, source: str = "the model file") -> tuple[Networ
     return Network(params, activation, output), config
 
 
+def _check_array_headers(raw: bytes, source: str) -> None:
+    """Read every member's .npy header before any data: refuse object arrays,
+    members that are not arrays, and sizes that a hostile header inflates."""
+    declared = 0
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        members = archive.infolist()
+        if len(members) > 2 * MAX_LAYERS + 1:
+            raise ModelFileError(f"{source} holds {len(members)} entries; a model has at most {2 * MAX_LAYERS + 1}")
+        for member in members:
+            if not member.filename.endswith(".npy"):
+                raise ModelFileError(f"{source} holds {member.filename!r}, which is not an array")
+            with archive.open(member) as handle:
+                version = np.lib.format.read_magic(handle)
+                reader = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                          else np.lib.format.read_array_header_2_0)
+                shape, _, dtype = reader(handle)
+            if dtype.hasobject:
+                raise ModelFileError(f"{source} holds pickled objects, which are refused for safety")
+            declared += int(np.prod(shape, dtype=np.float64)) * dtype.itemsize
+            if declared > MAX_MODEL_BYTES:
+                raise ModelFileError(f"{source} declares arrays larger than {MAX_MODEL_BYTES // 2**20} MiB")
+
+
 def _read_meta(array, source: str) -> dict:
     if array is None:
         return {}
     try:
         meta = json.loads(str(array))
-    except (json.JSONDecodeError, ValueError):
+    except (ValueError, RecursionError):  # JSONDecodeError is a ValueError
         raise ModelFileError(f"{source}: its 'meta' entry is not JSON") from None
     if not isinstance(meta, dict):
         raise ModelFileError(f"{source}: its 'meta' entry is not a JSON object")

@@ -15,13 +15,14 @@ BOX = 20                  # the digit fits in BOX×BOX ...
 FIELD = 28                # ... centred by mass in FIELD×FIELD
 
 
-def ink_image(image: np.ndarray) -> np.ndarray:
+def ink_image(image: np.ndarray, background: float | None = None) -> np.ndarray:
     """Ink level in [0, 1] per pixel, whatever the input's kind.
 
     image: (h, w) grey, (h, w, 3) RGB or (h, w, 4) RGBA; uint8 or float in
-    [0, 1]; white ink on black or black ink on white (the background is taken
-    to be the colour of the border). A transparent background counts as
-    empty, whatever its RGB values.
+    [0, 1]; white ink on black or black ink on white. background is the
+    grey level (0-1) of the paper when known (0 for the app's black canvas);
+    otherwise it is taken to be the colour of the border. A transparent
+    background counts as empty, whatever its RGB values.
     """
     array = np.asarray(image)
     if array.ndim not in (2, 3) or array.size == 0:
@@ -42,7 +43,8 @@ def ink_image(image: np.ndarray) -> np.ndarray:
         grey = array * alpha + background * (1 - alpha)
     else:
         grey = array
-    background = _border_median(grey)
+    if background is None:
+        background = _border_median(grey)
     return np.clip(np.abs(grey - background) / max(background, 1 - background), 0, 1)
 
 
@@ -103,12 +105,13 @@ def _shift_whole(image: np.ndarray, shift: int, axis: int) -> np.ndarray:
     return out
 
 
-def to_mnist(image: np.ndarray) -> np.ndarray | None:
+def to_mnist(image: np.ndarray, background: float | None = None) -> np.ndarray | None:
     """A drawing -> a (28, 28) uint8 image, white digit on black, MNIST-style.
 
-    Returns None when the drawing is empty (nothing to predict).
+    background: the paper's grey level when known (see ink_image). Returns
+    None when the drawing is empty (nothing to predict).
     """
-    ink = ink_image(image)
+    ink = ink_image(image, background)
     if is_empty(ink):
         return None
     drawn_rows = np.flatnonzero((ink >= INK_THRESHOLD).any(axis=1))

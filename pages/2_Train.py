@@ -128,6 +128,7 @@ def model_files_section(config) -> None:
             st.session_state["upload_message"] = ("success", t(
                 "Loaded {name}: layers {sizes}. The other pages use it now.", name=upload.name,
                 sizes="-".join(map(str, network.sizes))))
+            st.rerun()  # redraw everything (the sidebar too) for the loaded model
         except ModelFileError as error:
             st.session_state["upload_message"] = ("error", t(
                 "Not loaded: {error}. Your current model is unchanged.", error=error))

@@ -3,83 +3,13 @@
 Skipped when Chromium is not installed (the README's test command and .ci/run
 install it).
 """
-import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, draw_stroke, needs_chromium, open_page, screenshot
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed")
-ARTIFACTS = ROOT / "test-artifacts"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server():
-    """A freshly started server; its first visitor is a test's deep link."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=dict(os.environ))
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail("the server did not start")
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    yield context.new_page()
-    context.close()
-
-
-def open_page(page, url: str, heading: str):
-    page.goto(url)
-    page.get_by_role("heading", name=re.compile(heading)).first.wait_for(timeout=60_000)
-    page.wait_for_timeout(1500)
-    assert page.locator("[data-testid='stException']").count() == 0
-
-
-def screenshot(page, name: str):
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
+pytestmark = needs_chromium
 
 @pytest.mark.parametrize("path,heading", [("Train", "Train"), ("Weights", "Weights"), ("Draw", "Draw"),
                                           ("Dataset", "Dataset"), ("Backprop", "Backprop"),
@@ -99,17 +29,6 @@ def test_training_the_blog_preset_in_the_browser(server, page):
     assert "99.95%" in metric.inner_text()
     assert page.locator("[data-testid='stException']").count() == 0
     screenshot(page, "trained")
-
-
-def draw_stroke(page, points):
-    canvas = page.locator("canvas.upper-canvas").first
-    canvas.wait_for(timeout=30_000)
-    box = canvas.bounding_box()
-    page.mouse.move(box["x"] + points[0][0], box["y"] + points[0][1])
-    page.mouse.down()
-    for x, y in points[1:]:
-        page.mouse.move(box["x"] + x, box["y"] + y, steps=8)
-    page.mouse.up()
 
 
 def test_drawing_a_one_predicts_a_digit(server, page):

@@ -68,3 +68,12 @@ def test_a_dot_and_a_filled_canvas_still_give_an_image():
 def test_bad_shapes_are_refused():
     with pytest.raises(ValueError):
         to_mnist(np.zeros((5, 5, 2)))
+
+
+def test_known_black_paper_reads_a_filled_canvas_as_ink():
+    full = np.full((280, 280, 4), 255, np.uint8)
+    assert to_mnist(full) is None  # unknown paper: an even white sheet is taken to be empty paper
+    filled = to_mnist(full, background=0.0)  # the app's black canvas, painted over
+    assert filled is not None and filled.mean() > 100
+    assert to_mnist(np.zeros((280, 280, 4), np.uint8) + np.array([0, 0, 0, 255], np.uint8),
+                    background=0.0) is None

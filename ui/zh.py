@@ -393,4 +393,5 @@ ZH = {
     "ⓘ How much each hidden neuron raised (+) or lowered (−) the winning digit's score.": 'ⓘ 每个隐藏神经元把胜出数字的得分提高（+）或降低（−）了多少。',
     "ⓘ Each first-layer hidden neuron's output A1 for your drawing.": 'ⓘ 第一隐藏层每个神经元对你的手写的输出 A1。',
     'ⓘ One line per run. Which learns fastest? Which ends highest?': 'ⓘ 每次训练一条线。哪个学得最快？哪个最后最高？',
+    "The canvas is mostly ink: clear it and draw one digit with a thinner stroke.": "画布上几乎全是墨：请清除后用细一点的笔写一个数字。",
 }
