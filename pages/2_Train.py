@@ -1,6 +1,6 @@
 """Train: presets, a slider for every setting, live loss and accuracy, Stop that keeps the model."""
 from ui.common import (LOADED_MODEL, TRAINED_MODEL, current_model, dataset, page_setup,  # first: BLAS threads
-                       prepared, set_model)
+                       prepared, run_in_background, set_model)
 
 import time
 
@@ -98,7 +98,10 @@ def draw(trainer: Trainer, live: bool) -> None:
                  total=f"{trainer.total_steps:,}", seconds=trainer.train_seconds)
     progress_box.progress(min(done, 1.0), text=text)
     loss_box.plotly_chart(charts.loss_figure(trainer.history), key=f"loss-{suffix}")
-    accuracy_box.plotly_chart(charts.accuracy_figure(trainer.history), key=f"accuracy-{suffix}")
+    evaluations = len(trainer.history.evaluations)
+    if not live or st.session_state.get("drawn_evaluations") != evaluations:  # else it has not changed
+        accuracy_box.plotly_chart(charts.accuracy_figure(trainer.history), key=f"accuracy-{suffix}")
+        st.session_state["drawn_evaluations"] = evaluations
 
 
 def model_files_section(config) -> None:
@@ -140,6 +143,8 @@ def model_files_section(config) -> None:
 if trainer is not None and st.session_state.get("training"):
     status_box.info(t("Training {sizes} on digits {digits}…", sizes="-".join(map(str, trainer.network.sizes)),
                       digits=", ".join(map(str, trainer.config.digits))))
+    st.session_state["drawn_evaluations"] = None  # this run's placeholders start empty
+    run_in_background()
     while not trainer.done:
         trainer.advance(max_seconds=REFRESH_SECONDS)
         draw(trainer, live=True)  # a Stop click interrupts the script here

@@ -64,14 +64,16 @@ predicted = int(probabilities.argmax())
 contributions, cache = first_layer_contributions(network, X, predicted)
 elapsed_ms = 1000 * (time.perf_counter() - started)
 
+# The answer first: Streamlit shows each element as soon as the script reaches it,
+# so the digit appears before the charts that explain it are built.
+answer_col.metric(t("Prediction"), str(digits[predicted]),
+                  help=t("{sure:.1%} sure; read in {ms:.0f} ms.", sure=probabilities[predicted], ms=elapsed_ms))
 with seen_col:
     st.plotly_chart(charts.image_heatmap(image, t("What the network gets: 28×28"), height=320),
                     key="seen")
     st.caption(t("Cropped to the ink, fitted in 20×20 and centred by its centre of mass, the way MNIST's "
                  "digits were made."))
 with answer_col:
-    st.metric(t("Prediction"), str(digits[predicted]),
-              help=t("{sure:.1%} sure; read in {ms:.0f} ms.", sure=probabilities[predicted], ms=elapsed_ms))
     st.plotly_chart(charts.bar_figure(digits, probabilities, t("Probabilities"), highlight=predicted,
                                       y_title=t("probability"), height=300, y_range=[0, 1]),
                     key="probabilities")

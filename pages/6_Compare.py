@@ -1,5 +1,5 @@
 """Compare: the blog's closing experiment — other sizes and settings, side by side."""
-from ui.common import page_setup, prepared  # first: limits BLAS threads
+from ui.common import page_setup, prepared, run_in_background  # first: limits BLAS threads
 
 import itertools
 import tracemalloc
@@ -138,6 +138,7 @@ if run_clicked:
                    work=f"{total_work:,}", cap=f"{work_cap():,}"))
     else:
         progress = st.progress(0.0)
+        run_in_background()
         done_work = 0
         for number, (name, config) in enumerate(plan, start=1):
             peak = peak_training_memory(config)

@@ -231,3 +231,73 @@ def test_every_page_in_chinese(page):
     chinese = set(ZH.values())
     shown = [title.value for title in at.title] + [m.value for m in at.markdown]
     assert any(text in chinese for text in shown) or any("\u4e00" <= ch <= "\u9fff" for s in shown for ch in s)
+
+
+def test_work_cap_refuses_a_too_large_run(monkeypatch):
+    monkeypatch.setenv("NNLIB_MAX_WORK", "100000")
+    at = app("pages/2_Train.py").run()
+    at.selectbox(key="preset").set_value("digits").run()
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("at most 100,000" in e.value for e in at.error)
+    assert "trainer" not in at.session_state
+
+
+@pytest.mark.parametrize("broken", ["truncated", "foreign", "mislabelled"])
+def test_a_broken_data_folder_gets_a_message(monkeypatch, tmp_path, mnist, broken):
+    from conftest import write_idx
+    write_idx(tmp_path / "train-images-idx3-ubyte.gz", mnist.train.images[:100])
+    write_idx(tmp_path / "train-labels-idx1-ubyte.gz", mnist.train.labels[:100])
+    write_idx(tmp_path / "t10k-images-idx3-ubyte.gz", mnist.test.images[:50])
+    labels = mnist.test.labels[:50].copy()
+    if broken == "mislabelled":
+        labels[3] = 200
+    write_idx(tmp_path / "t10k-labels-idx1-ubyte.gz", labels)
+    if broken == "truncated":
+        path = tmp_path / "train-images-idx3-ubyte"
+        write_idx(path, mnist.train.images[:100], compress=False)
+        path.write_bytes(path.read_bytes()[:5000])
+        (tmp_path / "train-images-idx3-ubyte.gz").unlink()
+    if broken == "foreign":
+        (tmp_path / "t10k-images-idx3-ubyte.gz").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    monkeypatch.setenv("MNIST_DIR", str(tmp_path))
+    for page in ("pages/1_Dataset.py", "pages/2_Train.py"):
+        at = app(page).run()
+        assert not at.exception, at.exception
+        assert any("cannot be loaded" in e.value for e in at.error), page
+
+
+def test_no_model_is_kept_outside_session_state():
+    """After sessions train, upload and step, no module the app imported holds a model.
+
+    Module-level state is shared by every visitor; a model found there would leak
+    from one student to the next.
+    """
+    import sys
+    import types
+
+    from nnlib import Network, Trainer
+    from ui.common import SessionModel, default_model
+
+    at = app("pages/2_Train.py").run()
+    at.button[0].click().run()
+    at.switch_page("pages/5_Backprop.py").run()
+    next(b for b in at.button if "SGD step" in b.label).click().run()
+    shared_network, _ = default_model()
+    assert all(not value.flags.writeable for value in shared_network.params.values())
+
+    def holds_model(value, depth=0):
+        if isinstance(value, (Network, Trainer, SessionModel)):
+            return value is not shared_network
+        if depth < 2 and isinstance(value, (list, tuple, set)):
+            return any(holds_model(item, depth + 1) for item in value)
+        if depth < 2 and isinstance(value, dict):
+            return any(holds_model(item, depth + 1) for item in value.values())
+        return False
+
+    ours = [module for name, module in sys.modules.items()
+            if isinstance(module, types.ModuleType) and (name.startswith(("ui", "nnlib")))]
+    assert len(ours) > 5
+    for module in ours:
+        for name, value in vars(module).items():
+            assert not holds_model(value), f"{module.__name__}.{name} holds a model"

@@ -1,0 +1,150 @@
+"""A class at once: many real Chromium sessions against one real server on loopback.
+
+    python benchmarks/load.py [--sessions 8] [--idle 30] [--training 3] [--strokes 8]
+
+1. One session trains the blog preset alone; then `--sessions` sessions press
+   Train at the same moment. Reports each one's time from click to its Test
+   accuracy, the slowest against the single one, and the server's peak memory.
+2. `--idle` sessions sit on the Home page and `--training` sessions train the
+   ten-digit preset, while one more draws on the Draw page: the time from the
+   end of each stroke to the new Prediction on screen.
+
+Bounded: a fixed number of sessions and strokes, each wait capped, everything
+on 127.0.0.1, the server stopped at the end.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from conftest import BROWSER_ARGS, CHROMIUM, start_server, stop_server  # noqa: E402
+
+ACCURACY = "[data-testid='stMetric']:has-text('Test accuracy') [data-testid='stMetricValue']"
+PREDICTION = "[data-testid='stMetric']:has-text('Prediction') [data-testid='stMetricValue']"
+
+
+def new_page(browser, url: str, heading: str):
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    page.goto(url)
+    page.get_by_role("heading", name=re.compile(heading)).first.wait_for(timeout=120_000)
+    return page
+
+
+def train_together(server_url: str, browser, sessions: int, timeout_s: float = 300) -> dict:
+    """sessions pages press Train (blog preset) together; each one's seconds to its Test accuracy."""
+    pages = [new_page(browser, f"{server_url}/Train", "Train") for _ in range(sessions)]
+    for page in pages:
+        page.wait_for_timeout(300)
+    started = {}
+    for index, page in enumerate(pages):
+        page.get_by_role("button", name=re.compile("Train")).first.click()
+        started[index] = time.perf_counter()
+    finished, accuracies = {}, {}
+    deadline = time.perf_counter() + timeout_s
+    while len(finished) < sessions and time.perf_counter() < deadline:
+        for index, page in enumerate(pages):
+            if index not in finished and page.locator(ACCURACY).count():
+                finished[index] = time.perf_counter()
+                accuracies[index] = page.locator(ACCURACY).inner_text()
+        time.sleep(0.05)
+    exceptions = sum(page.locator("[data-testid='stException']").count() for page in pages)
+    for page in pages:
+        page.context.close()
+    return {"seconds": [finished[i] - started[i] for i in sorted(finished)],
+            "accuracies": [accuracies[i] for i in sorted(accuracies)], "exceptions": exceptions,
+            "unfinished": sessions - len(finished)}
+
+
+def stroke(page, points):
+    canvas = page.locator("canvas.upper-canvas").first
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + points[0][0], box["y"] + points[0][1])
+    page.mouse.down()
+    for x, y in points[1:]:
+        page.mouse.move(box["x"] + x, box["y"] + y, steps=5)
+    page.mouse.up()
+
+
+def prediction_under_load(server_url: str, browser, idle: int, training: int, strokes: int) -> dict:
+    """Stroke-to-prediction times on the Draw page while others sit idle or train."""
+    idle_pages = [new_page(browser, f"{server_url}/", "nnlib") for _ in range(idle)]
+    trainers = []
+    for _ in range(training):
+        page = new_page(browser, f"{server_url}/Train?preset=digits", "Train")
+        page.wait_for_timeout(500)
+        page.get_by_role("button", name=re.compile("Train")).first.click()
+        trainers.append(page)
+    for page in trainers:
+        page.get_by_text(re.compile(r"Epoch \d")).first.wait_for(timeout=120_000)
+    drawer = new_page(browser, f"{server_url}/Draw", "Draw")
+    drawer.locator("canvas.upper-canvas").first.wait_for(timeout=60_000)
+    latencies = []
+    shapes = [[(150, 40), (145, 140), (140, 240)], [(90, 60), (200, 55), (120, 235)],
+              [(140, 40), (80, 160), (200, 160)], [(100, 60), (190, 60), (190, 240)]]
+    for index in range(strokes):
+        stroke(drawer, shapes[index % len(shapes)])
+        started = time.perf_counter()
+        # a new script run clears and redraws the metric; wait for the fresh one
+        drawer.wait_for_function(  # the canvas was cleared, so any Prediction is the new one
+            """() => [...document.querySelectorAll('[data-testid="stMetric"]')]
+                     .some(metric => metric.innerText.includes('Prediction'))""",
+            timeout=30_000, polling=10)
+        latencies.append(time.perf_counter() - started)
+        drawer.get_by_role("button", name=re.compile("Clear")).click()
+        drawer.get_by_text(re.compile("canvas is empty")).wait_for(timeout=30_000)
+        drawer.wait_for_timeout(300)
+    still_training = sum(1 for page in trainers if page.get_by_text(re.compile(r"Epoch \d")).count())
+    for page in idle_pages + trainers + [drawer]:
+        page.context.close()
+    return {"latencies": latencies, "still_training": still_training}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sessions", type=int, default=8)
+    parser.add_argument("--idle", type=int, default=30)
+    parser.add_argument("--training", type=int, default=3)
+    parser.add_argument("--strokes", type=int, default=8)
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+    server = start_server(Path(tempfile.mkdtemp()) / "streamlit.log")
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+            single = train_together(server.url, browser, 1)
+            crowd = train_together(server.url, browser, args.sessions)
+            memory_after_crowd = server.peak_memory_mb()
+            quiet = prediction_under_load(server.url, browser, 0, 0, args.strokes)
+            loaded = prediction_under_load(server.url, browser, args.idle, args.training, args.strokes)
+            browser.close()
+        print(f"## {args.sessions} sessions train the blog preset at once\n")
+        print("| | seconds from click to Test accuracy |\n|---|---|")
+        print(f"| one session alone | {single['seconds'][0]:.2f} |")
+        print(f"| {args.sessions} at once: fastest / median / slowest | {min(crowd['seconds']):.2f} / "
+              f"{statistics.median(crowd['seconds']):.2f} / {max(crowd['seconds']):.2f} |")
+        print(f"| slowest ÷ alone | {max(crowd['seconds']) / single['seconds'][0]:.1f}× |")
+        print(f"\naccuracies: {', '.join(crowd['accuracies'])}; exceptions: {crowd['exceptions']}; "
+              f"unfinished: {crowd['unfinished']}; server peak memory: {memory_after_crowd:.0f} MB\n")
+        print(f"## Draw: stroke → Prediction on screen, {args.strokes} strokes\n")
+        print("| while | median | max | every stroke, s |\n|---|---|---|---|")
+        for label, result in (("nobody else is on the server", quiet),
+                              (f"{args.idle} sessions idle and {args.training} train the ten-digit preset "
+                               f"({loaded['still_training']} still training at the end)", loaded)):
+            lat = result["latencies"]
+            print(f"| {label} | {statistics.median(lat):.3f} s | {max(lat):.3f} s | "
+                  f"{' '.join(f'{x:.2f}' for x in lat)} |")
+        print(f"\nserver peak memory over the whole run: {server.peak_memory_mb():.0f} MB")
+    finally:
+        stop_server(server)
+
+
+if __name__ == "__main__":
+    main()
