@@ -13,9 +13,9 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
+import re
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -23,6 +23,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "tests"))
 
 import numpy as np  # noqa: E402
 
@@ -31,6 +32,7 @@ from nnlib.data import normalize  # noqa: E402
 from nnlib.explain import first_layer_contributions  # noqa: E402
 from nnlib.modelio import load_model  # noqa: E402
 from nnlib.preprocess import to_mnist  # noqa: E402
+from live import BROWSER_ARGS, CHROMIUM, start_server, stop_server  # noqa: E402
 
 
 def live_chart_overhead(config, data, refresh=0.3) -> tuple[float, float]:
@@ -65,34 +67,26 @@ def prediction_latency(repeats=50) -> float:
 
 def first_paint() -> dict[str, float]:
     from playwright.sync_api import sync_playwright
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-                               "--server.port", str(port), "--server.address", "127.0.0.1"],
-                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
+    server = start_server(Path(tempfile.mkdtemp()) / "streamlit.log")
     results = {}
     try:
-        time.sleep(4)
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
             page = browser.new_page()
             for warm_up in (True, False):
                 for path, heading in (("", "nnlib"), ("Dataset", "Dataset"), ("Train", "Train"),
-                                      ("Weights", "Weights"), ("Draw", "Draw")):
+                                      ("Weights", "Weights"), ("Draw", "Draw"), ("Backprop", "Backprop"),
+                                      ("Compare", "Compare")):
                     started = time.perf_counter()
-                    page.goto(f"{url}/{path}")
-                    page.get_by_role("heading", name=heading).first.wait_for()
+                    page.goto(f"{server.url}/{path}")
+                    page.get_by_role("heading", name=re.compile(heading)).first.wait_for()
                     page.wait_for_function(
                         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
                     if not warm_up:
                         results[path or "Home"] = time.perf_counter() - started
             browser.close()
     finally:
-        server.terminate()
-        server.wait()
+        stop_server(server)
     return results
 
 
@@ -108,7 +102,7 @@ def main() -> None:
         print(f"| {name} | {bare_s:.2f} s | {live_s:.2f} s | {100 * (live_s / bare_s - 1):+.0f}% |")
     print(f"\nprediction after a stroke (preprocess + predict + explain): "
           f"{1000 * prediction_latency():.1f} ms\n")
-    if Path("/usr/bin/chromium").exists():
+    if Path(CHROMIUM).exists():
         print("| page | first paint, warm server |")
         print("|---|---|")
         for page, seconds in first_paint().items():

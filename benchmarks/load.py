@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from conftest import BROWSER_ARGS, CHROMIUM, start_server, stop_server  # noqa: E402
+from live import BROWSER_ARGS, CHROMIUM, draw_stroke, start_server, stop_server  # noqa: E402
 
 ACCURACY = "[data-testid='stMetric']:has-text('Test accuracy') [data-testid='stMetricValue']"
 PREDICTION = "[data-testid='stMetric']:has-text('Prediction') [data-testid='stMetricValue']"
@@ -63,16 +63,6 @@ def train_together(server_url: str, browser, sessions: int, timeout_s: float = 3
             "unfinished": sessions - len(finished)}
 
 
-def stroke(page, points):
-    canvas = page.locator("canvas.upper-canvas").first
-    box = canvas.bounding_box()
-    page.mouse.move(box["x"] + points[0][0], box["y"] + points[0][1])
-    page.mouse.down()
-    for x, y in points[1:]:
-        page.mouse.move(box["x"] + x, box["y"] + y, steps=5)
-    page.mouse.up()
-
-
 def prediction_under_load(server_url: str, browser, idle: int, training: int, strokes: int) -> dict:
     """Stroke-to-prediction times on the Draw page while others sit idle or train."""
     idle_pages = [new_page(browser, f"{server_url}/", "nnlib") for _ in range(idle)]
@@ -90,7 +80,7 @@ def prediction_under_load(server_url: str, browser, idle: int, training: int, st
     shapes = [[(150, 40), (145, 140), (140, 240)], [(90, 60), (200, 55), (120, 235)],
               [(140, 40), (80, 160), (200, 160)], [(100, 60), (190, 60), (190, 240)]]
     for index in range(strokes):
-        stroke(drawer, shapes[index % len(shapes)])
+        draw_stroke(drawer, shapes[index % len(shapes)])
         started = time.perf_counter()
         # a new script run clears and redraws the metric; wait for the fresh one
         drawer.wait_for_function(  # the canvas was cleared, so any Prediction is the new one
@@ -107,6 +97,15 @@ def prediction_under_load(server_url: str, browser, idle: int, training: int, st
     return {"latencies": latencies, "still_training": still_training}
 
 
+def server_times(timing_log: Path) -> list[float]:
+    """The Draw runs' own seconds (script start to Prediction sent) logged since the last call."""
+    if not timing_log.exists():
+        return []
+    lines = timing_log.read_text().split()
+    timing_log.unlink()
+    return [float(value) for name, value in zip(lines[::2], lines[1::2]) if name == "draw-prediction"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sessions", type=int, default=8)
@@ -115,7 +114,9 @@ def main() -> None:
     parser.add_argument("--strokes", type=int, default=8)
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
-    server = start_server(Path(tempfile.mkdtemp()) / "streamlit.log")
+    folder = Path(tempfile.mkdtemp())
+    timing_log = folder / "timings.txt"
+    server = start_server(folder / "streamlit.log", {"NNLIB_TIMING_LOG": str(timing_log)})
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
@@ -123,7 +124,9 @@ def main() -> None:
             crowd = train_together(server.url, browser, args.sessions)
             memory_after_crowd = server.peak_memory_mb()
             quiet = prediction_under_load(server.url, browser, 0, 0, args.strokes)
+            quiet["server"] = server_times(timing_log)
             loaded = prediction_under_load(server.url, browser, args.idle, args.training, args.strokes)
+            loaded["server"] = server_times(timing_log)
             browser.close()
         print(f"## {args.sessions} sessions train the blog preset at once\n")
         print("| | seconds from click to Test accuracy |\n|---|---|")
@@ -134,13 +137,14 @@ def main() -> None:
         print(f"\naccuracies: {', '.join(crowd['accuracies'])}; exceptions: {crowd['exceptions']}; "
               f"unfinished: {crowd['unfinished']}; server peak memory: {memory_after_crowd:.0f} MB\n")
         print(f"## Draw: stroke → Prediction on screen, {args.strokes} strokes\n")
-        print("| while | median | max | every stroke, s |\n|---|---|---|---|")
+        print("| while | median | max | every stroke, s | server's share: median / max |\n|---|---|---|---|---|")
         for label, result in (("nobody else is on the server", quiet),
                               (f"{args.idle} sessions idle and {args.training} train the ten-digit preset "
                                f"({loaded['still_training']} still training at the end)", loaded)):
             lat = result["latencies"]
+            own = result["server"] or [float("nan")]
             print(f"| {label} | {statistics.median(lat):.3f} s | {max(lat):.3f} s | "
-                  f"{' '.join(f'{x:.2f}' for x in lat)} |")
+                  f"{' '.join(f'{x:.2f}' for x in lat)} | {statistics.median(own):.3f} / {max(own):.3f} s |")
         print(f"\nserver peak memory over the whole run: {server.peak_memory_mb():.0f} MB")
     finally:
         stop_server(server)

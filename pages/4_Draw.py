@@ -1,5 +1,5 @@
 """Draw: a digit drawn with the mouse, read by the network, and why."""
-from ui.common import current_model, page_setup  # first: limits BLAS threads
+from ui.common import current_model, log_timing, page_setup  # first: limits BLAS threads
 
 import time
 
@@ -20,6 +20,7 @@ MOSTLY_INK = 0.5  # share of the canvas covered before we suggest a thinner stro
 def ink_share(drawing) -> float:
     return float((ink_image(drawing, background=0.0) > 0.5).mean())
 
+run_started = time.perf_counter()
 page_setup("Draw", "✏️")
 st.title(t("✏️ Draw"))
 model = current_model()
@@ -68,6 +69,7 @@ elapsed_ms = 1000 * (time.perf_counter() - started)
 # so the digit appears before the charts that explain it are built.
 answer_col.metric(t("Prediction"), str(digits[predicted]),
                   help=t("{sure:.1%} sure; read in {ms:.0f} ms.", sure=probabilities[predicted], ms=elapsed_ms))
+log_timing("draw-prediction", time.perf_counter() - run_started)
 with seen_col:
     st.plotly_chart(charts.image_heatmap(image, t("What the network gets: 28×28"), height=320),
                     key="seen")

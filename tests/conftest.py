@@ -2,15 +2,7 @@
 from __future__ import annotations
 
 import gzip
-import re
-import os
-import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -48,65 +40,9 @@ def small_data_dir(tmp_path_factory, mnist):
 
 # --- The real server and real Chromium, for the end-to-end tests -----------------------
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+from live import BROWSER_ARGS, CHROMIUM, start_server, stop_server  # noqa: E402
+
 needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed")
-
-
-@dataclass
-class Server:
-    url: str
-    process: subprocess.Popen
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
-    def peak_memory_mb(self) -> float:
-        """The server's peak resident memory so far (VmHWM)."""
-        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-        raise RuntimeError("no VmHWM")
-
-    def cpu_seconds(self) -> float:
-        """User + system CPU time the server has used so far."""
-        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def healthy(self) -> bool:
-        try:
-            return urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=5).status == 200
-        except OSError:
-            return False
-
-
-def start_server(log_path: Path, extra_env: dict | None = None) -> Server:
-    """streamlit run streamlit_app.py on a free loopback port; waits until it answers."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    log = open(log_path, "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(extra_env or {})})
-    server = Server(f"http://127.0.0.1:{port}", process)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        if server.healthy():
-            return server
-        time.sleep(0.3)
-    process.kill()
-    raise RuntimeError(f"the server did not start; see {log_path}")
-
-
-def stop_server(server: Server) -> None:
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
 
 
 @pytest.fixture(scope="module")
@@ -136,39 +72,3 @@ def page(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     yield context.new_page()
     context.close()
-
-
-# --- Helpers for driving pages ---------------------------------------------------------
-
-ARTIFACTS = ROOT / "test-artifacts"
-
-
-def open_page(page, url: str, heading: str):
-    page.goto(url)
-    page.get_by_role("heading", name=re.compile(heading)).first.wait_for(timeout=60_000)
-    page.wait_for_timeout(1500)
-    assert page.locator("[data-testid='stException']").count() == 0
-
-
-def go_to(page, label: str):
-    """Follow a sidebar link: the same session, unlike page.goto, which starts a new one."""
-    page.locator("[data-testid='stSidebar']").get_by_role("link", name=re.compile(label)).click()
-    page.get_by_role("heading", name=re.compile(label)).first.wait_for(timeout=60_000)
-    page.wait_for_timeout(1500)
-    assert page.locator("[data-testid='stException']").count() == 0
-
-
-def screenshot(page, name: str):
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def draw_stroke(page, points):
-    canvas = page.locator("canvas.upper-canvas").first
-    canvas.wait_for(timeout=30_000)
-    box = canvas.bounding_box()
-    page.mouse.move(box["x"] + points[0][0], box["y"] + points[0][1])
-    page.mouse.down()
-    for x, y in points[1:]:
-        page.mouse.move(box["x"] + x, box["y"] + y, steps=8)
-    page.mouse.up()

@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from conftest import ROOT, draw_stroke, needs_chromium, open_page, screenshot
+from conftest import needs_chromium
+from live import ROOT, draw_stroke, open_page, screenshot, start_ten_digit_training
 
 pytestmark = needs_chromium
 
@@ -55,12 +56,7 @@ def test_drawing_a_zero(server, page):
 
 
 def test_stop_keeps_the_partly_trained_model(server, page):
-    open_page(page, f"{server}/Train", "Train")
-    page.get_by_role("combobox", name="Preset").click()
-    page.get_by_role("option", name=re.compile("All ten digits")).click()
-    page.wait_for_timeout(1500)
-    page.get_by_role("button", name=re.compile("Train")).first.click()
-    page.get_by_text(re.compile(r"Epoch \d")).first.wait_for(timeout=60_000)
+    start_ten_digit_training(page, server)
     page.wait_for_timeout(2000)
     page.get_by_role("button", name=re.compile("Stop")).click()
     page.get_by_text(re.compile("Stopped at epoch")).wait_for(timeout=30_000)

@@ -12,7 +12,8 @@ import time
 import numpy as np
 import pytest
 
-from conftest import ROOT, draw_stroke, go_to, needs_chromium, open_page
+from conftest import needs_chromium
+from live import ROOT, draw_stroke, go_to, open_page, start_ten_digit_training
 
 pytestmark = needs_chromium
 
@@ -131,12 +132,7 @@ def test_odd_drawings_never_raise(server, page, kind):
 def test_closing_a_tab_stops_its_training(live_server, browser):
     context = browser.new_context()
     page = context.new_page()
-    open_page(page, f"{live_server.url}/Train", "Train")
-    page.get_by_role("combobox", name="Preset").click()
-    page.get_by_role("option", name=re.compile("All ten digits")).click()
-    page.wait_for_timeout(1000)
-    page.get_by_role("button", name=re.compile("Train")).first.click()
-    page.get_by_text(re.compile(r"Epoch \d")).first.wait_for(timeout=60_000)
+    start_ten_digit_training(page, live_server.url)
     busy_start = live_server.cpu_seconds()
     time.sleep(2)
     busy = live_server.cpu_seconds() - busy_start

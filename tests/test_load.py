@@ -5,7 +5,8 @@ never asserted here.
 """
 import sys
 
-from conftest import ROOT, needs_chromium
+from conftest import needs_chromium
+from live import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from load import train_together  # noqa: E402

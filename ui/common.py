@@ -69,6 +69,15 @@ def run_in_background() -> None:
         pass
 
 
+def log_timing(name: str, seconds: float) -> None:
+    """Append 'name seconds' to $NNLIB_TIMING_LOG, when set: the load benchmark's view
+    of the server's own share of a response."""
+    path = os.environ.get("NNLIB_TIMING_LOG")
+    if path:
+        with open(path, "a") as log:
+            log.write(f"{name} {seconds:.6f}\n")
+
+
 def page_setup(title: str, icon: str = "🧠") -> None:
     """Page config and sidebar; the first call of every page."""
     st.set_page_config(page_title=f"{title} · nnlib", page_icon=icon, layout="wide")

@@ -1,0 +1,121 @@
+"""The real server and real Chromium: shared by the end-to-end tests, the benchmarks
+and scripts/screenshots.py (which import this module by path)."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def peak_memory_mb(self) -> float:
+        """The server's peak resident memory so far (VmHWM)."""
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        raise RuntimeError("no VmHWM")
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the server has used so far."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def healthy(self) -> bool:
+        try:
+            return urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=5).status == 200
+        except OSError:
+            return False
+
+
+def start_server(log_path: Path, extra_env: dict | None = None) -> Server:
+    """streamlit run streamlit_app.py on a free loopback port; waits until it answers."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log = open(log_path, "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(extra_env or {})})
+    server = Server(f"http://127.0.0.1:{port}", process)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if server.healthy():
+            return server
+        time.sleep(0.3)
+    process.kill()
+    raise RuntimeError(f"the server did not start; see {log_path}")
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+
+
+# --- Helpers for driving pages ---------------------------------------------------------
+
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def open_page(page, url: str, heading: str):
+    page.goto(url)
+    page.get_by_role("heading", name=re.compile(heading)).first.wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def go_to(page, label: str):
+    """Follow a sidebar link: the same session, unlike page.goto, which starts a new one."""
+    page.locator("[data-testid='stSidebar']").get_by_role("link", name=re.compile(label)).click()
+    page.get_by_role("heading", name=re.compile(label)).first.wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def screenshot(page, name: str):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def draw_stroke(page, points):
+    canvas = page.locator("canvas.upper-canvas").first
+    canvas.wait_for(timeout=30_000)
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + points[0][0], box["y"] + points[0][1])
+    page.mouse.down()
+    for x, y in points[1:]:
+        page.mouse.move(box["x"] + x, box["y"] + y, steps=8)
+    page.mouse.up()
+
+
+def start_ten_digit_training(page, url: str) -> None:
+    """Open Train, choose the ten-digit preset, press Train and wait for the first progress."""
+    open_page(page, f"{url}/Train", "Train")
+    page.get_by_role("combobox", name="Preset").click()
+    page.get_by_role("option", name=re.compile("All ten digits")).click()
+    page.wait_for_timeout(1500)
+    page.get_by_role("button", name=re.compile("Train")).first.click()
+    page.get_by_text(re.compile(r"Epoch \d")).first.wait_for(timeout=60_000)
