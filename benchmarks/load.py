@@ -55,7 +55,7 @@ def train_together(server_url: str, browser, sessions: int, timeout_s: float = 3
                 finished[index] = time.perf_counter()
                 accuracies[index] = page.locator(ACCURACY).inner_text()
         time.sleep(0.05)
-    exceptions = sum(page.locator("[data-testid='stException']").count() for page in pages)
+    exceptions = [text for page in pages for text in page.locator("[data-testid='stException']").all_inner_texts()]
     for page in pages:
         page.context.close()
     return {"seconds": [finished[i] - started[i] for i in sorted(finished)],
@@ -134,7 +134,8 @@ def main() -> None:
         print(f"| {args.sessions} at once: fastest / median / slowest | {min(crowd['seconds']):.2f} / "
               f"{statistics.median(crowd['seconds']):.2f} / {max(crowd['seconds']):.2f} |")
         print(f"| slowest ÷ alone | {max(crowd['seconds']) / single['seconds'][0]:.1f}× |")
-        print(f"\naccuracies: {', '.join(crowd['accuracies'])}; exceptions: {crowd['exceptions']}; "
+        print(f"\naccuracies: {', '.join(crowd['accuracies'])}; exceptions: {len(crowd['exceptions'])} "
+              f"{crowd['exceptions']}; "
               f"unfinished: {crowd['unfinished']}; server peak memory: {memory_after_crowd:.0f} MB\n")
         print(f"## Draw: stroke → Prediction on screen, {args.strokes} strokes\n")
         print("| while | median | max | every stroke, s | server's share: median / max |\n|---|---|---|---|---|")

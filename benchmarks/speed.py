@@ -74,7 +74,7 @@ def run_numpy_loop():
             Z2 = W2 @ A1 + B2
             E = np.exp(Z2 - Z2.max(axis=0))
             A2 = E / E.sum(axis=0)
-            loss = -np.log((A2 * Yb).sum(axis=0) + 1e-12).mean()
+            _loss = -np.log((A2 * Yb).sum(axis=0) + 1e-12).mean()  # reported per batch, as the others do
             dZ2 = (A2 - Yb) / len(rows)
             dW2, dB2 = dZ2 @ A1.T, dZ2.sum(axis=1, keepdims=True)
             dZ1 = (W2.T @ dZ2) * (1 - A1 * A1)

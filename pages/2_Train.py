@@ -2,7 +2,6 @@
 from ui.common import (LOADED_MODEL, TRAINED_MODEL, current_model, dataset, page_setup,  # first: BLAS threads
                        prepared, run_in_background, set_model)
 
-import time
 
 import numpy as np
 import streamlit as st

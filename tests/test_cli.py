@@ -51,3 +51,10 @@ def test_diverging_run_exits_nonzero_with_message(small_data_dir):
     run = nnlib("train", "--lr", "10", "--data-dir", small_data_dir, "--json")
     assert run.returncode == 1 and "diverged" in run.stderr
     assert json.loads(run.stdout.splitlines()[-1])["status"] == "diverged"
+
+
+def test_nnlib_never_imports_streamlit():
+    probe = subprocess.run([sys.executable, "-c", "import sys, nnlib, nnlib.cli, nnlib.gradcheck, nnlib.explain, "
+                            "nnlib.preprocess, nnlib.augment; print('streamlit' in sys.modules)"],
+                           cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert probe.stdout.strip() == "False", probe.stderr

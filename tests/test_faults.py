@@ -4,7 +4,6 @@ Real server, real Chromium. Each test leaves the server as it found it; the
 last one checks that the server survived all of them.
 """
 import io
-import math
 import pickle
 import re
 import time
