@@ -111,7 +111,11 @@ def to_mnist(image: np.ndarray, background: float | None = None) -> np.ndarray |
     background: the paper's grey level when known (see ink_image). Returns
     None when the drawing is empty (nothing to predict).
     """
-    ink = ink_image(image, background)
+    return from_ink(ink_image(image, background))
+
+
+def from_ink(ink: np.ndarray) -> np.ndarray | None:
+    """An ink map (h, w) in [0, 1] -> the (28, 28) uint8 MNIST-style image, or None if empty."""
     if is_empty(ink):
         return None
     drawn_rows = np.flatnonzero((ink >= INK_THRESHOLD).any(axis=1))

@@ -9,16 +9,12 @@ from streamlit_drawable_canvas import st_canvas
 
 from nnlib.data import normalize
 from nnlib.explain import first_layer_contributions
-from nnlib.preprocess import ink_image, to_mnist
+from nnlib.preprocess import from_ink, ink_image
 from ui import charts
 from ui.i18n import t
 
 TOP_NEURONS = 4
 MOSTLY_INK = 0.5  # share of the canvas covered before we suggest a thinner stroke
-
-
-def ink_share(drawing) -> float:
-    return float((ink_image(drawing, background=0.0) > 0.5).mean())
 
 run_started = time.perf_counter()
 page_setup("Draw", "✏️")
@@ -52,11 +48,12 @@ drawing = result.image_data if result is not None else None
 started = time.perf_counter()
 # The canvas is black paper: say so, so that a canvas drawn full of ink is not
 # mistaken for white paper with nothing on it.
-image = to_mnist(drawing, background=0.0) if drawing is not None and drawing.size else None
+ink = ink_image(drawing, background=0.0) if drawing is not None and drawing.size else None
+image = from_ink(ink) if ink is not None else None
 if image is None:
     seen_col.info(t("The canvas is empty: draw a digit and the network will read it."))
     st.stop()
-if ink_share(drawing) > MOSTLY_INK:
+if float((ink > 0.5).mean()) > MOSTLY_INK:
     seen_col.warning(t("The canvas is mostly ink: clear it and draw one digit with a thinner stroke."))
 
 X = normalize(image[None], config.normalization, dtype=network.dtype.type).T  # (784, 1)

@@ -57,16 +57,23 @@ PAGE_LABELS_ZH = {"🏠 Home": "🏠 首页 Home", "📊 Dataset": "📊 数据�
 TRAINING_NICENESS = 10  # training yields the CPU to pages that answer a click or a stroke
 
 
+def set_thread_niceness(niceness: int) -> None:
+    """This thread's CPU niceness (Linux: per thread); silently skipped where not allowed."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
+    except (AttributeError, OSError):  # not Linux, or raising priority needs privileges
+        pass
+
+
 def run_in_background() -> None:
     """Lower this script thread's CPU priority for the training it is about to do.
 
-    Each script run has its own thread, so the change ends with the run. With
-    30 students on 2 cores, a Draw prediction then waits less behind training.
+    With 30 students on 2 cores, a Draw prediction then waits less behind
+    training. The thread ends with the run, or with the reruns queued while it
+    ran (a click during training); page_setup restores normal priority for
+    those where the server may (as root), else they finish at the lower one.
     """
-    try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), TRAINING_NICENESS)
-    except (AttributeError, OSError):  # not Linux, or not allowed: train at normal priority
-        pass
+    set_thread_niceness(TRAINING_NICENESS)
 
 
 def log_timing(name: str, seconds: float) -> None:
@@ -83,6 +90,7 @@ def page_setup(title: str, icon: str = "🧠") -> None:
     st.set_page_config(page_title=f"{title} · nnlib", page_icon=icon, layout="wide")
     limit_blas_threads()
     sys.setswitchinterval(0.001)  # hand the GIL round faster: interactive pages wait less behind training
+    set_thread_niceness(0)  # a rerun queued behind a training run starts at normal priority
     init_language()
     with st.sidebar:
         for script, label in PAGES:
