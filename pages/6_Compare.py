@@ -102,15 +102,11 @@ def summarise(name: str, trainer: Trainer, peak_bytes: int) -> dict:
     smoothed = charts.smooth(np.asarray(trainer.history.batch_losses), max(5, len(epochs_x) // 50))
     x, y = charts.thin(epochs_x, smoothed, limit=200)
     evals = trainer.history.evaluations
-    return {
-        "run": name, "test accuracy": accuracy, "train s": trainer.train_seconds,
-        "parameters": network.parameter_count,
-        "parameter memory (KB)": sum(p.nbytes for p in network.params.values()) / 1024,
-        "peak training memory (MB)": peak_bytes / 2**20, "distinct W1 filters": distinct,
-        "status": trainer.status,
-        "_loss": (x.tolist(), y.tolist()),
-        "_accuracy": ([e.epoch for e in evals], [e.test_accuracy for e in evals]),
-    }
+    row = dict(zip(TABLE_COLUMNS, (
+        name, accuracy, trainer.train_seconds, network.parameter_count,
+        sum(p.nbytes for p in network.params.values()) / 1024, peak_bytes / 2**20, distinct, trainer.status)))
+    return {**row, "_loss": (x.tolist(), y.tolist()),
+            "_accuracy": ([e.epoch for e in evals], [e.test_accuracy for e in evals])}
 
 
 run_col, stop_col, clear_col = st.columns([2, 1, 3])
