@@ -7,6 +7,7 @@ foreign file fails with a message that names the file and what is wrong.
 from __future__ import annotations
 
 import gzip
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,7 +52,7 @@ def read_idx_bytes(raw: bytes, expected_magic: int, source: str = "<bytes>") -> 
     if len(raw) < header_len:
         raise DataError(f"{source}: header cut short ({len(raw)} of {header_len} bytes)")
     shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
-    expected_len = header_len + int(np.prod(shape, dtype=np.int64))
+    expected_len = header_len + math.prod(shape)  # Python ints: a hostile header cannot overflow it
     if len(raw) != expected_len:
         what = "truncated" if len(raw) < expected_len else "has trailing bytes"
         raise DataError(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import os
 import zipfile
 
@@ -108,7 +109,7 @@ def _check_array_headers(raw: bytes, source: str) -> None:
                 shape, _, dtype = reader(handle)
             if dtype.hasobject:
                 raise ModelFileError(f"{source} holds pickled objects, which are refused for safety")
-            declared += int(np.prod(shape, dtype=np.float64)) * dtype.itemsize
+            declared += math.prod(shape) * dtype.itemsize  # Python ints: no overflow
             if declared > MAX_MODEL_BYTES:
                 raise ModelFileError(f"{source} declares arrays larger than {MAX_MODEL_BYTES // 2**20} MiB")
 

@@ -44,6 +44,17 @@ def test_idx_parser_on_plausible_headers(shape, payload, magic):
     parses_or_refuses_idx(idx_bytes(shape, payload), magic)
 
 
+def test_idx_header_whose_size_overflows_64_bits_is_refused():
+    """Found by the fuzzer: 2^20 x 2^22 x 2^22 = 2^64 wrapped to 0 in int64 and passed the length check."""
+    raw = idx_bytes((2**20, 2**22, 2**22), b"")
+    try:
+        read_idx_bytes(raw, IMAGES_MAGIC)
+    except DataError as error:
+        assert "truncated" in str(error)
+    else:
+        raise AssertionError("a header promising 2^64 pixels was accepted")
+
+
 @FUZZ
 @given(st.data())
 def test_idx_parser_on_mutated_valid_files(data):
