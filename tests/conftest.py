@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gzip
+import os
 import sys
 from pathlib import Path
 
@@ -12,6 +13,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from nnlib.data import load_mnist  # noqa: E402
+
+try:  # CI replays the same fuzz cases every run (a red CI must mean a change broke something);
+    from hypothesis import settings  # local runs explore new ones
+
+    settings.register_profile("ci", derandomize=True)
+    if os.environ.get("CI"):
+        settings.load_profile("ci")
+except ImportError:  # hypothesis comes with requirements-dev.txt
+    pass
 
 
 def write_idx(path: Path, array: np.ndarray, compress: bool = True) -> None:
