@@ -104,3 +104,12 @@ def test_zip_bomb_member_is_not_an_array():
 def test_bytes_round_trip(network):
     loaded, _ = model_from_bytes(model_to_bytes(network))
     np.testing.assert_array_equal(loaded.params["W1"], network.params["W1"])
+
+
+@pytest.mark.parametrize("config", [True, [], "digits", 7])
+def test_settings_that_are_not_an_object_are_refused(network, config):
+    """Found by the fuzzer: a non-object "config" crashed the loader."""
+    import json
+    meta = np.array(json.dumps({"config": config}))
+    with pytest.raises(ModelFileError, match="settings are invalid"):
+        model_from_bytes(npz_bytes(meta=meta, **network.params))
