@@ -124,25 +124,27 @@ def settings_widgets() -> None:
                         help=t("Same seed, same settings: the same result every time."))
 
 
-def parse_hidden(text: str) -> tuple[int, ...]:
+def parse_hidden(text: str) -> tuple[int, ...] | None:
+    """"256, 128" -> (256, 128); None when a part is not a whole number."""
     parts = [part.strip() for part in str(text).replace(";", ",").split(",") if part.strip()]
     try:
         return tuple(int(part) for part in parts)
     except ValueError:
-        return (-1,)  # not numbers: config_from_widgets names the problem
+        return None
 
 
 def config_from_widgets() -> TrainConfig:
     """The TrainConfig the widgets describe; raises ConfigError naming every problem."""
     state = st.session_state
     remember_widget_state()
-    if parse_hidden(state["cfg_hidden"]) == (-1,):
+    hidden = parse_hidden(state["cfg_hidden"])
+    if hidden is None:
         raise ConfigError(t("hidden layer sizes must be whole numbers separated by commas, got {text!r}",
                             text=state["cfg_hidden"]))
     preset = PRESETS[state.get("preset", "seed")]
     config = preset.replace(
         digits=tuple(sorted(int(d) for d in state["cfg_digits"])),
-        hidden=parse_hidden(state["cfg_hidden"]),
+        hidden=hidden,
         activation=state["cfg_activation"], output=state["cfg_output"], init=state["cfg_init"],
         learning_rate=float(state["cfg_learning_rate"]), epochs=int(state["cfg_epochs"]),
         batch_size=int(state["cfg_batch_size"]), momentum=float(state["cfg_momentum"]),
@@ -199,7 +201,7 @@ def _digits(text: str):
 
 def _hidden(text: str):
     sizes = parse_hidden(text[:200])
-    if sizes == (-1,) or not sizes:
+    if not sizes:
         raise ValueError(text)
     return ", ".join(str(min(max(size, 1), 4096)) for size in sizes[:8])
 
