@@ -24,7 +24,7 @@ data = dataset()
 config = model.config
 digits = config.digits
 st.markdown(t("The blog's formulas, each followed by its values for one training image and the current "
-              "model (**{model}**). Samples are columns: X is (784, 1).", model=model.description))
+              "model (**{model}**). Samples are columns: X is (784, 1).", model=model.label()))
 
 # The page works on its own float64 copy, so a step here never changes the trained model.
 working = st.session_state.get("bp_network")

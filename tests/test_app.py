@@ -231,6 +231,9 @@ def test_every_page_in_chinese(page):
     chinese = set(ZH.values())
     shown = [title.value for title in at.title] + [m.value for m in at.markdown]
     assert any(text in chinese for text in shown) or any("\u4e00" <= ch <= "\u9fff" for s in shown for ch in s)
+    from ui.common import MODEL_DESCRIPTIONS
+    for text in shown:  # the model's description is shown translated, never in English
+        assert not any(description.format(name="") in text for description in MODEL_DESCRIPTIONS), text
 
 
 def test_work_cap_refuses_a_too_large_run(monkeypatch):
