@@ -21,9 +21,6 @@ from pathlib import Path
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
-sys.path.insert(0, str(ROOT / "tests"))
 
 import numpy as np  # noqa: E402
 
@@ -32,7 +29,7 @@ from nnlib.data import normalize  # noqa: E402
 from nnlib.explain import first_layer_contributions  # noqa: E402
 from nnlib.modelio import load_model  # noqa: E402
 from nnlib.preprocess import to_mnist  # noqa: E402
-from live import BROWSER_ARGS, CHROMIUM, start_server, stop_server  # noqa: E402
+from devtools.live import BROWSER_ARGS, CHROMIUM, start_server, stop_server  # noqa: E402
 
 
 def live_chart_overhead(config, data, refresh=0.3) -> tuple[float, float]:
@@ -51,7 +48,7 @@ def live_chart_overhead(config, data, refresh=0.3) -> tuple[float, float]:
 
 
 def prediction_latency(repeats=50) -> float:
-    from canvas_like import canvas_drawing
+    from devtools.canvas_like import canvas_drawing
     network, config = load_model(ROOT / "assets" / "models" / "digits.npz")
     data = load_mnist()
     rng = np.random.default_rng(0)

@@ -12,9 +12,8 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from canvas_like import canvas_drawing  # noqa: E402
+from devtools.canvas_like import canvas_drawing  # noqa: E402
 from nnlib import load_mnist  # noqa: E402
 from nnlib.data import normalize  # noqa: E402
 from nnlib.modelio import load_model  # noqa: E402

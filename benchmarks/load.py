@@ -22,46 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-
-from live import BROWSER_ARGS, CHROMIUM, draw_stroke, start_server, stop_server  # noqa: E402
-
-ACCURACY = "[data-testid='stMetric']:has-text('Test accuracy') [data-testid='stMetricValue']"
-PREDICTION = "[data-testid='stMetric']:has-text('Prediction') [data-testid='stMetricValue']"
-
-
-def new_page(browser, url: str, heading: str):
-    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-    page.goto(url)
-    page.get_by_role("heading", name=re.compile(heading)).first.wait_for(timeout=120_000)
-    return page
-
-
-def train_together(server_url: str, browser, sessions: int, timeout_s: float = 300) -> dict:
-    """sessions pages press Train (blog preset) together; each one's seconds to its Test accuracy."""
-    pages = [new_page(browser, f"{server_url}/Train", "Train") for _ in range(sessions)]
-    for page in pages:
-        page.wait_for_timeout(300)
-    started = {}
-    for index, page in enumerate(pages):
-        page.get_by_role("button", name=re.compile("Train")).first.click()
-        started[index] = time.perf_counter()
-    finished, accuracies = {}, {}
-    deadline = time.perf_counter() + timeout_s
-    while len(finished) < sessions and time.perf_counter() < deadline:
-        for index, page in enumerate(pages):
-            if index not in finished and page.locator(ACCURACY).count():
-                finished[index] = time.perf_counter()
-                accuracies[index] = page.locator(ACCURACY).inner_text()
-        time.sleep(0.05)
-    exceptions = [text for page in pages for text in page.locator("[data-testid='stException']").all_inner_texts()]
-    for page in pages:
-        page.context.close()
-    return {"seconds": [finished[i] - started[i] for i in sorted(finished)],
-            "accuracies": [accuracies[i] for i in sorted(accuracies)], "exceptions": exceptions,
-            "unfinished": sessions - len(finished)}
-
+from devtools.live import (BROWSER_ARGS, CHROMIUM, draw_stroke, new_page, start_server, stop_server,
+                           train_together)
 
 def prediction_under_load(server_url: str, browser, idle: int, training: int, strokes: int) -> dict:
     """Stroke-to-prediction times on the Draw page while others sit idle or train."""

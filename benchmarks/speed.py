@@ -24,7 +24,6 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 HIDDEN, BATCH, EPOCHS, LR = 128, 64, 3, 0.1
 
 CONTENDERS = ("nnlib", "numpy-loop", "pytorch", "scikit-learn")

@@ -7,23 +7,67 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 
-import numpy as np
-
-from .config import PRESETS, ConfigError, TrainConfig
-from .data import DataError, load_mnist, normalize
-from .modelio import ModelFileError, load_model, save_model
+from .config import (DTYPES, PRESETS, SCHEDULES, ConfigError, TrainConfig, parse_digits,
+                     parse_hidden)
+from .data import DataError, load_mnist
+from .modelio import ModelFileError, open_model, save_model
 from .network import ACTIVATIONS, INITS, OUTPUTS
-from .preprocess import to_mnist
-from .trainer import EvalEvent, Trainer, evaluate, prepare_data
+from .pipeline import read_digit, read_picture_file
+from .trainer import DivergedEvent, EvalEvent, Trainer, evaluate, prepare_data
+
+#: Below this many multiply-adds per batch, one BLAS thread is faster than several:
+#: the matrices are too small to share out (784-128-10 at batch 64: 6.5 million).
+SMALL_BATCH_WORK = 50_000_000
 
 
-def int_list(text: str) -> tuple[int, ...]:
-    try:
-        return tuple(int(part) for part in text.split(",") if part.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected numbers separated by commas, got {text!r}")
+def _argument(parse):
+    """A ConfigError from nnlib's parser becomes argparse's own message."""
+    def convert(text: str):
+        try:
+            return parse(text)
+        except ConfigError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+    return convert
+
+
+def divergence_text(event: DivergedEvent) -> str:
+    """The command line's words for a divergence (the app has its own, in two languages)."""
+    what = (f"became {event.loss}" if not math.isfinite(event.loss) else
+            f"grew from {event.initial_loss:.3g} to {event.smoothed_loss:.3g} on average")
+    return (f"Training diverged: the loss {what} by step {event.step} (epoch {event.epoch:.2f}). "
+            f"The learning rate {event.learning_rate:g} is too large for this setup. Training stopped "
+            f"and kept the weights of step {event.kept_step}, the last good ones. "
+            "Try a learning rate 10 times smaller.")
+
+
+def batch_work(config: TrainConfig, inputs: int = 784) -> int:
+    """Multiply-adds of one batch's forward pass."""
+    sizes = (inputs, *config.hidden, len(config.digits))
+    return min(config.batch_size, 60_000) * sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+
+
+def choose_threads(config: TrainConfig, requested: str) -> int | None:
+    """BLAS threads for this run: 'auto' = one for small batches (faster: no hand-over
+    between threads), every core for large ones; or the number asked for."""
+    if requested != "auto":
+        return max(1, int(requested))
+    if batch_work(config) < SMALL_BATCH_WORK:
+        return 1
+    return None  # BLAS's own default: every core
+
+
+def limit_threads(threads: int | None):
+    """A context that runs BLAS with that many threads (None: leave it alone)."""
+    from contextlib import nullcontext
+
+    if threads is None:
+        return nullcontext()
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(threads, user_api="blas")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,8 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     train = commands.add_parser("train", help="train a network and report its test accuracy")
     train.add_argument("--preset", choices=sorted(PRESETS), default="seed",
                        help="starting settings: seed = the blog exactly, digits = all ten digits")
-    train.add_argument("--digits", type=int_list, help="digits to tell apart, e.g. 0,1 or 3,8")
-    train.add_argument("--hidden", type=int_list, help="hidden layer sizes, e.g. 10 or 256,128")
+    train.add_argument("--digits", type=_argument(parse_digits), help="digits to tell apart, e.g. 0,1 or 3,8")
+    train.add_argument("--hidden", type=_argument(parse_hidden), help="hidden layer sizes, e.g. 10 or 256,128")
     train.add_argument("--activation", choices=sorted(ACTIVATIONS))
     train.add_argument("--output", choices=sorted(OUTPUTS))
     train.add_argument("--init", choices=INITS)
@@ -43,10 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--lr", type=float, dest="learning_rate")
     train.add_argument("--momentum", type=float)
     train.add_argument("--l2", type=float)
-    train.add_argument("--schedule", choices=("constant", "step", "cosine"))
+    train.add_argument("--schedule", choices=SCHEDULES)
     train.add_argument("--augment", type=float, help="distortion strength 0-1 for training images")
     train.add_argument("--seed", type=int)
-    train.add_argument("--dtype", choices=("float32", "float64"))
+    train.add_argument("--dtype", choices=DTYPES)
+    train.add_argument("--threads", default="auto",
+                       help="BLAS threads: auto (one for small batches, all cores for large) or a number")
     train.add_argument("--data-dir", help="folder of IDX files (default: $MNIST_DIR or assets/mnist)")
     train.add_argument("--save", help="write the trained model to this .npz file")
     train.add_argument("--json", action="store_true", help="end stdout with one JSON line of results")
@@ -78,14 +124,17 @@ def command_train(args) -> dict:
     print(f"training {'-'.join(map(str, trainer.network.sizes))} on digits "
           f"{','.join(map(str, config.digits))}: {len(data.y_train)} train, "
           f"{len(data.y_test)} test images", file=sys.stderr)
-    for event in trainer.run():
-        if isinstance(event, EvalEvent):
-            print(f"epoch {event.epoch:6.2f}  loss {event.train_loss:.4f}  "
-                  f"train {event.train_accuracy:.2%}  test {event.test_accuracy:.2%}  "
-                  f"({trainer.train_seconds:.1f} s)", file=sys.stderr)
-    if trainer.status == "diverged":
-        print(trainer.message, file=sys.stderr)
+    with limit_threads(choose_threads(config, args.threads)):
+        for event in trainer.run():
+            if isinstance(event, EvalEvent):
+                print(f"epoch {event.epoch:6.2f}  loss {event.train_loss:.4f}  "
+                      f"train {event.train_accuracy:.2%}  test {event.test_accuracy:.2%}  "
+                      f"({trainer.train_seconds:.1f} s)", file=sys.stderr)
+            elif isinstance(event, DivergedEvent):
+                print(divergence_text(event), file=sys.stderr)
     test_loss, test_accuracy, predictions = evaluate(trainer.network, data.X_test, data.y_test)
+    losses = trainer.history.batch_losses
+    last_loss = trainer.divergence.loss if trainer.divergence else (losses[-1] if losses else None)
     if args.save:
         save_model(args.save, trainer.network, config)
         print(f"saved {args.save}", file=sys.stderr)
@@ -96,7 +145,8 @@ def command_train(args) -> dict:
         "test_correct": int((predictions == data.y_test).sum()),
         "test_total": int(len(data.y_test)),
         "test_loss": test_loss,
-        "final_loss": trainer.history.batch_losses[-1] if trainer.history.batch_losses else None,
+        # the last batch loss seen (the diverging one included); null when it overflowed
+        "final_loss": last_loss if last_loss is not None and math.isfinite(last_loss) else None,
         "epochs": config.epochs,
         "steps": trainer.step,
         "sizes": list(trainer.network.sizes),
@@ -105,46 +155,36 @@ def command_train(args) -> dict:
 
 
 def command_evaluate(args) -> dict:
-    network, config = load_model(args.model)
-    digits = config.digits if config else tuple(range(network.sizes[-1]))
-    normalization = config.normalization if config else "minmax"
-    data = prepare_data(load_mnist(args.data_dir), digits, normalization, str(network.dtype))
-    if data.X_test.shape[1] != network.sizes[0]:
-        raise ModelFileError(f"{args.model}: takes {network.sizes[0]} inputs, the images have "
-                             f"{data.X_test.shape[1]} pixels")
+    mnist = load_mnist(args.data_dir)
+    network, config = open_model(args.model, input_size=mnist.test.images[0].size)
+    data = prepare_data(mnist, config.digits, config.normalization, str(network.dtype))
     loss, accuracy, predictions = evaluate(network, data.X_test, data.y_test)
     print(f"test accuracy {accuracy:.2%} on {len(data.y_test)} images", file=sys.stderr)
     return {"test_accuracy": accuracy, "test_correct": int((predictions == data.y_test).sum()),
-            "test_total": int(len(data.y_test)), "test_loss": loss, "digits": list(digits)}
+            "test_total": int(len(data.y_test)), "test_loss": loss, "digits": list(config.digits)}
 
 
-def read_image(path: str) -> np.ndarray:
-    if path.endswith(".npy"):
-        return np.load(path, allow_pickle=False)
-    from PIL import Image  # only needed for picture files
-    with Image.open(path) as image:
-        return np.asarray(image.convert("RGBA"))
+def predict_one(path: str, network, config) -> dict:
+    """One image file's JSON record: its digit and probabilities, or an error."""
+    try:
+        reading = read_digit(read_picture_file(path), network, config)
+    except (OSError, ValueError) as error:
+        return {"image": path, "error": f"cannot read the image ({error})"}
+    if reading is None:
+        return {"image": path, "error": "the image is empty: nothing is drawn"}
+    return {"image": path, "digit": reading.digit,
+            "probabilities": {str(d): round(float(p), 6) for d, p in zip(config.digits, reading.probabilities)}}
 
 
-def command_predict(args) -> None:
-    network, config = load_model(args.model)
-    digits = config.digits if config else tuple(range(network.sizes[-1]))
-    normalization = config.normalization if config else "minmax"
+def command_predict(args) -> int:
+    """Prints one JSON line per image; returns how many failed."""
+    network, config = open_model(args.model, input_size=28 * 28)
+    failed = 0
     for path in args.images:
-        record = {"image": path}
-        try:
-            image = to_mnist(read_image(path))
-        except (OSError, ValueError) as error:
-            record["error"] = f"cannot read the image ({error})"
-        else:
-            if image is None:
-                record["error"] = "the image is empty: nothing is drawn"
-            else:
-                X = normalize(image[None], normalization, dtype=network.dtype.type).T
-                probabilities = network.probabilities(X)[:, 0]
-                record["digit"] = int(digits[int(probabilities.argmax())])
-                record["probabilities"] = {str(d): round(float(p), 6) for d, p in zip(digits, probabilities)}
+        record = predict_one(path, network, config)
+        failed += "error" in record
         print(json.dumps(record))
+    return failed
 
 
 def main(argv=None) -> int:
@@ -155,8 +195,10 @@ def main(argv=None) -> int:
         elif args.command == "evaluate":
             result = command_evaluate(args)
         else:
-            command_predict(args)
-            return 0
+            failed = command_predict(args)
+            if failed:
+                print(f"error: {failed} of {len(args.images)} images could not be read", file=sys.stderr)
+            return 1 if failed else 0
     except (ConfigError, DataError, ModelFileError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -8,13 +8,33 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from dataclasses import dataclass
 
 from .network import ACTIVATIONS, INITS, OUTPUTS
 
+# --- What each setting may be. The Train page's widgets, its URL parsing, Compare and the
+# command line all read these, so a limit is changed here and nowhere else.
 SCHEDULES = ("constant", "step", "cosine")
 NORMALIZATIONS = ("minmax", "scale255")
 DTYPES = ("float32", "float64")
+HIDDEN_SIZE_RANGE = (1, 4096)          # neurons in one hidden layer
+MAX_HIDDEN_LAYERS = 8
+EPOCHS_RANGE = (1, 50)
+SEED_RANGE = (0, 2**32 - 1)
+MOMENTUM_RANGE = (0.0, 0.99)
+AUGMENT_RANGE = (0.0, 1.0)
+L2_RANGE = (0.0, 1.0)
+LEARNING_RATE_RANGE = (1e-5, 100.0)
+#: The learning rates a slider offers (a log scale; 10 is there to show divergence).
+LEARNING_RATES = (0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5,
+                  1.0, 2.0, 5.0, 10.0)
+#: Batch sizes a slider offers; FULL_BATCH means every training image in one batch.
+FULL_BATCH = 10**9
+BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096, FULL_BATCH)
+L2_VALUES = (0.0, 1e-5, 1e-4, 1e-3, 1e-2)
+AUGMENT_STEP = 0.25
+MOMENTUM_STEP = 0.01
 
 
 class ConfigError(ValueError):
@@ -62,10 +82,11 @@ class TrainConfig:
             found.append(f"digits repeat: {list(self.digits)}")
         if not self.hidden:
             found.append("give at least one hidden layer")
-        if any(not isinstance(h, int) or not 1 <= h <= 4096 for h in self.hidden):
-            found.append(f"hidden layer sizes must be 1-4096, got {list(self.hidden)}")
-        if len(self.hidden) > 8:
-            found.append(f"at most 8 hidden layers, got {len(self.hidden)}")
+        low, high = HIDDEN_SIZE_RANGE
+        if any(not isinstance(h, int) or not low <= h <= high for h in self.hidden):
+            found.append(f"hidden layer sizes must be {low}-{high}, got {list(self.hidden)}")
+        if len(self.hidden) > MAX_HIDDEN_LAYERS:
+            found.append(f"at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(self.hidden)}")
         for name, value, allowed in (
             ("activation", self.activation, tuple(ACTIVATIONS)),
             ("output", self.output, tuple(OUTPUTS)),
@@ -76,20 +97,18 @@ class TrainConfig:
         ):
             if value not in allowed:
                 found.append(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
-        if not (isinstance(self.learning_rate, (int, float)) and 0 < self.learning_rate <= 100):
-            found.append(f"learning rate must be above 0 and at most 100, got {self.learning_rate}")
-        if not (isinstance(self.epochs, int) and 1 <= self.epochs <= 1000):
-            found.append(f"epochs must be 1-1000, got {self.epochs}")
-        if not (isinstance(self.batch_size, int) and self.batch_size >= 1):
+        for name, value, (low, high) in (("learning rate", self.learning_rate, LEARNING_RATE_RANGE),
+                                         ("momentum", self.momentum, MOMENTUM_RANGE),
+                                         ("augmentation strength", self.augment, AUGMENT_RANGE),
+                                         ("L2 weight decay", self.l2, L2_RANGE)):
+            if not (_is_number(value) and low <= value <= high):
+                found.append(f"{name} must be {low:g} to {high:g}, got {value}")
+        for name, value, (low, high) in (("epochs", self.epochs, EPOCHS_RANGE),
+                                         ("seed", self.seed, SEED_RANGE)):
+            if not (_is_whole(value) and low <= value <= high):
+                found.append(f"{name} must be a whole number {low} to {high}, got {value}")
+        if not (_is_whole(self.batch_size) and self.batch_size >= 1):
             found.append(f"batch size must be at least 1, got {self.batch_size}")
-        if not (0 <= self.momentum < 1):
-            found.append(f"momentum must be in [0, 1), got {self.momentum}")
-        if not (0 <= self.augment <= 1):
-            found.append(f"augmentation strength must be in [0, 1], got {self.augment}")
-        if not (0 <= self.l2 <= 1):
-            found.append(f"L2 weight decay must be in [0, 1], got {self.l2}")
-        if not (isinstance(self.seed, int) and 0 <= self.seed < 2**32):
-            found.append(f"seed must be a whole number 0 to 2^32-1, got {self.seed}")
         if not (isinstance(self.evals_per_epoch, int) and 1 <= self.evals_per_epoch <= 100):
             found.append(f"evaluations per epoch must be 1-100, got {self.evals_per_epoch}")
         if not (isinstance(self.snapshots, int) and 0 <= self.snapshots <= 200):
@@ -121,6 +140,43 @@ class TrainConfig:
             if key in kept:
                 kept[key] = tuple(kept[key])
         return cls(**kept)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
+
+
+def _is_whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def parse_hidden(text: str) -> tuple[int, ...]:
+    """Hidden layer sizes as people type them: "256, 128", "256 128" and "256;128" are (256, 128).
+
+    Raises ConfigError naming what is wrong ("abc", "10,,10"); the sizes' range is
+    TrainConfig.validate's business.
+    """
+    if not str(text).strip():
+        raise ConfigError("give at least one hidden layer size")
+    pieces = str(text).replace(";", ",").split(",")
+    if pieces and not pieces[-1].strip() and len(pieces) > 1:
+        pieces = pieces[:-1]  # "10, 20," while typing
+    if any(not piece.strip() for piece in pieces):
+        raise ConfigError(f"hidden layer sizes: an empty place between commas in {text!r}")
+    sizes = []
+    for word in (word for piece in pieces for word in piece.split()):
+        if not re.fullmatch(r"[+-]?\d+", word):
+            raise ConfigError(f"hidden layer sizes must be whole numbers, got {word!r}")
+        sizes.append(int(word))
+    return tuple(sizes)
+
+
+def parse_digits(text: str) -> tuple[int, ...]:
+    """"0,1" or "3 8" -> (0, 1) / (3, 8), sorted; ConfigError for anything but digits 0-9."""
+    words = str(text).replace(";", ",").replace(",", " ").split()
+    if not words or any(not re.fullmatch(r"\d", word) for word in words):
+        raise ConfigError(f"digits must be single digits 0-9 separated by commas, got {text!r}")
+    return tuple(sorted({int(word) for word in words}))
 
 
 #: The blog exactly: 0 vs 1, 784-10-2, tanh, sigmoid + cross-entropy,

@@ -197,3 +197,14 @@ NORMALIZERS = {"minmax": normalize_minmax, "scale255": normalize_255}
 def normalize(images: np.ndarray, method: str, dtype=np.float32) -> np.ndarray:
     """Flatten and normalise images (m, rows, cols) -> (m, rows*cols)."""
     return NORMALIZERS[method](images, dtype=dtype)
+
+
+def write_idx(path: Path, array: np.ndarray, compress: bool = True) -> None:
+    """Write a uint8 array as an IDX file (gzipped when compress): images (n, rows, cols) or labels (n,).
+
+    The inverse of read_idx_file, for making a folder of one's own (MNIST_DIR).
+    """
+    magic = 0x0800 | array.ndim
+    header = magic.to_bytes(4, "big") + b"".join(int(n).to_bytes(4, "big") for n in array.shape)
+    raw = header + np.ascontiguousarray(array, dtype=np.uint8).tobytes()
+    path.write_bytes(gzip.compress(raw, compresslevel=1) if compress else raw)

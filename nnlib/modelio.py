@@ -91,6 +91,34 @@ def model_from_bytes(raw: bytes, source: str = "the model file") -> tuple[Networ
     return Network(params, activation, output), config
 
 
+def settings_for(network: Network, config: TrainConfig | None) -> TrainConfig:
+    """The file's settings, or the ones a settings-less file implies: its layer sizes,
+    activation and output, one class per output (digits 0, 1, ...), the blog's
+    min-max normalisation."""
+    if config is not None:
+        return config
+    return TrainConfig(digits=tuple(range(network.sizes[-1])), hidden=tuple(network.sizes[1:-1]),
+                       activation=network.activation, output=network.output, dtype=str(network.dtype))
+
+
+def open_model(source: str | os.PathLike | bytes, input_size: int | None = None,
+               name: str = "the model file") -> tuple[Network, TrainConfig]:
+    """The one way in for a model a user gives: a path or the bytes of an upload.
+
+    Checks everything load_model does, then that it takes input_size inputs (the
+    images' pixel count) when given, and fills in settings a file lacks
+    (settings_for). Raises ModelFileError with a message for people.
+    """
+    if isinstance(source, bytes):
+        network, config = model_from_bytes(source, source=name)
+    else:
+        network, config = load_model(source)
+        name = str(source)
+    if input_size is not None and network.sizes[0] != input_size:
+        raise ModelFileError(f"{name} takes {network.sizes[0]} inputs, but the images have {input_size} pixels")
+    return network, settings_for(network, config)
+
+
 def _check_array_headers(raw: bytes, source: str) -> None:
     """Read every member's .npy header before any data: refuse object arrays,
     members that are not arrays, and sizes that a hostile header inflates."""

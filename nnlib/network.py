@@ -182,11 +182,15 @@ class Network:
         return grads
 
     def probabilities(self, X: np.ndarray) -> np.ndarray:
-        """Class probabilities (outputs, m): softmax outputs, or the sigmoid
-        outputs scaled to sum to 1 per column."""
+        """Class probabilities (outputs, m) of inputs X (inputs, m)."""
         A, _ = self.forward(np.asarray(X, dtype=self.dtype))
+        return self.output_probabilities(A)
+
+    def output_probabilities(self, A: np.ndarray) -> np.ndarray:
+        """Output activations (outputs, m) as probabilities: softmax's as they are, the
+        sigmoid outputs scaled to sum to 1 per column."""
         if self.output == "sigmoid":
-            A = A / np.maximum(A.sum(axis=0, keepdims=True), np.finfo(A.dtype).tiny)
+            return A / np.maximum(A.sum(axis=0, keepdims=True), np.finfo(A.dtype).tiny)
         return A
 
     def predict(self, X: np.ndarray) -> np.ndarray:

@@ -82,8 +82,20 @@ class FinishedEvent:
 
 @dataclass(frozen=True)
 class DivergedEvent:
+    """The run stopped because the loss exploded; the UI words it (in both languages).
+
+    step: batches done when it was caught; loss: that batch's loss (inf or nan when it
+    overflowed); smoothed_loss against initial_loss: the average that crossed the limit;
+    kept_step: the step whose weights were kept, the last good ones.
+    """
+
     step: int
-    message: str
+    epoch: float
+    loss: float
+    initial_loss: float
+    smoothed_loss: float
+    learning_rate: float
+    kept_step: int
 
 
 @dataclass
@@ -153,7 +165,7 @@ class Trainer:
         self._lr = config.learning_rate
         self.train_seconds = 0.0
         self.status = "ready"          # ready | running | finished | diverged
-        self.message = ""
+        self.divergence: DivergedEvent | None = None
         self.history = History()
         self._order = self._new_order()
         self._velocity = {k: np.zeros_like(v) for k, v in self.network.params.items()} \
@@ -201,12 +213,13 @@ class Trainer:
             self.train_seconds += time.perf_counter() - started
             if math.isfinite(loss):
                 self._smoothed_loss += SMOOTHING * (loss - self._smoothed_loss)
+                # recorded even when it diverges: the chart shows the explosion
+                events.append(self._emit(BatchEvent(self.step, self.epoch, loss, self._lr)))
             if not math.isfinite(loss) or self._smoothed_loss > self._divergence_limit:
                 events.append(self._diverge(loss))
                 return events
             if self.step % CHECKPOINT_EVERY == 0 and self._smoothed_loss <= 1.5 * self.initial_loss:
                 self._checkpoint, self.kept_step = self.network.copy(), self.step
-            events.append(self._emit(BatchEvent(self.step, self.epoch, loss, self._lr)))
             if self.step in self._eval_steps:
                 events.append(self._emit(self.evaluate_now()))
             if self.step in self._snapshot_steps:
@@ -250,12 +263,10 @@ class Trainer:
         Y = one_hot(self.data.y_train[rows], self.data.class_count, self.network.dtype)
         A, cache = self.network.forward(X)
         loss = self.network.loss(cache, Y)
-        if not math.isfinite(loss):
-            return loss
-        grads = self.network.backward(cache, Y)
         self._lr = learning_rate_at(self.config, self.step / self.total_steps)
-        self._update(grads)
         self.step += 1
+        if math.isfinite(loss):
+            self._update(self.network.backward(cache, Y))
         return loss
 
     def _update(self, grads) -> None:
@@ -273,14 +284,10 @@ class Trainer:
             param -= lr * grad                                       # W1 = W1 - learning_rate·dW1
 
     def _diverge(self, loss: float) -> DivergedEvent:
-        self.network.params = self._checkpoint.copy().params
+        """Stop, and put back the last good weights (the network object stays the same)."""
+        for name, value in self._checkpoint.params.items():
+            self.network.params[name][...] = value
         self.status = "diverged"
-        what = (f"became {loss}" if not math.isfinite(loss) else
-                f"grew from {self.initial_loss:.3g} to {self._smoothed_loss:.3g} on average")
-        self.message = (
-            f"Training diverged: the loss {what} by step {self.step + 1} (epoch {self.epoch:.2f}). "
-            f"The learning rate {self.config.learning_rate:g} is too large for this setup. "
-            f"Training stopped and kept the weights of step {self.kept_step}, the last "
-            "good ones. Try a learning rate 10 times smaller."
-        )
-        return self._emit(DivergedEvent(self.step, self.message))
+        self.divergence = DivergedEvent(self.step, self.epoch, loss, self.initial_loss, self._smoothed_loss,
+                                        self.config.learning_rate, self.kept_step)
+        return self._emit(self.divergence)

@@ -7,8 +7,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-from live import BROWSER_ARGS, CHROMIUM, draw_stroke, start_server, stop_server  # noqa: E402
+from devtools.live import BROWSER_ARGS, CHROMIUM, draw_stroke, start_server, stop_server  # noqa: E402
 
 OUT = ROOT / "assets" / "screenshots"
 

@@ -3,16 +3,13 @@ from __future__ import annotations
 
 import gzip
 import os
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from nnlib.data import load_mnist  # noqa: E402
+from devtools.live import BROWSER_ARGS, CHROMIUM, start_server, stop_server
+from nnlib.data import load_mnist, write_idx
 
 try:  # CI replays the same fuzz cases every run (a red CI must mean a change broke something);
     from hypothesis import settings  # local runs explore new ones
@@ -22,14 +19,6 @@ try:  # CI replays the same fuzz cases every run (a red CI must mean a change br
         settings.load_profile("ci")
 except ImportError:  # hypothesis comes with requirements-dev.txt
     pass
-
-
-def write_idx(path: Path, array: np.ndarray, compress: bool = True) -> None:
-    """Write a uint8 array as an IDX file (gzipped when compress)."""
-    magic = 0x0800 | array.ndim
-    header = magic.to_bytes(4, "big") + b"".join(int(n).to_bytes(4, "big") for n in array.shape)
-    raw = header + np.ascontiguousarray(array, dtype=np.uint8).tobytes()
-    path.write_bytes(gzip.compress(raw, compresslevel=1) if compress else raw)
 
 
 @pytest.fixture(scope="session")
@@ -49,10 +38,6 @@ def small_data_dir(tmp_path_factory, mnist):
 
 
 # --- The real server and real Chromium, for the end-to-end tests -----------------------
-
-from live import BROWSER_ARGS, CHROMIUM, start_server, stop_server  # noqa: E402
-
-needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed")
 
 
 @pytest.fixture(scope="module")

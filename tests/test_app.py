@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
+from devtools.live import ROOT
 
 PAGES = ["streamlit_app.py", "pages/1_Dataset.py", "pages/2_Train.py", "pages/3_Weights.py",
          "pages/4_Draw.py"]
@@ -248,7 +248,7 @@ def test_work_cap_refuses_a_too_large_run(monkeypatch):
 
 @pytest.mark.parametrize("broken", ["truncated", "foreign", "mislabelled"])
 def test_a_broken_data_folder_gets_a_message(monkeypatch, tmp_path, mnist, broken):
-    from conftest import write_idx
+    from nnlib.data import write_idx
     write_idx(tmp_path / "train-images-idx3-ubyte.gz", mnist.train.images[:100])
     write_idx(tmp_path / "train-labels-idx1-ubyte.gz", mnist.train.labels[:100])
     write_idx(tmp_path / "t10k-images-idx3-ubyte.gz", mnist.test.images[:50])

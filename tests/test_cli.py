@@ -6,7 +6,7 @@ import sys
 import numpy as np
 from PIL import Image
 
-from conftest import ROOT
+from devtools.live import ROOT
 
 
 def nnlib(*args, cwd=ROOT):
@@ -50,7 +50,17 @@ def test_bad_input_gives_a_message_not_a_traceback(tmp_path, small_data_dir):
 def test_diverging_run_exits_nonzero_with_message(small_data_dir):
     run = nnlib("train", "--lr", "10", "--data-dir", small_data_dir, "--json")
     assert run.returncode == 1 and "diverged" in run.stderr
-    assert json.loads(run.stdout.splitlines()[-1])["status"] == "diverged"
+    result = json.loads(run.stdout.splitlines()[-1])
+    assert result["status"] == "diverged"
+    # the diverging batch's loss, not a made-up 0 (null only when it overflowed)
+    assert result["final_loss"] is None or result["final_loss"] > 1
+    assert f"by step {result['steps']} " in run.stderr  # the steps really done
+
+
+def test_predict_exits_nonzero_when_an_image_fails(tmp_path):
+    (tmp_path / "broken.png").write_bytes(b"not a picture")
+    run = nnlib("predict", "--model", ROOT / "assets" / "models" / "digits.npz", tmp_path / "broken.png")
+    assert run.returncode == 1 and "cannot read" in run.stdout and "1 of 1" in run.stderr
 
 
 def test_nnlib_never_imports_streamlit():

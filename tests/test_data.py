@@ -5,7 +5,7 @@ import time
 import numpy as np
 import pytest
 
-from conftest import write_idx
+from nnlib.data import write_idx
 from nnlib.data import (DataError, IMAGES_MAGIC, LABELS_MAGIC, load_mnist, normalize_255,
                         normalize_minmax, read_idx_bytes, read_idx_file, select_digits)
 

@@ -7,8 +7,7 @@ import re
 
 import pytest
 
-from conftest import needs_chromium
-from live import ROOT, draw_stroke, open_page, screenshot, start_ten_digit_training
+from devtools.live import ROOT, draw_stroke, open_page, screenshot, start_ten_digit_training, needs_chromium
 
 pytestmark = needs_chromium
 

@@ -11,8 +11,7 @@ import time
 import numpy as np
 import pytest
 
-from conftest import needs_chromium
-from live import ROOT, draw_stroke, go_to, open_page, start_ten_digit_training
+from devtools.live import ROOT, draw_stroke, go_to, open_page, start_ten_digit_training, needs_chromium
 
 pytestmark = needs_chromium
 

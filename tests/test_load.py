@@ -3,13 +3,7 @@
 Correctness and memory only: the timings are reported by benchmarks/load.py,
 never asserted here.
 """
-import sys
-
-from conftest import needs_chromium
-from live import ROOT
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from load import train_together  # noqa: E402
+from devtools.live import needs_chromium, train_together
 
 pytestmark = needs_chromium
 

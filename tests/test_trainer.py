@@ -93,7 +93,14 @@ def test_divergence_stops_with_a_message_and_keeps_good_weights(small, preset, h
     initial = trainer.network.copy()
     events = trainer.run()
     assert trainer.status == "diverged" and isinstance(events[-1], DivergedEvent)
-    assert "learning rate 10 is too large" in trainer.message
+    event = trainer.divergence
+    assert event is events[-1] and event.learning_rate == 10.0 and event.kept_step == 0
+    # the event names the steps really done, and the chart keeps the exploding batch
+    assert event.step == trainer.step
+    finite = [e for e in events if isinstance(e, BatchEvent)]
+    if np.isfinite(event.loss):
+        assert finite[-1].step == event.step and finite[-1].loss == event.loss
+        assert event.smoothed_loss > 10 * max(event.initial_loss, 0.1) * 0.99
     for value in trainer.network.params.values():
         assert np.isfinite(value).all()
     for name, value in initial.params.items():  # it diverged before the first checkpoint
@@ -113,3 +120,18 @@ def test_one_hidden_neuron_trains(small):
     trainer = Trainer(config, prepare_data(small, config.digits, config.normalization, config.dtype))
     trainer.run()
     assert trainer.history.evaluations[-1].test_accuracy > 0.9
+
+
+@pytest.mark.parametrize("text,sizes", [("10", (10,)), ("10 20", (10, 20)), ("10, 20", (10, 20)),
+                                        ("256;128", (256, 128)), (" 7 ,", (7,))])
+def test_hidden_sizes_are_read_as_people_type_them(text, sizes):
+    from nnlib.config import parse_hidden
+    assert parse_hidden(text) == sizes
+
+
+@pytest.mark.parametrize("text,message", [("abc", "whole numbers"), ("10,,10", "empty place"),
+                                          ("", "at least one"), ("1.5", "whole numbers")])
+def test_bad_hidden_sizes_are_named(text, message):
+    from nnlib.config import parse_hidden
+    with pytest.raises(ConfigError, match=message):
+        parse_hidden(text)

@@ -1,5 +1,10 @@
-"""The real server and real Chromium: shared by the end-to-end tests, the benchmarks
-and scripts/screenshots.py (which import this module by path)."""
+"""The real server and real Chromium, for the end-to-end tests, the benchmarks and scripts.
+
+    from devtools.live import start_server, stop_server, open_page, draw_stroke
+
+``start_server`` runs ``streamlit run streamlit_app.py`` on a free loopback port; the
+page helpers drive it in headless Chromium (Debian's, with Playwright).
+"""
 from __future__ import annotations
 
 import os
@@ -119,3 +124,50 @@ def start_ten_digit_training(page, url: str) -> None:
     page.wait_for_timeout(1500)
     page.get_by_role("button", name=re.compile("Train")).first.click()
     page.get_by_text(re.compile(r"Epoch \d")).first.wait_for(timeout=60_000)
+
+
+# --- A class at once ---------------------------------------------------------------------
+
+ACCURACY = "[data-testid='stMetric']:has-text('Test accuracy') [data-testid='stMetricValue']"
+PREDICTION = "[data-testid='stMetric']:has-text('Prediction') [data-testid='stMetricValue']"
+
+
+def new_page(browser, url: str, heading: str):
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    page.goto(url)
+    page.get_by_role("heading", name=re.compile(heading)).first.wait_for(timeout=120_000)
+    return page
+
+
+def train_together(server_url: str, browser, sessions: int, timeout_s: float = 300) -> dict:
+    """sessions pages press Train (blog preset) together; each one's seconds to its Test accuracy."""
+    pages = [new_page(browser, f"{server_url}/Train", "Train") for _ in range(sessions)]
+    for page in pages:
+        page.wait_for_timeout(300)
+    started = {}
+    for index, page in enumerate(pages):
+        page.get_by_role("button", name=re.compile("Train")).first.click()
+        started[index] = time.perf_counter()
+    finished, accuracies = {}, {}
+    deadline = time.perf_counter() + timeout_s
+    while len(finished) < sessions and time.perf_counter() < deadline:
+        for index, page in enumerate(pages):
+            if index not in finished and page.locator(ACCURACY).count():
+                finished[index] = time.perf_counter()
+                accuracies[index] = page.locator(ACCURACY).inner_text()
+        time.sleep(0.05)
+    exceptions = [text for page in pages for text in page.locator("[data-testid='stException']").all_inner_texts()]
+    for page in pages:
+        page.context.close()
+    return {"seconds": [finished[i] - started[i] for i in sorted(finished)],
+            "accuracies": [accuracies[i] for i in sorted(accuracies)], "exceptions": exceptions,
+            "unfinished": sessions - len(finished)}
+
+
+try:  # pytest is a development dependency; benchmarks and scripts run without it
+    import pytest
+
+    #: Skips a test (or, as pytestmark, a module) where Debian's chromium is not installed.
+    needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed")
+except ImportError:  # pragma: no cover
+    needs_chromium = None
