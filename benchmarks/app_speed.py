@@ -10,11 +10,11 @@
 3. First paint of every page on a warm server, in headless Chromium: from
    navigation to the page's heading with no script running.
 """
+
 from __future__ import annotations
 
 import os
 import re
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -24,16 +24,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 import numpy as np  # noqa: E402
 
-from nnlib import PRESETS, Trainer, load_mnist, prepare_data  # noqa: E402
-from nnlib.data import normalize  # noqa: E402
-from nnlib.explain import first_layer_contributions  # noqa: E402
-from nnlib.modelio import load_model  # noqa: E402
-from nnlib.preprocess import to_mnist  # noqa: E402
 from devtools.live import BROWSER_ARGS, CHROMIUM, start_server, stop_server  # noqa: E402
+from nnlib import PRESETS, Trainer, load_mnist, prepare_data  # noqa: E402
+from nnlib.modelio import open_model  # noqa: E402
+from nnlib.pipeline import read_digit  # noqa: E402
 
 
 def live_chart_overhead(config, data, refresh=0.3) -> tuple[float, float]:
     from ui import charts
+
     bare = Trainer(config, data)
     started = time.perf_counter()
     bare.run()
@@ -49,21 +48,20 @@ def live_chart_overhead(config, data, refresh=0.3) -> tuple[float, float]:
 
 def prediction_latency(repeats=50) -> float:
     from devtools.canvas_like import canvas_drawing
-    network, config = load_model(ROOT / "assets" / "models" / "digits.npz")
+
+    network, config = open_model(ROOT / "assets" / "models" / "digits.npz")
     data = load_mnist()
     rng = np.random.default_rng(0)
     drawings = [canvas_drawing(data.test.images[i], rng) for i in range(repeats)]
     started = time.perf_counter()
     for drawing in drawings:
-        image = to_mnist(drawing)
-        X = normalize(image[None], config.normalization, dtype=network.dtype.type).T
-        probabilities = network.probabilities(X)[:, 0]
-        first_layer_contributions(network, X, int(probabilities.argmax()))
+        read_digit(drawing, network, config, background=0.0)  # what the Draw page does per stroke
     return (time.perf_counter() - started) / repeats
 
 
 def first_paint() -> dict[str, float]:
     from playwright.sync_api import sync_playwright
+
     server = start_server(Path(tempfile.mkdtemp()) / "streamlit.log")
     results = {}
     try:
@@ -71,14 +69,19 @@ def first_paint() -> dict[str, float]:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
             page = browser.new_page()
             for warm_up in (True, False):
-                for path, heading in (("", "nnlib"), ("Dataset", "Dataset"), ("Train", "Train"),
-                                      ("Weights", "Weights"), ("Draw", "Draw"), ("Backprop", "Backprop"),
-                                      ("Compare", "Compare")):
+                for path, heading in (
+                    ("", "nnlib"),
+                    ("Dataset", "Dataset"),
+                    ("Train", "Train"),
+                    ("Weights", "Weights"),
+                    ("Draw", "Draw"),
+                    ("Backprop", "Backprop"),
+                    ("Compare", "Compare"),
+                ):
                     started = time.perf_counter()
                     page.goto(f"{server.url}/{path}")
                     page.get_by_role("heading", name=re.compile(heading)).first.wait_for()
-                    page.wait_for_function(
-                        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+                    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
                     if not warm_up:
                         results[path or "Home"] = time.perf_counter() - started
             browser.close()
@@ -91,14 +94,14 @@ def main() -> None:
     data = load_mnist()
     print("| run | bare trainer | with live charts | overhead |")
     print("|---|---|---|---|")
-    for name, config in (("blog preset (0/1, per-sample SGD)", PRESETS["seed"]),
-                         ("digits preset, 2 epochs, no augmentation",
-                          PRESETS["digits"].replace(epochs=2, augment=0.0))):
+    for name, config in (
+        ("blog preset (0/1, per-sample SGD)", PRESETS["seed"]),
+        ("digits preset, 2 epochs, no augmentation", PRESETS["digits"].replace(epochs=2, augment=0.0)),
+    ):
         prepared = prepare_data(data, config.digits, config.normalization, config.dtype)
         bare_s, live_s = live_chart_overhead(config, prepared)
         print(f"| {name} | {bare_s:.2f} s | {live_s:.2f} s | {100 * (live_s / bare_s - 1):+.0f}% |")
-    print(f"\nprediction after a stroke (preprocess + predict + explain): "
-          f"{1000 * prediction_latency():.1f} ms\n")
+    print(f"\nprediction after a stroke (preprocess + predict + explain): {1000 * prediction_latency():.1f} ms\n")
     if Path(CHROMIUM).exists():
         print("| page | first paint, warm server |")
         print("|---|---|")

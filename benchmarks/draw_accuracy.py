@@ -2,11 +2,11 @@
 
     python benchmarks/draw_accuracy.py [--model assets/models/digits.npz] [--count 2000]
 
-Each drawing (see canvas_like.py) goes through the Draw page's path:
-nnlib.preprocess.to_mnist, the model's normalisation, predict.
+Each drawing (see devtools/canvas_like.py) goes through the Draw page's path,
+nnlib.pipeline.read_digit.
 """
+
 import argparse
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -15,9 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 from devtools.canvas_like import canvas_drawing  # noqa: E402
 from nnlib import load_mnist  # noqa: E402
-from nnlib.data import normalize  # noqa: E402
-from nnlib.modelio import load_model  # noqa: E402
-from nnlib.preprocess import to_mnist  # noqa: E402
+from nnlib.modelio import open_model  # noqa: E402
+from nnlib.pipeline import read_digit  # noqa: E402
 
 
 def main():
@@ -26,13 +25,12 @@ def main():
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=123)
     args = parser.parse_args()
-    network, config = load_model(args.model)
+    network, config = open_model(args.model)
     data = load_mnist()
     rng = np.random.default_rng(args.seed)
     chosen = rng.choice(len(data.test), args.count, replace=False)
-    images = np.stack([to_mnist(canvas_drawing(data.test.images[i], rng)) for i in chosen])
-    X = normalize(images, config.normalization, dtype=network.dtype.type).T
-    predicted = np.asarray(config.digits)[network.predict(X)]
+    readings = [read_digit(canvas_drawing(data.test.images[i], rng), network, config, background=0.0) for i in chosen]
+    predicted = np.array([reading.digit if reading else -1 for reading in readings])
     accuracy = float((predicted == data.test.labels[chosen]).mean())
     print(f"{args.count} canvas-style drawings: {accuracy:.2%} right ({args.model})")
 

@@ -12,18 +12,18 @@
 Bounded: a fixed number of sessions and strokes, each wait capped, everything
 on 127.0.0.1, the server stopped at the end.
 """
+
 from __future__ import annotations
 
 import argparse
 import re
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from devtools.live import (BROWSER_ARGS, CHROMIUM, draw_stroke, new_page, start_server, stop_server,
-                           train_together)
+from devtools.live import BROWSER_ARGS, CHROMIUM, draw_stroke, new_page, start_server, stop_server, train_together
+
 
 def prediction_under_load(server_url: str, browser, idle: int, training: int, strokes: int) -> dict:
     """Stroke-to-prediction times on the Draw page while others sit idle or train."""
@@ -39,8 +39,12 @@ def prediction_under_load(server_url: str, browser, idle: int, training: int, st
     drawer = new_page(browser, f"{server_url}/Draw", "Draw")
     drawer.locator("canvas.upper-canvas").first.wait_for(timeout=60_000)
     latencies = []
-    shapes = [[(150, 40), (145, 140), (140, 240)], [(90, 60), (200, 55), (120, 235)],
-              [(140, 40), (80, 160), (200, 160)], [(100, 60), (190, 60), (190, 240)]]
+    shapes = [
+        [(150, 40), (145, 140), (140, 240)],
+        [(90, 60), (200, 55), (120, 235)],
+        [(140, 40), (80, 160), (200, 160)],
+        [(100, 60), (190, 60), (190, 240)],
+    ]
     for index in range(strokes):
         draw_stroke(drawer, shapes[index % len(shapes)])
         started = time.perf_counter()
@@ -48,7 +52,9 @@ def prediction_under_load(server_url: str, browser, idle: int, training: int, st
         drawer.wait_for_function(  # the canvas was cleared, so any Prediction is the new one
             """() => [...document.querySelectorAll('[data-testid="stMetric"]')]
                      .some(metric => metric.innerText.includes('Prediction'))""",
-            timeout=30_000, polling=10)
+            timeout=30_000,
+            polling=10,
+        )
         latencies.append(time.perf_counter() - started)
         drawer.get_by_role("button", name=re.compile("Clear")).click()
         drawer.get_by_text(re.compile("canvas is empty")).wait_for(timeout=30_000)
@@ -76,6 +82,7 @@ def main() -> None:
     parser.add_argument("--strokes", type=int, default=8)
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
+
     folder = Path(tempfile.mkdtemp())
     timing_log = folder / "timings.txt"
     server = start_server(folder / "streamlit.log", {"NNLIB_TIMING_LOG": str(timing_log)})
@@ -93,21 +100,32 @@ def main() -> None:
         print(f"## {args.sessions} sessions train the blog preset at once\n")
         print("| | seconds from click to Test accuracy |\n|---|---|")
         print(f"| one session alone | {single['seconds'][0]:.2f} |")
-        print(f"| {args.sessions} at once: fastest / median / slowest | {min(crowd['seconds']):.2f} / "
-              f"{statistics.median(crowd['seconds']):.2f} / {max(crowd['seconds']):.2f} |")
+        print(
+            f"| {args.sessions} at once: fastest / median / slowest | {min(crowd['seconds']):.2f} / "
+            f"{statistics.median(crowd['seconds']):.2f} / {max(crowd['seconds']):.2f} |"
+        )
         print(f"| slowest ÷ alone | {max(crowd['seconds']) / single['seconds'][0]:.1f}× |")
-        print(f"\naccuracies: {', '.join(crowd['accuracies'])}; exceptions: {len(crowd['exceptions'])} "
-              f"{crowd['exceptions']}; "
-              f"unfinished: {crowd['unfinished']}; server peak memory: {memory_after_crowd:.0f} MB\n")
+        print(
+            f"\naccuracies: {', '.join(crowd['accuracies'])}; exceptions: {len(crowd['exceptions'])} "
+            f"{crowd['exceptions']}; "
+            f"unfinished: {crowd['unfinished']}; server peak memory: {memory_after_crowd:.0f} MB\n"
+        )
         print(f"## Draw: stroke → Prediction on screen, {args.strokes} strokes\n")
         print("| while | median | max | every stroke, s | server's share: median / max |\n|---|---|---|---|---|")
-        for label, result in (("nobody else is on the server", quiet),
-                              (f"{args.idle} sessions idle and {args.training} train the ten-digit preset "
-                               f"({loaded['still_training']} still training at the end)", loaded)):
+        for label, result in (
+            ("nobody else is on the server", quiet),
+            (
+                f"{args.idle} sessions idle and {args.training} train the ten-digit preset "
+                f"({loaded['still_training']} still training at the end)",
+                loaded,
+            ),
+        ):
             lat = result["latencies"]
             own = result["server"] or [float("nan")]
-            print(f"| {label} | {statistics.median(lat):.3f} s | {max(lat):.3f} s | "
-                  f"{' '.join(f'{x:.2f}' for x in lat)} | {statistics.median(own):.3f} / {max(own):.3f} s |")
+            print(
+                f"| {label} | {statistics.median(lat):.3f} s | {max(lat):.3f} s | "
+                f"{' '.join(f'{x:.2f}' for x in lat)} | {statistics.median(own):.3f} / {max(own):.3f} s |"
+            )
         print(f"\nserver peak memory over the whole run: {server.peak_memory_mb():.0f} MB")
     finally:
         stop_server(server)

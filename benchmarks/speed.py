@@ -14,6 +14,7 @@ OpenBLAS builds and which slow a current NumPy, are removed for the children
 Needs torch (pip install torch==2.13.0) and scikit-learn; a missing peer is
 reported, not fatal.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,8 +33,9 @@ CONTENDERS = ("nnlib", "numpy-loop", "pytorch", "scikit-learn")
 def load():
     from nnlib import load_mnist
     from nnlib.data import normalize
+
     data = load_mnist()
-    X = normalize(data.train.images, "scale255")          # (60000, 784) float32
+    X = normalize(data.train.images, "scale255")  # (60000, 784) float32
     Xt = normalize(data.test.images, "scale255")
     return X, data.train.labels.astype("int64"), Xt, data.test.labels.astype("int64")
 
@@ -41,11 +43,24 @@ def load():
 def run_nnlib():
     from nnlib import TrainConfig, Trainer
     from nnlib.trainer import PreparedData, evaluate
+
     X, y, Xt, yt = load()
-    config = TrainConfig(digits=tuple(range(10)), hidden=(HIDDEN,), activation="tanh",
-                         output="softmax", init="glorot-uniform", learning_rate=LR, epochs=EPOCHS,
-                         batch_size=BATCH, dtype="float32", normalization="scale255",
-                         shuffle=True, legacy_rng=False, snapshots=0, seed=0)
+    config = TrainConfig(
+        digits=tuple(range(10)),
+        hidden=(HIDDEN,),
+        activation="tanh",
+        output="softmax",
+        init="glorot-uniform",
+        learning_rate=LR,
+        epochs=EPOCHS,
+        batch_size=BATCH,
+        dtype="float32",
+        normalization="scale255",
+        shuffle=True,
+        legacy_rng=False,
+        snapshots=0,
+        seed=0,
+    )
     trainer = Trainer(config, PreparedData(X, y, Xt, yt, tuple(range(10)), (28, 28)))
     trainer.run()
     _, accuracy, _ = evaluate(trainer.network, Xt, yt)
@@ -55,7 +70,9 @@ def run_nnlib():
 def run_numpy_loop():
     """The same maths as a bare loop: the floor any NumPy framework works against."""
     import time
+
     import numpy as np
+
     X, y, Xt, yt = load()
     rng = np.random.default_rng(0)
     limit1, limit2 = np.sqrt(6 / (784 + HIDDEN)), np.sqrt(6 / (HIDDEN + 10))
@@ -67,7 +84,7 @@ def run_numpy_loop():
     for _ in range(EPOCHS):
         order = rng.permutation(len(y))
         for start in range(0, len(y), BATCH):
-            rows = order[start:start + BATCH]
+            rows = order[start : start + BATCH]
             Xb, Yb = X[rows].T, eye[y[rows]].T
             A1 = np.tanh(W1 @ Xb + B1)
             Z2 = W2 @ A1 + B2
@@ -78,7 +95,10 @@ def run_numpy_loop():
             dW2, dB2 = dZ2 @ A1.T, dZ2.sum(axis=1, keepdims=True)
             dZ1 = (W2.T @ dZ2) * (1 - A1 * A1)
             dW1, dB1 = dZ1 @ Xb.T, dZ1.sum(axis=1, keepdims=True)
-            W1 -= LR * dW1; B1 -= LR * dB1; W2 -= LR * dW2; B2 -= LR * dB2
+            W1 -= LR * dW1
+            B1 -= LR * dB1
+            W2 -= LR * dW2
+            B2 -= LR * dB2
     seconds = time.perf_counter() - started
     accuracy = float(((W2 @ np.tanh(W1 @ Xt.T + B1) + B2).argmax(axis=0) == yt).mean())
     return seconds, accuracy
@@ -86,7 +106,9 @@ def run_numpy_loop():
 
 def run_pytorch():
     import time
+
     import torch
+
     torch.set_num_threads(int(os.environ["BENCH_THREADS"]))
     torch.manual_seed(0)
     X, y, Xt, yt = load()
@@ -98,7 +120,7 @@ def run_pytorch():
     for _ in range(EPOCHS):
         order = torch.randperm(len(y))
         for start in range(0, len(y), BATCH):
-            rows = order[start:start + BATCH]
+            rows = order[start : start + BATCH]
             optimizer.zero_grad()
             loss = loss_fn(model(X[rows]), y[rows])
             loss.backward()
@@ -113,11 +135,23 @@ def run_pytorch():
 def run_scikit_learn():
     import time
     import warnings
+
     from sklearn.neural_network import MLPClassifier
+
     X, y, Xt, yt = load()
-    model = MLPClassifier(hidden_layer_sizes=(HIDDEN,), activation="tanh", solver="sgd",
-                          batch_size=BATCH, learning_rate_init=LR, momentum=0.0, max_iter=EPOCHS,
-                          tol=0, n_iter_no_change=10**9, alpha=0.0, random_state=0)
+    model = MLPClassifier(
+        hidden_layer_sizes=(HIDDEN,),
+        activation="tanh",
+        solver="sgd",
+        batch_size=BATCH,
+        learning_rate_init=LR,
+        momentum=0.0,
+        max_iter=EPOCHS,
+        tol=0,
+        n_iter_no_change=10**9,
+        alpha=0.0,
+        random_state=0,
+    )
     started = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -127,26 +161,45 @@ def run_scikit_learn():
 
 
 def child(name: str) -> None:
-    seconds, accuracy = {"nnlib": run_nnlib, "numpy-loop": run_numpy_loop,
-                         "pytorch": run_pytorch, "scikit-learn": run_scikit_learn}[name]()
+    seconds, accuracy = {
+        "nnlib": run_nnlib,
+        "numpy-loop": run_numpy_loop,
+        "pytorch": run_pytorch,
+        "scikit-learn": run_scikit_learn,
+    }[name]()
     kernel = "?"
     try:
         from threadpoolctl import threadpool_info
-        kernel = ",".join(sorted({str(info.get("architecture")) for info in threadpool_info()
-                                  if info.get("internal_api") == "openblas"})) or "?"
+
+        kernel = (
+            ",".join(
+                sorted(
+                    {
+                        str(info.get("architecture"))
+                        for info in threadpool_info()
+                        if info.get("internal_api") == "openblas"
+                    }
+                )
+            )
+            or "?"
+        )
     except ImportError:
         pass
     print(json.dumps({"seconds": seconds, "accuracy": accuracy, "kernel": kernel}))
 
 
 def measure(name: str, threads: int, keep_openblas_env: bool) -> dict | str:
-    env = dict(os.environ, BENCH_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads),
-               OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
+    env = dict(
+        os.environ,
+        BENCH_THREADS=str(threads),
+        OPENBLAS_NUM_THREADS=str(threads),
+        OMP_NUM_THREADS=str(threads),
+        MKL_NUM_THREADS=str(threads),
+    )
     if not keep_openblas_env:
         env.pop("OPENBLAS_CORETYPE", None)
         env.pop("OPENBLAS_L2_SIZE", None)
-    run = subprocess.run([sys.executable, __file__, "--child", name], env=env,
-                         capture_output=True, text=True)
+    run = subprocess.run([sys.executable, __file__, "--child", name], env=env, capture_output=True, text=True)
     if run.returncode:
         return run.stderr.strip().splitlines()[-1] if run.stderr.strip() else "failed"
     return json.loads(run.stdout.strip().splitlines()[-1])
@@ -171,8 +224,10 @@ def main() -> None:
             elif not isinstance(best.get(name), dict) or result["seconds"] < best[name]["seconds"]:
                 best[name] = result
     reference = best["nnlib"]["seconds"]
-    print(f"784-{HIDDEN}-10 tanh/softmax, batch {BATCH}, {EPOCHS} epochs x 60,000 images, "
-          f"{args.threads} thread(s), best of {args.repeats}\n")
+    print(
+        f"784-{HIDDEN}-10 tanh/softmax, batch {BATCH}, {EPOCHS} epochs x 60,000 images, "
+        f"{args.threads} thread(s), best of {args.repeats}\n"
+    )
     print("| contender | train_s | nnlib / contender | test accuracy | OpenBLAS kernel |")
     print("|---|---|---|---|---|")
     for name in CONTENDERS:
@@ -180,8 +235,10 @@ def main() -> None:
         if isinstance(result, str):
             print(f"| {name} | not run: {result} | | |")
         else:
-            print(f"| {name} | {result['seconds']:.2f} | {reference / result['seconds']:.2f}x "
-                  f"| {result['accuracy']:.2%} | {result['kernel']} |")
+            print(
+                f"| {name} | {result['seconds']:.2f} | {reference / result['seconds']:.2f}x "
+                f"| {result['accuracy']:.2%} | {result['kernel']} |"
+            )
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ turns each test digit into such a drawing: an affine warp (size, slant,
 rotation, position) to canvas scale, a threshold that gives hard edges, and a
 dilation that sets the stroke width. The model never saw these images.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -22,8 +23,12 @@ def bilinear_sample(image: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np
     r0, c0 = np.floor(r).astype(int), np.floor(c).astype(int)
     r1, c1 = np.minimum(r0 + 1, h + 1), np.minimum(c0 + 1, w + 1)
     fr, fc = r - r0, c - c0
-    return ((1 - fr) * (1 - fc) * padded[r0, c0] + (1 - fr) * fc * padded[r0, c1]
-            + fr * (1 - fc) * padded[r1, c0] + fr * fc * padded[r1, c1])
+    return (
+        (1 - fr) * (1 - fc) * padded[r0, c0]
+        + (1 - fr) * fc * padded[r0, c1]
+        + fr * (1 - fc) * padded[r1, c0]
+        + fr * fc * padded[r1, c1]
+    )
 
 
 def dilate(mask: np.ndarray, radius: int) -> np.ndarray:
@@ -37,8 +42,8 @@ def dilate(mask: np.ndarray, radius: int) -> np.ndarray:
 
 def canvas_drawing(digit: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """One MNIST digit (28, 28) uint8 -> a (280, 280, 4) RGBA canvas image."""
-    height = rng.uniform(90, 240)            # digit height on the canvas, px
-    scale = height / 20                      # MNIST digits are ~20 px tall
+    height = rng.uniform(90, 240)  # digit height on the canvas, px
+    scale = height / 20  # MNIST digits are ~20 px tall
     slant = rng.uniform(-0.35, 0.35)
     angle = rng.uniform(-0.2, 0.2)
     centre = rng.uniform(height / 2 + 10, CANVAS - height / 2 - 10, size=2)

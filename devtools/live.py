@@ -5,6 +5,7 @@
 ``start_server`` runs ``streamlit run streamlit_app.py`` on a free loopback port; the
 page helpers drive it in headless Chromium (Debian's, with Playwright).
 """
+
 from __future__ import annotations
 
 import os
@@ -59,9 +60,24 @@ def start_server(log_path: Path, extra_env: dict | None = None) -> Server:
         port = sock.getsockname()[1]
     log = open(log_path, "w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(extra_env or {})})
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "streamlit_app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, **(extra_env or {})},
+    )
     server = Server(f"http://127.0.0.1:{port}", process)
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -159,9 +175,12 @@ def train_together(server_url: str, browser, sessions: int, timeout_s: float = 3
     exceptions = [text for page in pages for text in page.locator("[data-testid='stException']").all_inner_texts()]
     for page in pages:
         page.context.close()
-    return {"seconds": [finished[i] - started[i] for i in sorted(finished)],
-            "accuracies": [accuracies[i] for i in sorted(accuracies)], "exceptions": exceptions,
-            "unfinished": sessions - len(finished)}
+    return {
+        "seconds": [finished[i] - started[i] for i in sorted(finished)],
+        "accuracies": [accuracies[i] for i in sorted(accuracies)],
+        "exceptions": exceptions,
+        "unfinished": sessions - len(finished),
+    }
 
 
 try:  # pytest is a development dependency; benchmarks and scripts run without it

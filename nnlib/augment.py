@@ -5,6 +5,7 @@ thinly than MNIST's pen strokes. Showing the network such variants while it
 trains (new ones every batch) makes draw-to-predict far more reliable; the
 test set is never distorted.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -46,16 +47,18 @@ def bilinear(images: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarr
     fr, fc = (r - r0).astype(images.dtype), (c - c0).astype(images.dtype)
     r1, c1 = np.minimum(r0 + 1, h + 1), np.minimum(c0 + 1, w + 1)
     k = np.arange(b)[:, None, None]
-    return ((1 - fr) * ((1 - fc) * padded[k, r0, c0] + fc * padded[k, r0, c1])
-            + fr * ((1 - fc) * padded[k, r1, c0] + fc * padded[k, r1, c1]))
+    return (1 - fr) * ((1 - fc) * padded[k, r0, c0] + fc * padded[k, r0, c1]) + fr * (
+        (1 - fc) * padded[k, r1, c0] + fc * padded[k, r1, c1]
+    )
 
 
 def random_thickness(images: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Thicken a third of the images, thin a third, leave a third (b, h, w)."""
     choice = rng.integers(0, 3, len(images))
     padded = np.pad(images, ((0, 0), (1, 1), (1, 1)))
-    neighbours = np.stack([padded[:, 1:-1, 1:-1], padded[:, :-2, 1:-1], padded[:, 2:, 1:-1],
-                           padded[:, 1:-1, :-2], padded[:, 1:-1, 2:]])
+    neighbours = np.stack(
+        [padded[:, 1:-1, 1:-1], padded[:, :-2, 1:-1], padded[:, 2:, 1:-1], padded[:, 1:-1, :-2], padded[:, 1:-1, 2:]]
+    )
     thicker = neighbours.max(axis=0)
     thinner = 0.5 * (images + neighbours.min(axis=0))
     out = images.copy()
@@ -64,8 +67,7 @@ def random_thickness(images: np.ndarray, rng: np.random.Generator) -> np.ndarray
     return out
 
 
-def augment_rows(X_rows: np.ndarray, image_shape, rng: np.random.Generator,
-                 strength: float) -> np.ndarray:
+def augment_rows(X_rows: np.ndarray, image_shape, rng: np.random.Generator, strength: float) -> np.ndarray:
     """Distort a batch of flattened images (b, pixels) -> (b, pixels)."""
     images = X_rows.reshape(len(X_rows), *image_shape)
     images = random_thickness(random_affine(images, rng, strength), rng)

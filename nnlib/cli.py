@@ -3,6 +3,7 @@
 Progress goes to stderr, one line per evaluation; with --json, stdout ends
 with one JSON line of results that scripts and benchmarks read.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -10,8 +11,7 @@ import json
 import math
 import sys
 
-from .config import (DTYPES, PRESETS, SCHEDULES, ConfigError, TrainConfig, parse_digits,
-                     parse_hidden)
+from .config import DTYPES, PRESETS, SCHEDULES, ConfigError, TrainConfig, parse_digits, parse_hidden
 from .data import DataError, load_mnist
 from .modelio import ModelFileError, open_model, save_model
 from .network import ACTIVATIONS, INITS, OUTPUTS
@@ -25,22 +25,29 @@ SMALL_BATCH_WORK = 50_000_000
 
 def _argument(parse):
     """A ConfigError from nnlib's parser becomes argparse's own message."""
+
     def convert(text: str):
         try:
             return parse(text)
         except ConfigError as error:
             raise argparse.ArgumentTypeError(str(error)) from None
+
     return convert
 
 
 def divergence_text(event: DivergedEvent) -> str:
     """The command line's words for a divergence (the app has its own, in two languages)."""
-    what = (f"became {event.loss}" if not math.isfinite(event.loss) else
-            f"grew from {event.initial_loss:.3g} to {event.smoothed_loss:.3g} on average")
-    return (f"Training diverged: the loss {what} by step {event.step} (epoch {event.epoch:.2f}). "
-            f"The learning rate {event.learning_rate:g} is too large for this setup. Training stopped "
-            f"and kept the weights of step {event.kept_step}, the last good ones. "
-            "Try a learning rate 10 times smaller.")
+    what = (
+        f"became {event.loss}"
+        if not math.isfinite(event.loss)
+        else f"grew from {event.initial_loss:.3g} to {event.smoothed_loss:.3g} on average"
+    )
+    return (
+        f"Training diverged: the loss {what} by step {event.step} (epoch {event.epoch:.2f}). "
+        f"The learning rate {event.learning_rate:g} is too large for this setup. Training stopped "
+        f"and kept the weights of step {event.kept_step}, the last good ones. "
+        "Try a learning rate 10 times smaller."
+    )
 
 
 def batch_work(config: TrainConfig, inputs: int = 784) -> int:
@@ -75,8 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     train = commands.add_parser("train", help="train a network and report its test accuracy")
-    train.add_argument("--preset", choices=sorted(PRESETS), default="seed",
-                       help="starting settings: seed = the blog exactly, digits = all ten digits")
+    train.add_argument(
+        "--preset",
+        choices=sorted(PRESETS),
+        default="seed",
+        help="starting settings: seed = the blog exactly, digits = all ten digits",
+    )
     train.add_argument("--digits", type=_argument(parse_digits), help="digits to tell apart, e.g. 0,1 or 3,8")
     train.add_argument("--hidden", type=_argument(parse_hidden), help="hidden layer sizes, e.g. 10 or 256,128")
     train.add_argument("--activation", choices=sorted(ACTIVATIONS))
@@ -91,8 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--augment", type=float, help="distortion strength 0-1 for training images")
     train.add_argument("--seed", type=int)
     train.add_argument("--dtype", choices=DTYPES)
-    train.add_argument("--threads", default="auto",
-                       help="BLAS threads: auto (one for small batches, all cores for large) or a number")
+    train.add_argument(
+        "--threads", default="auto", help="BLAS threads: auto (one for small batches, all cores for large) or a number"
+    )
     train.add_argument("--data-dir", help="folder of IDX files (default: $MNIST_DIR or assets/mnist)")
     train.add_argument("--save", help="write the trained model to this .npz file")
     train.add_argument("--json", action="store_true", help="end stdout with one JSON line of results")
@@ -110,10 +122,26 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def config_from_args(args) -> TrainConfig:
-    overrides = {name: getattr(args, name) for name in (
-        "digits", "hidden", "activation", "output", "init", "epochs", "batch_size",
-        "learning_rate", "momentum", "l2", "schedule", "augment", "seed", "dtype")
-        if getattr(args, name) is not None}
+    overrides = {
+        name: getattr(args, name)
+        for name in (
+            "digits",
+            "hidden",
+            "activation",
+            "output",
+            "init",
+            "epochs",
+            "batch_size",
+            "learning_rate",
+            "momentum",
+            "l2",
+            "schedule",
+            "augment",
+            "seed",
+            "dtype",
+        )
+        if getattr(args, name) is not None
+    }
     return PRESETS[args.preset].replace(**overrides).validate()
 
 
@@ -121,15 +149,21 @@ def command_train(args) -> dict:
     config = config_from_args(args)
     data = prepare_data(load_mnist(args.data_dir), config.digits, config.normalization, config.dtype)
     trainer = Trainer(config, data)
-    print(f"training {'-'.join(map(str, trainer.network.sizes))} on digits "
-          f"{','.join(map(str, config.digits))}: {len(data.y_train)} train, "
-          f"{len(data.y_test)} test images", file=sys.stderr)
+    print(
+        f"training {'-'.join(map(str, trainer.network.sizes))} on digits "
+        f"{','.join(map(str, config.digits))}: {len(data.y_train)} train, "
+        f"{len(data.y_test)} test images",
+        file=sys.stderr,
+    )
     with limit_threads(choose_threads(config, args.threads)):
         for event in trainer.run():
             if isinstance(event, EvalEvent):
-                print(f"epoch {event.epoch:6.2f}  loss {event.train_loss:.4f}  "
-                      f"train {event.train_accuracy:.2%}  test {event.test_accuracy:.2%}  "
-                      f"({trainer.train_seconds:.1f} s)", file=sys.stderr)
+                print(
+                    f"epoch {event.epoch:6.2f}  loss {event.train_loss:.4f}  "
+                    f"train {event.train_accuracy:.2%}  test {event.test_accuracy:.2%}  "
+                    f"({trainer.train_seconds:.1f} s)",
+                    file=sys.stderr,
+                )
             elif isinstance(event, DivergedEvent):
                 print(divergence_text(event), file=sys.stderr)
     test_loss, test_accuracy, predictions = evaluate(trainer.network, data.X_test, data.y_test)
@@ -160,8 +194,13 @@ def command_evaluate(args) -> dict:
     data = prepare_data(mnist, config.digits, config.normalization, str(network.dtype))
     loss, accuracy, predictions = evaluate(network, data.X_test, data.y_test)
     print(f"test accuracy {accuracy:.2%} on {len(data.y_test)} images", file=sys.stderr)
-    return {"test_accuracy": accuracy, "test_correct": int((predictions == data.y_test).sum()),
-            "test_total": int(len(data.y_test)), "test_loss": loss, "digits": list(config.digits)}
+    return {
+        "test_accuracy": accuracy,
+        "test_correct": int((predictions == data.y_test).sum()),
+        "test_total": int(len(data.y_test)),
+        "test_loss": loss,
+        "digits": list(config.digits),
+    }
 
 
 def predict_one(path: str, network, config) -> dict:
@@ -172,8 +211,11 @@ def predict_one(path: str, network, config) -> dict:
         return {"image": path, "error": f"cannot read the image ({error})"}
     if reading is None:
         return {"image": path, "error": "the image is empty: nothing is drawn"}
-    return {"image": path, "digit": reading.digit,
-            "probabilities": {str(d): round(float(p), 6) for d, p in zip(config.digits, reading.probabilities)}}
+    return {
+        "image": path,
+        "digit": reading.digit,
+        "probabilities": {str(d): round(float(p), 6) for d, p in zip(config.digits, reading.probabilities)},
+    }
 
 
 def command_predict(args) -> int:
@@ -205,6 +247,5 @@ def main(argv=None) -> int:
     if args.json:
         print(json.dumps(result))
     else:
-        print(f"test accuracy {result['test_accuracy']:.2%} "
-              f"({result['test_correct']}/{result['test_total']})")
+        print(f"test accuracy {result['test_accuracy']:.2%} ({result['test_correct']}/{result['test_total']})")
     return 0 if result.get("status", "finished") != "diverged" else 1

@@ -4,6 +4,7 @@ Every slider of the Train page and every flag of ``python -m nnlib train``
 maps onto one field here; ``validate`` is the only place that says what is
 allowed, so the app and the command line give the same messages.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -18,7 +19,7 @@ from .network import ACTIVATIONS, INITS, OUTPUTS
 SCHEDULES = ("constant", "step", "cosine")
 NORMALIZATIONS = ("minmax", "scale255")
 DTYPES = ("float32", "float64")
-HIDDEN_SIZE_RANGE = (1, 4096)          # neurons in one hidden layer
+HIDDEN_SIZE_RANGE = (1, 4096)  # neurons in one hidden layer
 MAX_HIDDEN_LAYERS = 8
 EPOCHS_RANGE = (1, 50)
 SEED_RANGE = (0, 2**32 - 1)
@@ -27,8 +28,7 @@ AUGMENT_RANGE = (0.0, 1.0)
 L2_RANGE = (0.0, 1.0)
 LEARNING_RATE_RANGE = (1e-5, 100.0)
 #: The learning rates a slider offers (a log scale; 10 is there to show divergence).
-LEARNING_RATES = (0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5,
-                  1.0, 2.0, 5.0, 10.0)
+LEARNING_RATES = (0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
 #: Batch sizes a slider offers; FULL_BATCH means every training image in one batch.
 FULL_BATCH = 10**9
 BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096, FULL_BATCH)
@@ -97,14 +97,15 @@ class TrainConfig:
         ):
             if value not in allowed:
                 found.append(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
-        for name, value, (low, high) in (("learning rate", self.learning_rate, LEARNING_RATE_RANGE),
-                                         ("momentum", self.momentum, MOMENTUM_RANGE),
-                                         ("augmentation strength", self.augment, AUGMENT_RANGE),
-                                         ("L2 weight decay", self.l2, L2_RANGE)):
+        for name, value, (low, high) in (
+            ("learning rate", self.learning_rate, LEARNING_RATE_RANGE),
+            ("momentum", self.momentum, MOMENTUM_RANGE),
+            ("augmentation strength", self.augment, AUGMENT_RANGE),
+            ("L2 weight decay", self.l2, L2_RANGE),
+        ):
             if not (_is_number(value) and low <= value <= high):
                 found.append(f"{name} must be {low:g} to {high:g}, got {value}")
-        for name, value, (low, high) in (("epochs", self.epochs, EPOCHS_RANGE),
-                                         ("seed", self.seed, SEED_RANGE)):
+        for name, value, (low, high) in (("epochs", self.epochs, EPOCHS_RANGE), ("seed", self.seed, SEED_RANGE)):
             if not (_is_whole(value) and low <= value <= high):
                 found.append(f"{name} must be a whole number {low} to {high}, got {value}")
         if not (_is_whole(self.batch_size) and self.batch_size >= 1):
@@ -115,14 +116,14 @@ class TrainConfig:
             found.append(f"snapshots must be 0-200, got {self.snapshots}")
         return found
 
-    def validate(self) -> "TrainConfig":
+    def validate(self) -> TrainConfig:
         """Return self, or raise ConfigError listing every problem."""
         found = self.problems()
         if found:
             raise ConfigError("; ".join(found))
         return self
 
-    def replace(self, **changes) -> "TrainConfig":
+    def replace(self, **changes) -> TrainConfig:
         return dataclasses.replace(self, **changes)
 
     def to_dict(self) -> dict:
@@ -132,7 +133,7 @@ class TrainConfig:
         return json.dumps(self.to_dict(), sort_keys=True)
 
     @classmethod
-    def from_dict(cls, values: dict) -> "TrainConfig":
+    def from_dict(cls, values: dict) -> TrainConfig:
         """Build from a dict (e.g. a model file's JSON), ignoring unknown keys."""
         known = {f.name for f in dataclasses.fields(cls)}
         kept = {k: v for k, v in values.items() if k in known}
@@ -172,7 +173,7 @@ def parse_hidden(text: str) -> tuple[int, ...]:
 
 
 def parse_digits(text: str) -> tuple[int, ...]:
-    """"0,1" or "3 8" -> (0, 1) / (3, 8), sorted; ConfigError for anything but digits 0-9."""
+    """ "0,1" or "3 8" -> (0, 1) / (3, 8), sorted; ConfigError for anything but digits 0-9."""
     words = str(text).replace(";", ",").replace(",", " ").split()
     if not words or any(not re.fullmatch(r"\d", word) for word in words):
         raise ConfigError(f"digits must be single digits 0-9 separated by commas, got {text!r}")

@@ -4,6 +4,7 @@ The blog reads the IDX files with ``struct`` one byte at a time; here one
 ``np.frombuffer`` call does it, after checking the header, so a truncated or
 foreign file fails with a message that names the file and what is wrong.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -44,14 +45,13 @@ def read_idx_bytes(raw: bytes, expected_magic: int, source: str = "<bytes>") -> 
     if magic != expected_magic:
         kind = "images" if expected_magic == IMAGES_MAGIC else "labels"
         raise DataError(
-            f"{source}: not an IDX {kind} file (magic number 0x{magic:08x}, "
-            f"expected 0x{expected_magic:08x})"
+            f"{source}: not an IDX {kind} file (magic number 0x{magic:08x}, expected 0x{expected_magic:08x})"
         )
     ndim = magic & 0xFF
     header_len = 4 + 4 * ndim
     if len(raw) < header_len:
         raise DataError(f"{source}: header cut short ({len(raw)} of {header_len} bytes)")
-    shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
+    shape = tuple(int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
     expected_len = header_len + math.prod(shape)  # Python ints: a hostile header cannot overflow it
     if len(raw) != expected_len:
         what = "truncated" if len(raw) < expected_len else "has trailing bytes"
@@ -129,13 +129,9 @@ def load_split(data_dir: Path, split: str) -> Split:
     images = read_idx_file(find_idx_file(data_dir, split, "images"), IMAGES_MAGIC)
     labels = read_idx_file(find_idx_file(data_dir, split, "labels"), LABELS_MAGIC)
     if len(images) != len(labels):
-        raise DataError(
-            f"{data_dir}: {split} has {len(images)} images but {len(labels)} labels"
-        )
+        raise DataError(f"{data_dir}: {split} has {len(images)} images but {len(labels)} labels")
     if labels.size and labels.max() > 9:
-        raise DataError(
-            f"{data_dir}: {split} labels go up to {labels.max()}; digits 0-9 expected"
-        )
+        raise DataError(f"{data_dir}: {split} labels go up to {labels.max()}; digits 0-9 expected")
     return Split(images, labels)
 
 
@@ -147,8 +143,7 @@ def load_mnist(data_dir: str | os.PathLike | None = None) -> MnistData:
     train, test = load_split(folder, "train"), load_split(folder, "test")
     if train.images.shape[1:] != test.images.shape[1:]:
         raise DataError(
-            f"{folder}: train images are {train.images.shape[1:]} but test images "
-            f"are {test.images.shape[1:]}"
+            f"{folder}: train images are {train.images.shape[1:]} but test images are {test.images.shape[1:]}"
         )
     return MnistData(train=train, test=test, source=str(folder))
 

@@ -1,4 +1,5 @@
 """Why the network said what it said: each first-layer neuron's share of a decision."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -20,9 +21,9 @@ def first_layer_contributions(network: Network, cache: dict, class_index: int) -
     if L < 2:
         raise ValueError("the network has no hidden layer")
     dZ = np.zeros((network.sizes[-1], 1), dtype=network.dtype)
-    dZ[class_index] = 1                                       # ∂Z_L[c]/∂Z_L: (outputs, 1)
+    dZ[class_index] = 1  # ∂Z_L[c]/∂Z_L: (outputs, 1)
     for l in range(L, 1, -1):
-        dA = network.params[f"W{l}"].T @ dZ                   # ∂Z_L[c]/∂A_l-1: (n_l-1, 1)
+        dA = network.params[f"W{l}"].T @ dZ  # ∂Z_L[c]/∂A_l-1: (n_l-1, 1)
         if l == 2:
             return (cache["A1"] * dA)[:, 0]
         dZ = dA * act_derivative(cache[f"A{l - 1}"])

@@ -4,6 +4,7 @@ Central differences of the mean loss, entry by entry, compared with the
 gradients backward returns. Run in float64: in float32 the round-off of the
 loss swamps the differences.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -46,8 +47,7 @@ def gradient_check(network: Network, X, Y, max_entries: int = 300, rng=None) -> 
     {"dW1": error, "dB1": error, ...}.
     """
     rng = np.random.default_rng(0) if rng is None else rng
-    exact = Network({k: v.astype(np.float64) for k, v in network.params.items()},
-                    network.activation, network.output)
+    exact = Network({k: v.astype(np.float64) for k, v in network.params.items()}, network.activation, network.output)
     X, Y = np.asarray(X, np.float64), np.asarray(Y, np.float64)
     grads = exact.backward(exact.forward(X)[1], Y)
     errors = {}

@@ -3,6 +3,7 @@
 Loading never unpickles (allow_pickle=False) and checks everything a file
 could get wrong, so a wrong, corrupt or hostile upload gets a clear message.
 """
+
 from __future__ import annotations
 
 import io
@@ -26,8 +27,12 @@ class ModelFileError(ValueError):
 
 def model_to_bytes(network: Network, config: TrainConfig | None = None) -> bytes:
     """The .npz bytes of a network (and the config it was trained with)."""
-    meta = {"activation": network.activation, "output": network.output,
-            "config": config.to_dict() if config else None, "format": "nnlib-1"}
+    meta = {
+        "activation": network.activation,
+        "output": network.output,
+        "config": config.to_dict() if config else None,
+        "format": "nnlib-1",
+    }
     buffer = io.BytesIO()
     np.savez(buffer, meta=np.array(json.dumps(meta)), **network.params)
     return buffer.getvalue()
@@ -74,8 +79,12 @@ def model_from_bytes(raw: bytes, source: str = "the model file") -> tuple[Networ
     params = _check_params(arrays, source)
     activation = meta.get("activation", "tanh")
     output = meta.get("output", "sigmoid")
-    if not isinstance(activation, str) or not isinstance(output, str) or \
-            activation not in ACTIVATIONS or output not in OUTPUTS:
+    if (
+        not isinstance(activation, str)
+        or not isinstance(output, str)
+        or activation not in ACTIVATIONS
+        or output not in OUTPUTS
+    ):
         raise ModelFileError(f"{source}: unknown activation {activation!r} or output {output!r}")
     config = None
     if meta.get("config") is not None:
@@ -86,8 +95,10 @@ def model_from_bytes(raw: bytes, source: str = "the model file") -> tuple[Networ
         except (ConfigError, TypeError, ValueError, AttributeError) as error:
             raise ModelFileError(f"{source}: its training settings are invalid ({error})") from None
         if len(config.digits) != params[f"W{len(params) // 2}"].shape[0]:
-            raise ModelFileError(f"{source}: it has {params[f'W{len(params) // 2}'].shape[0]} outputs "
-                                 f"but was trained on {len(config.digits)} digits")
+            raise ModelFileError(
+                f"{source}: it has {params[f'W{len(params) // 2}'].shape[0]} outputs "
+                f"but was trained on {len(config.digits)} digits"
+            )
     return Network(params, activation, output), config
 
 
@@ -97,12 +108,18 @@ def settings_for(network: Network, config: TrainConfig | None) -> TrainConfig:
     min-max normalisation."""
     if config is not None:
         return config
-    return TrainConfig(digits=tuple(range(network.sizes[-1])), hidden=tuple(network.sizes[1:-1]),
-                       activation=network.activation, output=network.output, dtype=str(network.dtype))
+    return TrainConfig(
+        digits=tuple(range(network.sizes[-1])),
+        hidden=tuple(network.sizes[1:-1]),
+        activation=network.activation,
+        output=network.output,
+        dtype=str(network.dtype),
+    )
 
 
-def open_model(source: str | os.PathLike | bytes, input_size: int | None = None,
-               name: str = "the model file") -> tuple[Network, TrainConfig]:
+def open_model(
+    source: str | os.PathLike | bytes, input_size: int | None = None, name: str = "the model file"
+) -> tuple[Network, TrainConfig]:
     """The one way in for a model a user gives: a path or the bytes of an upload.
 
     Checks everything load_model does, then that it takes input_size inputs (the
@@ -132,8 +149,9 @@ def _check_array_headers(raw: bytes, source: str) -> None:
                 raise ModelFileError(f"{source} holds {member.filename!r}, which is not an array")
             with archive.open(member) as handle:
                 version = np.lib.format.read_magic(handle)
-                reader = (np.lib.format.read_array_header_1_0 if version == (1, 0)
-                          else np.lib.format.read_array_header_2_0)
+                reader = (
+                    np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+                )
                 shape, _, dtype = reader(handle)
             if dtype.hasobject:
                 raise ModelFileError(f"{source} holds pickled objects, which are refused for safety")
@@ -159,8 +177,7 @@ def _check_params(arrays: dict, source: str) -> dict[str, np.ndarray]:
     layers = len([name for name in arrays if name.startswith("W")])
     expected = {f"{kind}{l}" for l in range(1, layers + 1) for kind in "WB"}
     if layers == 0 or set(arrays) != expected:
-        raise ModelFileError(
-            f"{source}: expected arrays W1, B1, W2, B2, ... but found {sorted(arrays) or 'none'}")
+        raise ModelFileError(f"{source}: expected arrays W1, B1, W2, B2, ... but found {sorted(arrays) or 'none'}")
     if layers > MAX_LAYERS:
         raise ModelFileError(f"{source}: {layers} layers, at most {MAX_LAYERS} are supported")
     params = {}
@@ -173,11 +190,9 @@ def _check_params(arrays: dict, source: str) -> dict[str, np.ndarray]:
             if not np.isfinite(array).all():
                 raise ModelFileError(f"{source}: {name} holds NaN or infinite values")
         if W.ndim != 2 or B.shape != (W.shape[0], 1):
-            raise ModelFileError(
-                f"{source}: W{l} is {W.shape} and B{l} is {B.shape}; expected (n, k) and (n, 1)")
+            raise ModelFileError(f"{source}: W{l} is {W.shape} and B{l} is {B.shape}; expected (n, k) and (n, 1)")
         if width is not None and W.shape[1] != width:
-            raise ModelFileError(
-                f"{source}: W{l} takes {W.shape[1]} inputs but layer {l - 1} has {width} neurons")
+            raise ModelFileError(f"{source}: W{l} takes {W.shape[1]} inputs but layer {l - 1} has {width} neurons")
         width = W.shape[0]
         dtype = arrays["W1"].dtype
         params[f"W{l}"], params[f"B{l}"] = W.astype(dtype), B.astype(dtype)

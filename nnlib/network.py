@@ -9,9 +9,10 @@ With more hidden layers the numbering simply continues (W3, B3, ...). X is
 (784, m): one column per image, m images at once (m = 1 is the blog's
 per-sample SGD).
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -53,10 +54,7 @@ OUTPUTS: dict[str, tuple[Callable, Callable]] = {
     # categorical cross-entropy: logsumexp(Z) - Σ Y·Z
     "softmax": (
         softmax,
-        lambda Z, Y: (
-            Z.max(axis=0) + np.log(np.exp(Z - Z.max(axis=0, keepdims=True)).sum(axis=0))
-            - (Y * Z).sum(axis=0)
-        ),
+        lambda Z, Y: Z.max(axis=0) + np.log(np.exp(Z - Z.max(axis=0, keepdims=True)).sum(axis=0)) - (Y * Z).sum(axis=0),
     ),
 }
 
@@ -92,8 +90,7 @@ class Network:
     params holds W1, B1, W2, B2, ... ; sizes is (inputs, hidden..., outputs).
     """
 
-    def __init__(self, params: dict[str, np.ndarray], activation: str = "tanh",
-                 output: str = "sigmoid"):
+    def __init__(self, params: dict[str, np.ndarray], activation: str = "tanh", output: str = "sigmoid"):
         if activation not in ACTIVATIONS:
             raise ValueError(f"unknown activation {activation!r}; choose from {sorted(ACTIVATIONS)}")
         if output not in OUTPUTS:
@@ -103,8 +100,9 @@ class Network:
         self.output = output
 
     @classmethod
-    def create(cls, sizes, activation="tanh", output="sigmoid", init="glorot-uniform",
-               rng=None, dtype=np.float32) -> "Network":
+    def create(
+        cls, sizes, activation="tanh", output="sigmoid", init="glorot-uniform", rng=None, dtype=np.float32
+    ) -> Network:
         """A new network; W1 is drawn before W2, as in the blog."""
         rng = np.random.default_rng() if rng is None else rng
         params = {}
@@ -130,7 +128,7 @@ class Network:
     def parameter_count(self) -> int:
         return sum(p.size for p in self.params.values())
 
-    def copy(self) -> "Network":
+    def copy(self) -> Network:
         return Network({k: v.copy() for k, v in self.params.items()}, self.activation, self.output)
 
     def forward(self, X: np.ndarray):
@@ -146,8 +144,8 @@ class Network:
         L = self.layer_count
         for l in range(1, L + 1):
             W, B = self.params[f"W{l}"], self.params[f"B{l}"]
-            Z = W @ A + B                                  # (n_l, n_l-1)·(n_l-1, m) + (n_l, 1) = (n_l, m)
-            A = out(Z) if l == L else act(Z)               # (n_l, m)
+            Z = W @ A + B  # (n_l, n_l-1)·(n_l-1, m) + (n_l, 1) = (n_l, m)
+            A = out(Z) if l == L else act(Z)  # (n_l, m)
             cache[f"Z{l}"], cache[f"A{l}"] = Z, A
         return A, cache
 
@@ -171,14 +169,14 @@ class Network:
         L = self.layer_count
         m = Y.shape[1]
         grads = {}
-        dZ = (cache[f"A{L}"] - Y) / m                      # dZ2 = A2 - Y: (n_L, m)
+        dZ = (cache[f"A{L}"] - Y) / m  # dZ2 = A2 - Y: (n_L, m)
         for l in range(L, 0, -1):
             A_prev = cache[f"A{l - 1}"]
-            grads[f"dW{l}"] = dZ @ A_prev.T                # dW2 = dZ2·A1ᵀ: (n_l, m)·(m, n_l-1)
+            grads[f"dW{l}"] = dZ @ A_prev.T  # dW2 = dZ2·A1ᵀ: (n_l, m)·(m, n_l-1)
             grads[f"dB{l}"] = dZ.sum(axis=1, keepdims=True)  # dB2 = dZ2·1: (n_l, 1)
             if l > 1:
                 W = self.params[f"W{l}"]
-                dZ = (W.T @ dZ) * act_derivative(A_prev)   # dZ1 = W2ᵀ·dZ2 ⊙ (1 - A1²): (n_l-1, m)
+                dZ = (W.T @ dZ) * act_derivative(A_prev)  # dZ1 = W2ᵀ·dZ2 ⊙ (1 - A1²): (n_l-1, m)
         return grads
 
     def probabilities(self, X: np.ndarray) -> np.ndarray:

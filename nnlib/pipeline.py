@@ -6,6 +6,7 @@
 One forward pass serves the answer, the hidden activations and the explanation.
 The Draw page, ``python -m nnlib predict`` and the benchmarks all call this.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -56,8 +57,9 @@ def prepare_input(image: np.ndarray, network: Network, normalization: str) -> np
     return normalize(image[None], normalization, dtype=network.dtype.type).T
 
 
-def read_digit(picture: np.ndarray, network: Network, config: TrainConfig,
-               background: float | None = None) -> Reading | None:
+def read_digit(
+    picture: np.ndarray, network: Network, config: TrainConfig, background: float | None = None
+) -> Reading | None:
     """Read one picture (a canvas RGBA, a photo, a grey array; see preprocess.ink_image).
 
     background: the paper's grey level when known (0 for the app's black canvas).
@@ -71,10 +73,17 @@ def read_digit(picture: np.ndarray, network: Network, config: TrainConfig,
     A_out, cache = network.forward(X)
     probabilities = network.output_probabilities(A_out)[:, 0]
     class_index = int(probabilities.argmax())
-    contributions = (first_layer_contributions(network, cache, class_index)
-                     if network.layer_count > 1 else np.zeros(0))
-    return Reading(image, X, probabilities, class_index, int(config.digits[class_index]), cache,
-                   contributions, float((ink > 0.5).mean()))
+    contributions = first_layer_contributions(network, cache, class_index) if network.layer_count > 1 else np.zeros(0)
+    return Reading(
+        image,
+        X,
+        probabilities,
+        class_index,
+        int(config.digits[class_index]),
+        cache,
+        contributions,
+        float((ink > 0.5).mean()),
+    )
 
 
 def read_picture_file(path: str | Path) -> np.ndarray:

@@ -5,14 +5,15 @@ anti-aliasing to fit a 20×20 box keeping its aspect ratio, then placed in a
 28×28 field so that its centre of mass is at the centre. A network trained on
 MNIST expects exactly that, so a canvas drawing must go through it too.
 """
+
 from __future__ import annotations
 
 import numpy as np
 
-INK_THRESHOLD = 0.15      # ink level (0-1) that counts as drawn when cropping
-MIN_INK_FRACTION = 2e-4   # less ink than this share of the canvas is "empty"
-BOX = 20                  # the digit fits in BOX×BOX ...
-FIELD = 28                # ... centred by mass in FIELD×FIELD
+INK_THRESHOLD = 0.15  # ink level (0-1) that counts as drawn when cropping
+MIN_INK_FRACTION = 2e-4  # less ink than this share of the canvas is "empty"
+BOX = 20  # the digit fits in BOX×BOX ...
+FIELD = 28  # ... centred by mass in FIELD×FIELD
 
 
 def ink_image(image: np.ndarray, background: float | None = None) -> np.ndarray:
@@ -120,14 +121,14 @@ def from_ink(ink: np.ndarray) -> np.ndarray | None:
         return None
     drawn_rows = np.flatnonzero((ink >= INK_THRESHOLD).any(axis=1))
     drawn_cols = np.flatnonzero((ink >= INK_THRESHOLD).any(axis=0))
-    crop = ink[drawn_rows[0]:drawn_rows[-1] + 1, drawn_cols[0]:drawn_cols[-1] + 1]
+    crop = ink[drawn_rows[0] : drawn_rows[-1] + 1, drawn_cols[0] : drawn_cols[-1] + 1]
     height, width = crop.shape
     scale = BOX / max(height, width)
     new_h, new_w = max(1, round(height * scale)), max(1, round(width * scale))
     digit = resize_area(crop, new_h, new_w)
     field = np.zeros((FIELD, FIELD))
     top, left = (FIELD - new_h) // 2, (FIELD - new_w) // 2
-    field[top:top + new_h, left:left + new_w] = digit
+    field[top : top + new_h, left : left + new_w] = digit
     row, col = centre_of_mass(field)
     centre = (FIELD - 1) / 2
     field = shift_subpixel(field, centre - row, centre - col)

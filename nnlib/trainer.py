@@ -4,6 +4,7 @@ The trainer never draws anything: ``advance`` runs some batches and returns
 the events they produced (batch losses, evaluations, W1 snapshots, the end or
 a divergence). The same events accumulate in ``history`` for charts.
 """
+
 from __future__ import annotations
 
 import math
@@ -19,7 +20,7 @@ from .network import Network, one_hot
 
 CHECKPOINT_EVERY = 200  # batches between copies of the last good weights
 DIVERGENCE_FACTOR = 10  # smoothed loss this many times the starting loss = diverged
-SMOOTHING = 0.02        # weight of the newest batch in the smoothed loss
+SMOOTHING = 0.02  # weight of the newest batch in the smoothed loss
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,8 @@ def prepare_data(data: MnistData, digits, normalization: str, dtype: str) -> Pre
 
 @dataclass(frozen=True)
 class BatchEvent:
-    step: int          # batches done so far, from 1
-    epoch: float       # fractional epoch at the end of this batch
+    step: int  # batches done so far, from 1
+    epoch: float  # fractional epoch at the end of this batch
     loss: float
     learning_rate: float
 
@@ -71,7 +72,7 @@ class EvalEvent:
 class SnapshotEvent:
     step: int
     epoch: float
-    W1: np.ndarray     # (hidden, pixels) float16 copy
+    W1: np.ndarray  # (hidden, pixels) float16 copy
 
 
 @dataclass(frozen=True)
@@ -105,8 +106,8 @@ class History:
     batch_steps: list = field(default_factory=list)
     batch_epochs: list = field(default_factory=list)
     batch_losses: list = field(default_factory=list)
-    evaluations: list = field(default_factory=list)   # EvalEvent
-    snapshots: list = field(default_factory=list)     # SnapshotEvent
+    evaluations: list = field(default_factory=list)  # EvalEvent
+    snapshots: list = field(default_factory=list)  # SnapshotEvent
 
     def record(self, event) -> None:
         if isinstance(event, BatchEvent):
@@ -124,11 +125,11 @@ def evaluate(network: Network, X_rows: np.ndarray, classes: np.ndarray, chunk: i
     class_count = network.sizes[-1]
     total_loss, predictions = 0.0, np.empty(len(classes), dtype=np.int64)
     for start in range(0, len(classes), chunk):
-        X = X_rows[start:start + chunk].T                    # (pixels, chunk)
-        Y = one_hot(classes[start:start + chunk], class_count, network.dtype)
+        X = X_rows[start : start + chunk].T  # (pixels, chunk)
+        Y = one_hot(classes[start : start + chunk], class_count, network.dtype)
         A, cache = network.forward(X)
         total_loss += network.loss(cache, Y) * Y.shape[1]
-        predictions[start:start + chunk] = A.argmax(axis=0)
+        predictions[start : start + chunk] = A.argmax(axis=0)
     m = max(len(classes), 1)
     return total_loss / m, float((predictions == classes).mean()) if len(classes) else 0.0, predictions
 
@@ -151,10 +152,10 @@ class Trainer:
             raise ValueError(f"data holds digits {data.digits}, config asks for {config.digits}")
         self.data = data
         sizes = (data.X_train.shape[1], *config.hidden, data.class_count)
-        rng = (np.random.RandomState(config.seed) if config.legacy_rng
-               else np.random.default_rng(config.seed))
+        rng = np.random.RandomState(config.seed) if config.legacy_rng else np.random.default_rng(config.seed)
         self.network = network or Network.create(
-            sizes, config.activation, config.output, config.init, rng, np.dtype(config.dtype))
+            sizes, config.activation, config.output, config.init, rng, np.dtype(config.dtype)
+        )
         self.initial_W1 = self.network.params["W1"].copy()
         self._shuffle_rng = np.random.default_rng(config.seed + 1)
         self.m = len(data.y_train)
@@ -164,12 +165,11 @@ class Trainer:
         self.step = 0
         self._lr = config.learning_rate
         self.train_seconds = 0.0
-        self.status = "ready"          # ready | running | finished | diverged
+        self.status = "ready"  # ready | running | finished | diverged
         self.divergence: DivergedEvent | None = None
         self.history = History()
         self._order = self._new_order()
-        self._velocity = {k: np.zeros_like(v) for k, v in self.network.params.items()} \
-            if config.momentum else None
+        self._velocity = {k: np.zeros_like(v) for k, v in self.network.params.items()} if config.momentum else None
         self._checkpoint, self.kept_step = self.network.copy(), 0
         self.initial_loss = self._loss_on_first_rows()
         self._smoothed_loss = self.initial_loss
@@ -254,12 +254,11 @@ class Trainer:
         position = self.step % self.batches_per_epoch
         if position == 0 and self.step > 0:
             self._order = self._new_order()
-        rows = self._order[position * self.batch_size:(position + 1) * self.batch_size]
-        X_rows = self.data.X_train[rows]                             # (m, pixels)
+        rows = self._order[position * self.batch_size : (position + 1) * self.batch_size]
+        X_rows = self.data.X_train[rows]  # (m, pixels)
         if self.config.augment:
-            X_rows = augment_rows(X_rows, self.data.image_shape, self._shuffle_rng,
-                                  self.config.augment)
-        X = X_rows.T                                                 # (pixels, m)
+            X_rows = augment_rows(X_rows, self.data.image_shape, self._shuffle_rng, self.config.augment)
+        X = X_rows.T  # (pixels, m)
         Y = one_hot(self.data.y_train[rows], self.data.class_count, self.network.dtype)
         A, cache = self.network.forward(X)
         loss = self.network.loss(cache, Y)
@@ -281,13 +280,20 @@ class Trainer:
                 velocity *= momentum
                 velocity += grad
                 grad = velocity
-            param -= lr * grad                                       # W1 = W1 - learning_rate·dW1
+            param -= lr * grad  # W1 = W1 - learning_rate·dW1
 
     def _diverge(self, loss: float) -> DivergedEvent:
         """Stop, and put back the last good weights (the network object stays the same)."""
         for name, value in self._checkpoint.params.items():
             self.network.params[name][...] = value
         self.status = "diverged"
-        self.divergence = DivergedEvent(self.step, self.epoch, loss, self.initial_loss, self._smoothed_loss,
-                                        self.config.learning_rate, self.kept_step)
+        self.divergence = DivergedEvent(
+            self.step,
+            self.epoch,
+            loss,
+            self.initial_loss,
+            self._smoothed_loss,
+            self.config.learning_rate,
+            self.kept_step,
+        )
         return self._emit(self.divergence)

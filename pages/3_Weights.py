@@ -1,15 +1,17 @@
 """Weights: W1 as 28×28 pictures, W2 as votes, and the filters forming during training."""
-from ui.common import current_model, dataset, page_setup  # first: limits BLAS threads
 
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 
 from ui import charts
+from ui.data import dataset
+from ui.display import show_chart
 from ui.i18n import t
+from ui.navigation import page_setup
+from ui.session import current_model
 
-MAX_FILTERS = 64     # filters drawn in the grid at once
-MAX_ANIMATED = 36    # filters in the timeline animation
+MAX_FILTERS = 64  # filters drawn in the grid at once
+MAX_ANIMATED = 36  # filters in the timeline animation
 
 page_setup("Weights", "🔬")
 st.title(t("🔬 Weights"))
@@ -18,65 +20,114 @@ network, config = model.network, model.config
 image_shape = dataset().image_shape
 W1 = network.params["W1"]
 hidden = W1.shape[0]
-st.markdown(t(
-    "Model: **{model}**, layers {sizes}. Each hidden neuron of the first layer has one weight per pixel, "
-    "a row of `W1` ({rows}×{columns}); laid out as a 28×28 picture it shows what the neuron looks for: "
-    "**red** pixels push it up when inked, **blue** ones push it down.", model=model.label(),
-    sizes="-".join(map(str, network.sizes)), rows=hidden, columns=W1.shape[1]))
+st.markdown(
+    t(
+        "Model: **{model}**, layers {sizes}. Each hidden neuron of the first layer has one weight per pixel, "
+        "a row of `W1` ({rows}×{columns}); laid out as a 28×28 picture it shows what the neuron looks for: "
+        "**red** pixels push it up when inked, **blue** ones push it down.",
+        model=model.label(),
+        sizes="-".join(map(str, network.sizes)),
+        rows=hidden,
+        columns=W1.shape[1],
+    )
+)
 
 controls = st.columns([2, 2, 3])
-per_filter = controls[0].radio(t("Colour scale"), ["shared", "own"], key="w_scale",
-                               format_func=lambda v: t("one shared scale") if v == "shared"
-                               else t("each filter its own"),
-                               help=t("Shared: compare strengths between neurons. Own: see each neuron's "
-                                      "pattern, however weak.")) == "own"
+per_filter = (
+    controls[0].radio(
+        t("Colour scale"),
+        ["shared", "own"],
+        key="w_scale",
+        format_func=lambda v: t("one shared scale") if v == "shared" else t("each filter its own"),
+        help=t("Shared: compare strengths between neurons. Own: see each neuron's pattern, however weak."),
+    )
+    == "own"
+)
 first = 0
 if hidden > MAX_FILTERS:
-    first = controls[1].number_input(t("First neuron shown (of {count})", count=hidden), 0, hidden - 1, 0,
-                                     step=MAX_FILTERS, key="w_first",
-                                     help=t("The grid shows {count} at a time.", count=MAX_FILTERS))
+    first = controls[1].number_input(
+        t("First neuron shown (of {count})", count=hidden),
+        0,
+        hidden - 1,
+        0,
+        step=MAX_FILTERS,
+        key="w_first",
+        help=t("The grid shows {count} at a time.", count=MAX_FILTERS),
+    )
 shown = np.arange(first, min(first + MAX_FILTERS, hidden))
 columns = int(min(len(shown), 5 if len(shown) <= 10 else 8))
 grid = charts.filters_grid(W1[shown], image_shape, columns, per_filter)
 rows = -(-len(shown) // columns)
-st.plotly_chart(charts.weights_heatmap(grid, t("W1: neurons {first}–{last}", first=shown[0], last=shown[-1]),
-                                       zmax=1.0 if per_filter else None,
-                                       height=min(900, 120 + 150 * rows)), key="w1-grid")
-st.caption(t("ⓘ Red: ink here makes the neuron fire; blue: ink here silences it. Hover for values. After training, "
-             "look for stroke-shaped patterns."))
+show_chart(
+    charts.weights_heatmap(
+        grid,
+        t("W1: neurons {first}–{last}", first=shown[0], last=shown[-1]),
+        zmax=1.0 if per_filter else None,
+        height=min(900, 120 + 150 * rows),
+    ),
+    "w1-grid",
+)
+st.caption(
+    t(
+        "ⓘ Red: ink here makes the neuron fire; blue: ink here silences it. Hover for values. After training, "
+        "look for stroke-shaped patterns."
+    )
+)
 
 st.subheader(t("One neuron, enlarged"))
-neuron = controls[2].selectbox(t("Neuron to enlarge"), list(range(hidden)), key="w_neuron",
-                               help=t("Its 784 weights as a picture, and how it votes for each digit."))
+neuron = controls[2].selectbox(
+    t("Neuron to enlarge"),
+    list(range(hidden)),
+    key="w_neuron",
+    help=t("Its 784 weights as a picture, and how it votes for each digit."),
+)
 left, right = st.columns([1, 1])
 with left:
     weights = W1[neuron].astype(float).reshape(image_shape)
-    st.plotly_chart(charts.weights_heatmap(weights, t("W1 row {neuron}", neuron=neuron), height=460), key="w1-one")
+    show_chart(charts.weights_heatmap(weights, t("W1 row {neuron}", neuron=neuron), height=460), "w1-one")
 with right:
     if network.layer_count == 2:
         votes = network.params["W2"][:, neuron].astype(float)
-        st.plotly_chart(charts.bar_figure(config.digits, votes,
-                                          t("W2[:, {neuron}]: its vote for each digit", neuron=neuron),
-                                          highlight=int(votes.argmax()), y_title=t("weight"), height=460),
-                        key="w2-one")
+        show_chart(
+            charts.bar_figure(
+                config.digits,
+                votes,
+                t("W2[:, {neuron}]: its vote for each digit", neuron=neuron),
+                highlight=int(votes.argmax()),
+                y_title=t("weight"),
+                height=460,
+            ),
+            "w2-one",
+        )
         st.caption(t("ⓘ How strongly this neuron's output raises (+) or lowers (−) each digit's score."))
     else:
-        st.info(t("This network has {count} hidden layers: neuron {neuron} feeds the next hidden layer, "
-                  "not the digits directly.", count=network.layer_count - 1, neuron=neuron))
+        st.info(
+            t(
+                "This network has {count} hidden layers: neuron {neuron} feeds the next hidden layer, "
+                "not the digits directly.",
+                count=network.layer_count - 1,
+                neuron=neuron,
+            )
+        )
 
 if network.layer_count == 2:
     st.subheader(t("W2: which hidden neuron votes for which digit"))
-    W2 = network.params["W2"].astype(float)
-    zmax = float(np.abs(W2).max()) or 1.0
-    fig = go.Figure(go.Heatmap(z=W2, x=[str(j) for j in range(hidden)], y=[str(d) for d in config.digits],
-                               colorscale="RdBu_r", zmid=0, zmin=-zmax, zmax=zmax,
-                               hovertemplate="neuron %{x} → digit %{y}: %{z:.3f}<extra></extra>"))
-    fig.update_xaxes(title=t("hidden neuron"), type="category")
-    fig.update_yaxes(title=t("digit"), type="category")
-    st.plotly_chart(charts.layout(fig, t("W2 (red: a vote for, blue: against)"),
-                                   height=220 + 25 * len(config.digits)), key="w2")
-    st.caption(t("ⓘ Each cell: the weight from a hidden neuron (column) to a digit (row). A neuron red for 0 and blue "
-                 "for 1 is a '0 detector'."))
+    show_chart(
+        charts.w2_heatmap(
+            network.params["W2"].astype(float),
+            config.digits,
+            t("W2 (red: a vote for, blue: against)"),
+            x_title=t("hidden neuron"),
+            y_title=t("digit"),
+        ),
+        "w2",
+    )
+    st.caption(
+        t(
+            "ⓘ Each cell: the weight from a hidden neuron (column) to a digit (row). A neuron red for 0 and blue "
+            "for 1 is a '0 detector'."
+        )
+    )
 
 st.subheader(t("Watch the filters form"))
 trainer = st.session_state.get("trainer")
@@ -87,23 +138,21 @@ if trainer is None or trainer.network is not network or len(trainer.history.snap
 snapshots = trainer.history.snapshots
 animated = np.arange(min(hidden, MAX_ANIMATED))
 cols = int(min(len(animated), 5 if len(animated) <= 10 else 6))
-frames_z = [charts.filters_grid(s.W1[animated].astype(np.float64), image_shape, cols, per_filter)
-            for s in snapshots]
+frames_z = [charts.filters_grid(s.W1[animated].astype(np.float64), image_shape, cols, per_filter) for s in snapshots]
 zmax = 1.0 if per_filter else float(np.nanmax(np.abs(frames_z[-1])))
-fig = charts.weights_heatmap(frames_z[0], t("W1 during training (press ▶)"), zmax=zmax,
-                             height=min(900, 160 + 150 * (-(-len(animated) // cols))))
-fig.frames = [go.Frame(data=[go.Heatmap(z=z)], name=str(i)) for i, z in enumerate(frames_z)]
-fig.update_layout(
-    updatemenus=[dict(type="buttons", x=0, y=-0.02, xanchor="left", yanchor="top", buttons=[
-        dict(label=t("▶ play"), method="animate",
-             args=[None, dict(frame=dict(duration=250, redraw=True), fromcurrent=True)]),
-        dict(label=t("⏸ pause"), method="animate",
-             args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")])])],
-    sliders=[dict(x=0.2, len=0.8, y=-0.02, currentvalue=dict(prefix=t("epoch") + " "), steps=[
-        dict(label=f"{s.epoch:.2f}", method="animate",
-             args=[[str(i)], dict(mode="immediate", frame=dict(duration=0, redraw=True))])
-        for i, s in enumerate(snapshots)])])
-st.plotly_chart(fig, key="timeline")
+show_chart(
+    charts.timeline_figure(
+        frames_z,
+        [s.epoch for s in snapshots],
+        t("W1 during training (press ▶)"),
+        play=t("▶ play"),
+        pause=t("⏸ pause"),
+        epoch_label=t("epoch"),
+        zmax=zmax,
+        height=min(900, 160 + 150 * (-(-len(animated) // cols))),
+    ),
+    "timeline",
+)
 st.caption(t("ⓘ Press ▶ or drag the slider: the filters start as random noise and take shape as training goes on."))
 
 st.subheader(t("Before, after, and what training changed"))
@@ -111,14 +160,19 @@ initial = trainer.initial_W1[animated].astype(np.float64)
 final = W1[animated].astype(np.float64)
 before_col, after_col, change_col = st.columns(3)
 shared = float(max(np.abs(initial).max(), np.abs(final).max())) or 1.0
-for panel, (column, values, title) in enumerate(((before_col, initial, t("initial W1")),
-                                                 (after_col, final, t("trained W1")),
-                                                 (change_col, final - initial, t("change")))):
+for panel, (column, values, title) in enumerate(
+    (
+        (before_col, initial, t("initial W1")),
+        (after_col, final, t("trained W1")),
+        (change_col, final - initial, t("change")),
+    )
+):
     grid = charts.filters_grid(values, image_shape, cols, per_filter=False)
     with column:
         height = int(110 + 380 * grid.shape[0] / grid.shape[1])  # the column is about 400 px wide
         is_change = column is change_col
-        st.plotly_chart(charts.weights_heatmap(grid, title, zmax=None if is_change else shared,
-                                               height=height, colorbar=is_change),
-                        key=f"compare-{panel}")
+        show_chart(
+            charts.weights_heatmap(grid, title, zmax=None if is_change else shared, height=height, colorbar=is_change),
+            f"compare-{panel}",
+        )
 st.caption(t("ⓘ The change is what training wrote into the weights: the shapes the network learned."))

@@ -1,5 +1,4 @@
 """Draw: a digit drawn with the mouse, read by the network, and why."""
-from ui.common import current_model, log_timing, page_setup  # first: limits BLAS threads
 
 import time
 
@@ -7,14 +6,15 @@ import numpy as np
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
-from nnlib.data import normalize
-from nnlib.explain import first_layer_contributions
-from nnlib.preprocess import from_ink, ink_image
+from nnlib.pipeline import read_digit
 from ui import charts
+from ui.display import show_chart
 from ui.i18n import t
+from ui.navigation import page_setup
+from ui.runtime import log_timing
+from ui.session import current_model, forget_model
 
 TOP_NEURONS = 4
-MOSTLY_INK = 0.5  # share of the canvas covered before we suggest a thinner stroke
 
 run_started = time.perf_counter()
 page_setup("Draw", "✏️")
@@ -22,14 +22,25 @@ st.title(t("✏️ Draw"))
 model = current_model()
 network, config = model.network, model.config
 digits = config.digits
-st.caption(t("Using **{model}** (layers {sizes}, digits {digits}).", model=model.label(),
-             sizes="-".join(map(str, network.sizes)), digits=", ".join(map(str, digits))))
+st.caption(
+    t(
+        "Using **{model}** (layers {sizes}, digits {digits}).",
+        model=model.label(),
+        sizes="-".join(map(str, network.sizes)),
+        digits=", ".join(map(str, digits)),
+    )
+)
 if len(digits) < 10:
     note, reset = st.columns([4, 1])
-    note.warning(t("This model only knows the digits {digits}: whatever you draw, it answers one of them. "
-                   "Train *All ten digits*, or go back to the shipped model.", digits=", ".join(map(str, digits))))
+    note.warning(
+        t(
+            "This model only knows the digits {digits}: whatever you draw, it answers one of them. "
+            "Train *All ten digits*, or go back to the shipped model.",
+            digits=", ".join(map(str, digits)),
+        )
+    )
     if reset.button(t("Use the ten-digit model"), help=t("Forget this session's model; use the shipped one.")):
-        del st.session_state["model"]
+        forget_model()
         st.rerun()
 
 canvas_col, seen_col, answer_col = st.columns([3, 2, 3])
@@ -37,9 +48,16 @@ with canvas_col:
     st.markdown(t("**Draw one digit, large, in the middle**"))
     stroke = st.slider(t("Stroke width"), 5, 40, 18, key="stroke_width", help=t("Pen thickness in canvas pixels."))
     canvas_round = st.session_state.setdefault("canvas_round", 0)
-    result = st_canvas(stroke_width=stroke, stroke_color="#FFFFFF", background_color="#000000",
-                       height=280, width=280, drawing_mode="freedraw", return_image_data=True,
-                       key=f"canvas-{canvas_round}")
+    result = st_canvas(
+        stroke_width=stroke,
+        stroke_color="#FFFFFF",
+        background_color="#000000",
+        height=280,
+        width=280,
+        drawing_mode="freedraw",
+        return_image_data=True,
+        key=f"canvas-{canvas_round}",
+    )
     if st.button(t("🧽 Clear"), key="clear_canvas", help=t("Wipe the canvas and draw again.")):
         st.session_state["canvas_round"] = canvas_round + 1
         st.rerun()
@@ -48,55 +66,80 @@ drawing = result.image_data if result is not None else None
 started = time.perf_counter()
 # The canvas is black paper: say so, so that a canvas drawn full of ink is not
 # mistaken for white paper with nothing on it.
-ink = ink_image(drawing, background=0.0) if drawing is not None and drawing.size else None
-image = from_ink(ink) if ink is not None else None
-if image is None:
+reading = read_digit(drawing, network, config, background=0.0) if drawing is not None and drawing.size else None
+if reading is None:
     seen_col.info(t("The canvas is empty: draw a digit and the network will read it."))
     st.stop()
-if float((ink > 0.5).mean()) > MOSTLY_INK:
+if reading.mostly_ink:
     seen_col.warning(t("The canvas is mostly ink: clear it and draw one digit with a thinner stroke."))
-
-X = normalize(image[None], config.normalization, dtype=network.dtype.type).T  # (784, 1)
-probabilities = network.probabilities(X)[:, 0]
-predicted = int(probabilities.argmax())
-contributions, cache = first_layer_contributions(network, X, predicted)
+image, X, probabilities, predicted = reading.image, reading.X, reading.probabilities, reading.class_index
+contributions, cache = reading.contributions, reading.cache
 elapsed_ms = 1000 * (time.perf_counter() - started)
 
 # The answer first: Streamlit shows each element as soon as the script reaches it,
 # so the digit appears before the charts that explain it are built.
-answer_col.metric(t("Prediction"), str(digits[predicted]),
-                  help=t("{sure:.1%} sure; read in {ms:.0f} ms.", sure=probabilities[predicted], ms=elapsed_ms))
+answer_col.metric(
+    t("Prediction"),
+    str(digits[predicted]),
+    help=t("{sure:.1%} sure; read in {ms:.0f} ms.", sure=probabilities[predicted], ms=elapsed_ms),
+)
 log_timing("draw-prediction", time.perf_counter() - run_started)
 with seen_col:
-    st.plotly_chart(charts.image_heatmap(image, t("What the network gets: 28×28"), height=320),
-                    key="seen")
-    st.caption(t("Cropped to the ink, fitted in 20×20 and centred by its centre of mass, the way MNIST's "
-                 "digits were made."))
+    show_chart(charts.image_heatmap(image, t("What the network gets: 28×28"), height=320), "seen")
+    st.caption(
+        t("Cropped to the ink, fitted in 20×20 and centred by its centre of mass, the way MNIST's digits were made.")
+    )
 with answer_col:
-    st.plotly_chart(charts.bar_figure(digits, probabilities, t("Probabilities"), highlight=predicted,
-                                      y_title=t("probability"), height=300, y_range=[0, 1]),
-                    key="probabilities")
+    show_chart(
+        charts.bar_figure(
+            digits,
+            probabilities,
+            t("Probabilities"),
+            highlight=predicted,
+            y_title=t("probability"),
+            height=300,
+            y_range=[0, 1],
+        ),
+        "probabilities",
+    )
     st.caption(t("ⓘ How sure the network is of each digit (they add up to 1). Try a sloppy 4, or a 7 with a bar."))
 
 st.subheader(t("Inside the network"))
 A1 = cache["A1"][:, 0].astype(float)
 left, right = st.columns(2)
 with left:
-    st.plotly_chart(charts.bar_figure(list(range(len(A1))), A1, t("Hidden activations A1 ({count})", count=len(A1)),
-                                      y_title="A1", height=320), key="activations")
+    show_chart(
+        charts.bar_figure(
+            list(range(len(A1))), A1, t("Hidden activations A1 ({count})", count=len(A1)), y_title="A1", height=320
+        ),
+        "activations",
+    )
     st.caption(t("ⓘ Each first-layer hidden neuron's output A1 for your drawing."))
 with right:
     order = np.argsort(-np.abs(contributions))[:12]
-    fig = charts.bar_figure([f"n{j}" for j in order], contributions[order],
-                            t("Which neurons pushed the score of '{digit}'", digit=digits[predicted]),
-                            y_title=t("contribution"), height=320)
-    st.plotly_chart(fig, key="contributions")
+    fig = charts.bar_figure(
+        [f"n{j}" for j in order],
+        contributions[order],
+        t("Which neurons pushed the score of '{digit}'", digit=digits[predicted]),
+        y_title=t("contribution"),
+        height=320,
+    )
+    show_chart(fig, "contributions")
     st.caption(t("ⓘ How much each hidden neuron raised (+) or lowered (−) the winning digit's score."))
-st.markdown(t("The {count} neurons that pushed hardest: each map is `W1[j] ⊙ X`, the neuron's weights times "
-              "your drawing, pixel by pixel (red: ink where it wants ink).", count=TOP_NEURONS))
+st.markdown(
+    t(
+        "The {count} neurons that pushed hardest: each map is `W1[j] ⊙ X`, the neuron's weights times "
+        "your drawing, pixel by pixel (red: ink where it wants ink).",
+        count=TOP_NEURONS,
+    )
+)
 columns = st.columns(TOP_NEURONS)
 for column, j in zip(columns, order[:TOP_NEURONS]):
     product = (network.params["W1"][j] * X[:, 0]).astype(float).reshape(image.shape)
     with column:
-        st.plotly_chart(charts.weights_heatmap(product, t("neuron {j}: {value:+.2f}", j=j, value=contributions[j]),
-                                               height=260, colorbar=False), key=f"map-{j}")
+        show_chart(
+            charts.weights_heatmap(
+                product, t("neuron {j}: {value:+.2f}", j=j, value=contributions[j]), height=260, colorbar=False
+            ),
+            f"map-{j}",
+        )

@@ -1,5 +1,4 @@
 """Backprop: the blog's derivation with live numbers, one image at a time."""
-from ui.common import current_model, dataset, page_setup  # first: limits BLAS threads
 
 import numpy as np
 import pandas as pd
@@ -8,13 +7,21 @@ import streamlit as st
 from nnlib import Network, one_hot
 from nnlib.data import normalize, select_digits
 from nnlib.gradcheck import gradient_check
+from nnlib.sgd import sgd_step
 from ui import charts
+from ui.data import dataset
+from ui.display import show_chart
 from ui.i18n import t
+from ui.navigation import page_setup
+from ui.session import current_model
 
-MAX_TABLE = 24      # vectors and matrices up to this many columns are shown as tables
-MAX_MAPS = 10       # 28x28 maps of dW1 / W1 shown at most
-DERIVATIVE_LATEX = {"tanh": r"\left(1 - A_{p}^{2}\right)", "sigmoid": r"A_{p}\left(1 - A_{p}\right)",
-                    "relu": r"\mathbb{1}\left[Z_{p} > 0\right]"}
+MAX_TABLE = 24  # vectors and matrices up to this many columns are shown as tables
+MAX_MAPS = 10  # 28x28 maps of dW1 / W1 shown at most
+DERIVATIVE_LATEX = {
+    "tanh": r"\left(1 - A_{p}^{2}\right)",
+    "sigmoid": r"A_{p}\left(1 - A_{p}\right)",
+    "relu": r"\mathbb{1}\left[Z_{p} > 0\right]",
+}
 ACTIVATION_LATEX = {"tanh": r"\tanh", "sigmoid": r"\mathrm{sigmoid}", "relu": r"\mathrm{ReLU}"}
 
 page_setup("Backprop", "🧮")
@@ -23,14 +30,22 @@ model = current_model()
 data = dataset()
 config = model.config
 digits = config.digits
-st.markdown(t("The blog's formulas, each followed by its values for one training image and the current "
-              "model (**{model}**). Samples are columns: X is (784, 1).", model=model.label()))
+st.markdown(
+    t(
+        "The blog's formulas, each followed by its values for one training image and the current "
+        "model (**{model}**). Samples are columns: X is (784, 1).",
+        model=model.label(),
+    )
+)
 
 # The page works on its own float64 copy, so a step here never changes the trained model.
 working = st.session_state.get("bp_network")
 if working is None or st.session_state.get("bp_source") is not model.network:
-    working = Network({k: v.astype(np.float64) for k, v in model.network.params.items()},
-                      model.network.activation, model.network.output)
+    working = Network(
+        {k: v.astype(np.float64) for k, v in model.network.params.items()},
+        model.network.activation,
+        model.network.output,
+    )
     st.session_state["bp_network"], st.session_state["bp_source"] = working, model.network
     st.session_state.pop("bp_last_step", None)
 
@@ -41,12 +56,20 @@ if random_col.button(t("🎲 Random image"), help=t("Pick another training image
 if reset_col.button(t("↺ Reset weights"), help=t("Forget the steps taken here; start again from the current model.")):
     del st.session_state["bp_network"]
     st.rerun()
-index = pick_col.number_input(t("Training image number"), 0, len(images) - 1, key="bp_index",
-                              help=t("Which of the {count} training images of digits {digits} to follow.",
-                                     count=f"{len(images):,}", digits=", ".join(map(str, digits))))
+index = pick_col.number_input(
+    t("Training image number"),
+    0,
+    len(images) - 1,
+    key="bp_index",
+    help=t(
+        "Which of the {count} training images of digits {digits} to follow.",
+        count=f"{len(images):,}",
+        digits=", ".join(map(str, digits)),
+    ),
+)
 image, label = images[index], int(classes[index])
-X = normalize(image[None], config.normalization, dtype=np.float64).T           # (784, 1)
-Y = one_hot(np.array([label]), len(digits), np.float64)                         # (classes, 1)
+X = normalize(image[None], config.normalization, dtype=np.float64).T  # (784, 1)
+Y = one_hot(np.array([label]), len(digits), np.float64)  # (classes, 1)
 A_out, cache = working.forward(X)
 loss = working.loss(cache, Y)
 grads = working.backward(cache, Y)
@@ -68,9 +91,17 @@ def show_values(name: str, array: np.ndarray, row_labels=None) -> None:
         st.dataframe(frame.style.format("{:.4f}"), width="stretch")
     else:
         flat = array.reshape(-1)
-        st.caption(t("{name} {shape}: first values {first} … min {low:.4f}, max {high:.4f}, mean {mean:.4f}",
-                     name=name, shape=f"({array.shape[0]}×{array.shape[1]})", first=", ".join(f"{v:.4f}" for v in flat[:8]),
-                     low=flat.min(), high=flat.max(), mean=flat.mean()))
+        st.caption(
+            t(
+                "{name} {shape}: first values {first} … min {low:.4f}, max {high:.4f}, mean {mean:.4f}",
+                name=name,
+                shape=f"({array.shape[0]}×{array.shape[1]})",
+                first=", ".join(f"{v:.4f}" for v in flat[:8]),
+                low=flat.min(),
+                high=flat.max(),
+                mean=flat.mean(),
+            )
+        )
 
 
 def maps_of(rows: np.ndarray, title: str, key: str) -> None:
@@ -78,25 +109,35 @@ def maps_of(rows: np.ndarray, title: str, key: str) -> None:
     shown = rows[:MAX_MAPS]
     columns = min(len(shown), 5)
     grid = charts.filters_grid(shown, data.image_shape, columns, per_filter=False)
-    st.plotly_chart(charts.weights_heatmap(grid, title, height=int(120 + 700 * grid.shape[0] / grid.shape[1])),
-                    key=key)
+    show_chart(charts.weights_heatmap(grid, title, height=int(120 + 700 * grid.shape[0] / grid.shape[1])), key)
 
 
 image_col, info_col = st.columns([1, 3])
 with image_col:
-    st.plotly_chart(charts.image_heatmap(image, t("Image #{index}: a {digit}", index=index, digit=digits[label]),
-                                         height=260), key="bp-image")
+    show_chart(
+        charts.image_heatmap(image, t("Image #{index}: a {digit}", index=index, digit=digits[label]), height=260),
+        "bp-image",
+    )
 with info_col:
-    st.markdown(t("The label is **{digit}**, so Y is the one-hot column {y}. The network says **{said}** "
-                  "and the loss on this image is **{loss:.5f}**.", digit=digits[label],
-                  y=Y[:, 0].astype(int).tolist(), said=digits[int(A_out.argmax())], loss=loss))
+    st.markdown(
+        t(
+            "The label is **{digit}**, so Y is the one-hot column {y}. The network says **{said}** "
+            "and the loss on this image is **{loss:.5f}**.",
+            digit=digits[label],
+            y=Y[:, 0].astype(int).tolist(),
+            said=digits[int(A_out.argmax())],
+            loss=loss,
+        )
+    )
 
 st.header(t("Forward pass"))
 for l in range(1, L + 1):
     previous = "X" if l == 1 else f"A_{l - 1}"
     W, Z, A = working.params[f"W{l}"], cache[f"Z{l}"], cache[f"A{l}"]
-    st.latex(rf"Z_{l} = W_{l} \cdot {previous} + B_{l} \qquad {shape(Z)} = {shape(W)} \cdot "
-             rf"{shape(cache[f'A{l - 1}'])} + {shape(Z)}")
+    st.latex(
+        rf"Z_{l} = W_{l} \cdot {previous} + B_{l} \qquad {shape(Z)} = {shape(W)} \cdot "
+        rf"{shape(cache[f'A{l - 1}'])} + {shape(Z)}"
+    )
     show_values(f"Z{l}", Z)
     if l < L:
         st.latex(rf"A_{l} = {ACTIVATION_LATEX[working.activation]}(Z_{l})")
@@ -110,8 +151,12 @@ if working.output == "sigmoid":
     st.latex(rf"Loss = -\sum_i \left[ Y_i \ln A_{{{L},i}} + (1 - Y_i) \ln (1 - A_{{{L},i}}) \right] = {loss:.5f}")
 else:
     st.latex(rf"Loss = -\sum_i Y_i \ln A_{{{L},i}} = {loss:.5f}")
-st.caption(t("With m images the loss is the mean over the m columns; here m = 1. The blog divides by "
-             "A2.shape[0], the number of output units: a bug."))
+st.caption(
+    t(
+        "With m images the loss is the mean over the m columns; here m = 1. The blog divides by "
+        "A2.shape[0], the number of output units: a bug."
+    )
+)
 
 st.header(t("Backward pass"))
 st.latex(rf"dZ_{L} = A_{L} - Y \qquad {shape(cache[f'Z{L}'])}")
@@ -119,60 +164,90 @@ show_values(f"dZ{L}", cache[f"A{L}"] - Y, row_labels=[str(d) for d in digits])
 for l in range(L, 0, -1):
     previous = "X" if l == 1 else f"A_{l - 1}"
     dW, dB = grads[f"dW{l}"], grads[f"dB{l}"]
-    st.latex(rf"dW_{l} = dZ_{l} \cdot {previous}^T \qquad {shape(dW)} = {shape(dB)} \cdot "
-             rf"{shape(cache[f'A{l - 1}'].T)}")
+    st.latex(
+        rf"dW_{l} = dZ_{l} \cdot {previous}^T \qquad {shape(dW)} = {shape(dB)} \cdot "
+        rf"{shape(cache[f'A{l - 1}'].T)}"
+    )
     if l == 1:
-        maps_of(dW, t("dW1: one 28×28 map per hidden neuron (first {count})", count=min(MAX_MAPS, len(dW))),
-                "bp-dw1")
+        maps_of(dW, t("dW1: one 28×28 map per hidden neuron (first {count})", count=min(MAX_MAPS, len(dW))), "bp-dw1")
     else:
         show_values(f"dW{l}", dW)
     st.latex(rf"dB_{l} = dZ_{l} \qquad {shape(dB)}")
     show_values(f"dB{l}", dB)
     if l > 1:
         derivative = DERIVATIVE_LATEX[working.activation].replace("{p}", str(l - 1))
-        st.latex(rf"dZ_{l - 1} = W_{l}^T \cdot dZ_{l} \odot {derivative} \qquad "
-                 rf"{shape(cache[f'Z{l - 1}'])} = {shape(working.params[f'W{l}'].T)} \cdot {shape(dB)}")
+        st.latex(
+            rf"dZ_{l - 1} = W_{l}^T \cdot dZ_{l} \odot {derivative} \qquad "
+            rf"{shape(cache[f'Z{l - 1}'])} = {shape(working.params[f'W{l}'].T)} \cdot {shape(dB)}"
+        )
         show_values(f"dZ{l - 1}", grads[f"dB{l - 1}"])  # with m = 1, dB is dZ itself
 
 st.header(t("One step of gradient descent on this image"))
 lr_col, step_col = st.columns([3, 1])
 learning_rate = lr_col.select_slider(
-    t("Learning rate for the step"), [0.001, 0.01, 0.1, 0.5, 1.0, 2.0], value=0.1, key="bp_lr",
-    format_func=lambda v: f"{v:g}", help=t("W ← W − learning rate · dW, for every W and B."))
+    t("Learning rate for the step"),
+    [0.001, 0.01, 0.1, 0.5, 1.0, 2.0],
+    value=0.1,
+    key="bp_lr",
+    format_func=lambda v: f"{v:g}",
+    help=t("W ← W − learning rate · dW, for every W and B."),
+)
 if step_col.button(t("Take one SGD step"), type="primary", help=t("Update all weights with this image's gradients.")):
     before = working.params["W1"].copy()
-    for name in working.params:
-        working.params[name] -= learning_rate * grads["d" + name]
+    sgd_step(working, grads, learning_rate)
     new_loss = working.loss(working.forward(X)[1], Y)
-    st.session_state["bp_last_step"] = dict(before=before, after=working.params["W1"].copy(),
-                                            dW1=grads["dW1"], lr=learning_rate, loss_before=loss,
-                                            loss_after=new_loss, index=index)
+    st.session_state["bp_last_step"] = dict(
+        before=before,
+        after=working.params["W1"].copy(),
+        dW1=grads["dW1"],
+        lr=learning_rate,
+        loss_before=loss,
+        loss_after=new_loss,
+        index=index,
+    )
     st.rerun()
 step = st.session_state.get("bp_last_step")
 if step is not None:
     st.latex(rf"W_1 \leftarrow W_1 - {step['lr']:g} \cdot dW_1")
-    st.metric(t("Loss on image #{index}", index=step["index"]), f"{step['loss_after']:.5f}",
-              delta=f"{step['loss_after'] - step['loss_before']:+.5f}", delta_color="inverse",
-              help=t("Before the step it was {loss:.5f}.", loss=step["loss_before"]))
+    st.metric(
+        t("Loss on image #{index}", index=step["index"]),
+        f"{step['loss_after']:.5f}",
+        delta=f"{step['loss_after'] - step['loss_before']:+.5f}",
+        delta_color="inverse",
+        help=t("Before the step it was {loss:.5f}.", loss=step["loss_before"]),
+    )
     before_col, after_col, change_col = st.columns(3)
-    for column, rows, title in ((before_col, step["before"], t("W1 before")),
-                                (after_col, step["after"], t("W1 after")),
-                                (change_col, step["after"] - step["before"], t("change = −lr · dW1"))):
+    for column, rows, title in (
+        (before_col, step["before"], t("W1 before")),
+        (after_col, step["after"], t("W1 after")),
+        (change_col, step["after"] - step["before"], t("change = −lr · dW1")),
+    ):
         with column:
             maps_of(rows, title, f"bp-step-{title}")
 else:
     st.caption(t("Press the button: the weights move against the gradient and the loss on this image falls."))
 
 st.header(t("Gradient check"))
-st.markdown(t("Is the derivation right? Each gradient above is compared with finite differences "
-              "(Loss(w + ε) − Loss(w − ε)) / 2ε, in float64, on up to 300 entries of each array."))
+st.markdown(
+    t(
+        "Is the derivation right? Each gradient above is compared with finite differences "
+        "(Loss(w + ε) − Loss(w − ε)) / 2ε, in float64, on up to 300 entries of each array."
+    )
+)
 if st.button(t("Check the gradients"), help=t("Takes about a second.")):
     errors = gradient_check(working, X, Y)
     st.session_state["bp_check"] = (index, errors)
 check = st.session_state.get("bp_check")
 if check is not None:
-    rows = [{t("gradient"): name, t("relative error"): f"{error:.2e}",
-             t("agrees"): "✅" if error < 1e-6 else "❌"} for name, error in check[1].items()]
+    rows = [
+        {t("gradient"): name, t("relative error"): f"{error:.2e}", t("agrees"): "✅" if error < 1e-6 else "❌"}
+        for name, error in check[1].items()
+    ]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="content")
-    st.caption(t("Image #{index}. Relative error = largest difference / largest gradient. Below 1e-6: "
-                 "the formulas are right.", index=check[0]))
+    st.caption(
+        t(
+            "Image #{index}. Relative error = largest difference / largest gradient. Below 1e-6: "
+            "the formulas are right.",
+            index=check[0],
+        )
+    )

@@ -1,6 +1,6 @@
 """Regenerate the README's screenshots: python scripts/screenshots.py (needs Chromium)."""
+
 import re
-import sys
 import tempfile
 from pathlib import Path
 

@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
-# The README's test command: install everything the tests need, then run them all.
-# Python packages from requirements*.txt; Debian's Chromium for the end-to-end
-# tests (installed when missing and apt-get can be used; otherwise those tests skip).
+# The README's test command: install everything the tests need, then lint and run them all.
+# Python packages from requirements*.txt and this package itself (pip install -e .);
+# Debian's Chromium (browser tests), nginx (replicas behind a proxy) and PostgreSQL (the class
+# board) when missing and apt-get can be used; otherwise the tests that need them skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! command -v chromium > /dev/null && command -v apt-get > /dev/null && [ "$(id -u)" = 0 ]; then
+missing=()
+command -v chromium > /dev/null || missing+=(chromium fonts-noto-color-emoji fonts-noto-cjk)
+command -v nginx > /dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+ls /usr/lib/postgresql/*/bin/initdb > /dev/null 2>&1 || missing+=(postgresql)
+if [ ${#missing[@]} -gt 0 ] && command -v apt-get > /dev/null && [ "$(id -u)" = 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq chromium fonts-noto-color-emoji fonts-noto-cjk > /dev/null
+  apt-get install -y -qq "${missing[@]}" > /dev/null
 fi
 python -m pip install -q -r requirements.txt -r requirements-dev.txt
+python -m pip install -q --no-deps -e .
+python -m ruff check .
+python -m ruff format --check .
 python -m pytest -q "$@"

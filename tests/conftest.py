@@ -1,11 +1,9 @@
 """Shared fixtures: the embedded MNIST (loaded once) and a tiny IDX folder."""
+
 from __future__ import annotations
 
-import gzip
 import os
-from pathlib import Path
 
-import numpy as np
 import pytest
 
 from devtools.live import BROWSER_ARGS, CHROMIUM, start_server, stop_server
@@ -56,6 +54,7 @@ def server(live_server):
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
         yield chromium

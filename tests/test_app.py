@@ -1,17 +1,16 @@
 """Every page under streamlit.testing's AppTest: renders, reacts, trains."""
+
 import base64
 import json
 import re
 
 import numpy as np
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from devtools.live import ROOT
 
-PAGES = ["streamlit_app.py", "pages/1_Dataset.py", "pages/2_Train.py", "pages/3_Weights.py",
-         "pages/4_Draw.py"]
+PAGES = ["streamlit_app.py", "pages/1_Dataset.py", "pages/2_Train.py", "pages/3_Weights.py", "pages/4_Draw.py"]
 
 
 def app(page: str) -> AppTest:
@@ -115,8 +114,9 @@ def translatable_texts() -> set[str]:
     """Every literal t("…") in the app, plus the texts it translates by variable."""
     import ast
 
-    from ui.common import MODEL_DESCRIPTIONS
+    from ui.session import MODEL_DESCRIPTIONS
     from ui.settings import PRESET_LABELS, SCHEDULE_LABELS
+
     texts = set(MODEL_DESCRIPTIONS) | set(PRESET_LABELS.values()) | set(SCHEDULE_LABELS.values())
     compare = ast.parse((ROOT / "pages" / "6_Compare.py").read_text())
     for node in compare.body:  # the Compare page's setting labels and table columns
@@ -128,14 +128,20 @@ def translatable_texts() -> set[str]:
     files = [ROOT / "streamlit_app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
     for path in files:
         for node in ast.walk(ast.parse(path.read_text())):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "t"
-                    and node.args and isinstance(node.args[0], ast.Constant)):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "t"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
                 texts.add(node.args[0].value)
     return texts
 
 
 def test_every_text_has_a_chinese_translation():
     from ui.zh import ZH
+
     texts = translatable_texts()
     assert len(texts) > 200
     missing = sorted(text for text in texts if text not in ZH)
@@ -150,10 +156,20 @@ def test_backprop_page_shows_every_formula_for_the_blog_model():
     at.switch_page("pages/5_Backprop.py").run()
     assert not at.exception, at.exception
     formulas = " ".join(latex.value for latex in at.get("latex"))
-    for piece in (r"Z_1 = W_1 \cdot X + B_1", r"A_1 = \tanh(Z_1)", r"Z_2 = W_2 \cdot A_1 + B_2",
-                  r"A_2 = \mathrm{sigmoid}(Z_2)", "Loss =", r"dZ_2 = A_2 - Y", r"dW_2 = dZ_2 \cdot A_1^T",
-                  r"dB_2 = dZ_2", r"dZ_1 = W_2^T \cdot dZ_2 \odot \left(1 - A_1^{2}\right)",
-                  r"dW_1 = dZ_1 \cdot X^T", r"dB_1 = dZ_1", r"(10 \times 784)"):
+    for piece in (
+        r"Z_1 = W_1 \cdot X + B_1",
+        r"A_1 = \tanh(Z_1)",
+        r"Z_2 = W_2 \cdot A_1 + B_2",
+        r"A_2 = \mathrm{sigmoid}(Z_2)",
+        "Loss =",
+        r"dZ_2 = A_2 - Y",
+        r"dW_2 = dZ_2 \cdot A_1^T",
+        r"dB_2 = dZ_2",
+        r"dZ_1 = W_2^T \cdot dZ_2 \odot \left(1 - A_1^{2}\right)",
+        r"dW_1 = dZ_1 \cdot X^T",
+        r"dB_1 = dZ_1",
+        r"(10 \times 784)",
+    ):
         assert piece in formulas, piece
 
 
@@ -212,8 +228,18 @@ def test_settings_round_trip_through_the_url():
 
 def test_extreme_url_query_is_ignored_with_a_message():
     at = app("pages/2_Train.py")
-    at.query_params.update({"preset": "x" * 5000, "hidden": "9" * 400, "lr": "nan", "epochs": "-5",
-                            "digits": "7", "batch": "inf", "act": "<script>", "seed": "1e400"})
+    at.query_params.update(
+        {
+            "preset": "x" * 5000,
+            "hidden": "9" * 400,
+            "lr": "nan",
+            "epochs": "-5",
+            "digits": "7",
+            "batch": "inf",
+            "act": "<script>",
+            "seed": "1e400",
+        }
+    )
     at.run()
     assert not at.exception, at.exception
     assert any("not understood" in w.value for w in at.warning)
@@ -228,10 +254,12 @@ def test_every_page_in_chinese(page):
     at.run()
     assert not at.exception, at.exception
     from ui.zh import ZH
+
     chinese = set(ZH.values())
     shown = [title.value for title in at.title] + [m.value for m in at.markdown]
     assert any(text in chinese for text in shown) or any("\u4e00" <= ch <= "\u9fff" for s in shown for ch in s)
-    from ui.common import MODEL_DESCRIPTIONS
+    from ui.session import MODEL_DESCRIPTIONS
+
     for text in shown:  # the model's description is shown translated, never in English
         assert not any(description.format(name="") in text for description in MODEL_DESCRIPTIONS), text
 
@@ -249,6 +277,7 @@ def test_work_cap_refuses_a_too_large_run(monkeypatch):
 @pytest.mark.parametrize("broken", ["truncated", "foreign", "mislabelled"])
 def test_a_broken_data_folder_gets_a_message(monkeypatch, tmp_path, mnist, broken):
     from nnlib.data import write_idx
+
     write_idx(tmp_path / "train-images-idx3-ubyte.gz", mnist.train.images[:100])
     write_idx(tmp_path / "train-labels-idx1-ubyte.gz", mnist.train.labels[:100])
     write_idx(tmp_path / "t10k-images-idx3-ubyte.gz", mnist.test.images[:50])
@@ -280,7 +309,7 @@ def test_no_model_is_kept_outside_session_state():
     import types
 
     from nnlib import Network, Trainer
-    from ui.common import SessionModel, default_model
+    from ui.session import SessionModel, default_model
 
     at = app("pages/2_Train.py").run()
     at.button[0].click().run()
@@ -298,8 +327,11 @@ def test_no_model_is_kept_outside_session_state():
             return any(holds_model(item, depth + 1) for item in value.values())
         return False
 
-    ours = [module for name, module in sys.modules.items()
-            if isinstance(module, types.ModuleType) and (name.startswith(("ui", "nnlib")))]
+    ours = [
+        module
+        for name, module in sys.modules.items()
+        if isinstance(module, types.ModuleType) and (name.startswith(("ui", "nnlib")))
+    ]
     assert len(ours) > 5
     for module in ours:
         for name, value in vars(module).items():

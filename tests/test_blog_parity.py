@@ -1,4 +1,5 @@
 """The seed preset is the blog, exactly: same weights as its loop, 2114 of 2115."""
+
 import numpy as np
 
 from nnlib import PRESETS, Trainer, prepare_data
@@ -7,16 +8,23 @@ from nnlib.data import select_digits
 
 def blog_loop(train_images, train_labels):
     """The blog's main loop with its bugs fixed, in plain float64 NumPy."""
+
     def sigmoid(x):
         return 1 / (1 + np.exp(-x))
 
     np.random.seed(2)
     num_input, nn_hidden, nn_output = 784, 10, 2
-    W1 = np.random.uniform(-np.sqrt(6) / np.sqrt(num_input + nn_hidden),
-                           np.sqrt(6) / np.sqrt(nn_hidden + num_input), size=(nn_hidden, num_input))
+    W1 = np.random.uniform(
+        -np.sqrt(6) / np.sqrt(num_input + nn_hidden),
+        np.sqrt(6) / np.sqrt(nn_hidden + num_input),
+        size=(nn_hidden, num_input),
+    )
     B1 = np.zeros((nn_hidden, 1))
-    W2 = np.random.uniform(-np.sqrt(6) / np.sqrt(nn_output + nn_hidden),
-                           np.sqrt(6) / np.sqrt(nn_output + nn_hidden), size=(nn_output, nn_hidden))
+    W2 = np.random.uniform(
+        -np.sqrt(6) / np.sqrt(nn_output + nn_hidden),
+        np.sqrt(6) / np.sqrt(nn_output + nn_hidden),
+        size=(nn_output, nn_hidden),
+    )
     B2 = np.zeros((nn_output, 1))
     learning_rate = 0.001
     for image, label in zip(train_images, train_labels):

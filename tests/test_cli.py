@@ -1,4 +1,5 @@
 """python -m nnlib, end to end in a subprocess, on a small IDX folder."""
+
 import json
 import subprocess
 import sys
@@ -10,14 +11,29 @@ from devtools.live import ROOT
 
 
 def nnlib(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "nnlib", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "nnlib", *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_train_evaluate_predict(tmp_path, small_data_dir, mnist):
     model = tmp_path / "m.npz"
-    run = nnlib("train", "--preset", "digits", "--hidden", "32", "--epochs", "2", "--augment", "0",
-                "--data-dir", small_data_dir, "--save", model, "--json")
+    run = nnlib(
+        "train",
+        "--preset",
+        "digits",
+        "--hidden",
+        "32",
+        "--epochs",
+        "2",
+        "--augment",
+        "0",
+        "--data-dir",
+        small_data_dir,
+        "--save",
+        model,
+        "--json",
+    )
     assert run.returncode == 0, run.stderr
     result = json.loads(run.stdout.strip().splitlines()[-1])
     assert {"train_s", "test_accuracy", "test_correct", "test_total", "final_loss", "epochs"} <= set(result)
@@ -64,7 +80,16 @@ def test_predict_exits_nonzero_when_an_image_fails(tmp_path):
 
 
 def test_nnlib_never_imports_streamlit():
-    probe = subprocess.run([sys.executable, "-c", "import sys, nnlib, nnlib.cli, nnlib.gradcheck, nnlib.explain, "
-                            "nnlib.preprocess, nnlib.augment; print('streamlit' in sys.modules)"],
-                           cwd=ROOT, capture_output=True, text=True, timeout=60)
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, nnlib, nnlib.cli, nnlib.gradcheck, nnlib.explain, "
+            "nnlib.preprocess, nnlib.augment; print('streamlit' in sys.modules)",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert probe.stdout.strip() == "False", probe.stderr

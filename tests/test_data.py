@@ -1,13 +1,23 @@
 """IDX parsing: good, truncated and foreign files; digit subsets."""
+
 import gzip
 import time
 
 import numpy as np
 import pytest
 
-from nnlib.data import write_idx
-from nnlib.data import (DataError, IMAGES_MAGIC, LABELS_MAGIC, load_mnist, normalize_255,
-                        normalize_minmax, read_idx_bytes, read_idx_file, select_digits)
+from nnlib.data import (
+    IMAGES_MAGIC,
+    LABELS_MAGIC,
+    DataError,
+    load_mnist,
+    normalize_255,
+    normalize_minmax,
+    read_idx_bytes,
+    read_idx_file,
+    select_digits,
+    write_idx,
+)
 
 
 def test_embedded_mnist_loads_fast_and_read_only(mnist):

@@ -3,17 +3,28 @@
 Skipped when Chromium is not installed (the README's test command and .ci/run
 install it).
 """
+
 import re
 
 import pytest
 
-from devtools.live import ROOT, draw_stroke, open_page, screenshot, start_ten_digit_training, needs_chromium
+from devtools.live import ROOT, draw_stroke, needs_chromium, open_page, screenshot, start_ten_digit_training
 
 pytestmark = needs_chromium
 
-@pytest.mark.parametrize("path,heading", [("Train", "Train"), ("Weights", "Weights"), ("Draw", "Draw"),
-                                          ("Dataset", "Dataset"), ("Backprop", "Backprop"),
-                                          ("Compare", "Compare"), ("", "nnlib")])
+
+@pytest.mark.parametrize(
+    "path,heading",
+    [
+        ("Train", "Train"),
+        ("Weights", "Weights"),
+        ("Draw", "Draw"),
+        ("Dataset", "Dataset"),
+        ("Backprop", "Backprop"),
+        ("Compare", "Compare"),
+        ("", "nnlib"),
+    ],
+)
 def test_every_page_opens_by_deep_link(server, page, path, heading):
     open_page(page, f"{server}/{path}", heading)
     for label in ("Dataset", "Train", "Weights", "Draw", "Backprop", "Compare"):
@@ -44,9 +55,9 @@ def test_drawing_a_one_predicts_a_digit(server, page):
 
 def test_drawing_a_zero(server, page):
     import math
+
     open_page(page, f"{server}/Draw", "Draw")
-    ring = [(140 + 70 * math.sin(t / 20 * 2 * math.pi), 140 - 100 * math.cos(t / 20 * 2 * math.pi))
-            for t in range(22)]
+    ring = [(140 + 70 * math.sin(t / 20 * 2 * math.pi), 140 - 100 * math.cos(t / 20 * 2 * math.pi)) for t in range(22)]
     draw_stroke(page, ring)
     metric = page.locator("[data-testid='stMetric']", has_text="Prediction")
     metric.wait_for(timeout=30_000)

@@ -3,6 +3,7 @@
 Real server, real Chromium. Each test leaves the server as it found it; the
 last one checks that the server survived all of them.
 """
+
 import io
 import pickle
 import re
@@ -11,7 +12,7 @@ import time
 import numpy as np
 import pytest
 
-from devtools.live import ROOT, draw_stroke, go_to, open_page, start_ten_digit_training, needs_chromium
+from devtools.live import ROOT, draw_stroke, go_to, needs_chromium, open_page, start_ten_digit_training
 
 pytestmark = needs_chromium
 
@@ -86,8 +87,10 @@ def test_hostile_uploads_get_messages_and_lose_nothing(server, page, tmp_path):
     for name, path in hostile_files(tmp_path).items():
         uploader.set_input_files(str(path))
         page.wait_for_timeout(1500)
-        errors = page.locator("[data-testid='stAlert']").all_inner_texts() + \
-            page.locator("[data-testid='stFileUploader']").all_inner_texts()
+        errors = (
+            page.locator("[data-testid='stAlert']").all_inner_texts()
+            + page.locator("[data-testid='stFileUploader']").all_inner_texts()
+        )
         text = " ".join(errors)
         expected = r"Not loaded: .*is empty|0\.0B" if name == "empty.npz" else r"Not loaded: "
         assert re.search(expected, text), (name, text)
@@ -120,8 +123,10 @@ def test_odd_drawings_never_raise(server, page, kind):
         draw_stroke(page, [(2, 2), (278, 3), (277, 277), (3, 278)])
     page.wait_for_timeout(2500)
     assert page.locator("[data-testid='stException']").count() == 0
-    shown = page.locator("[data-testid='stMetric']", has_text="Prediction").count() + \
-        page.get_by_text(re.compile("canvas is empty")).count()
+    shown = (
+        page.locator("[data-testid='stMetric']", has_text="Prediction").count()
+        + page.get_by_text(re.compile("canvas is empty")).count()
+    )
     assert shown == 1
     if kind == "filled":
         assert page.get_by_text(re.compile("mostly ink")).count() == 1

@@ -3,6 +3,7 @@
 Whatever the bytes, the answer is the parsed thing or our own error with a
 message (DataError, ModelFileError): never another exception, never a hang.
 """
+
 import io
 import json
 
@@ -38,8 +39,11 @@ def test_idx_parser_on_random_bytes(raw, magic):
 
 
 @FUZZ
-@given(st.lists(st.integers(0, 2**32 - 1), min_size=1, max_size=3), st.binary(max_size=200),
-       st.sampled_from([IMAGES_MAGIC, LABELS_MAGIC]))
+@given(
+    st.lists(st.integers(0, 2**32 - 1), min_size=1, max_size=3),
+    st.binary(max_size=200),
+    st.sampled_from([IMAGES_MAGIC, LABELS_MAGIC]),
+)
 def test_idx_parser_on_plausible_headers(shape, payload, magic):
     parses_or_refuses_idx(idx_bytes(shape, payload), magic)
 
@@ -96,19 +100,26 @@ def test_model_loader_on_mutated_valid_files(data):
     for _ in range(data.draw(st.integers(1, 6))):
         raw[data.draw(st.integers(0, len(raw) - 1))] = data.draw(st.integers(0, 255))
     if data.draw(st.booleans()):
-        raw = raw[:data.draw(st.integers(0, len(raw)))]
+        raw = raw[: data.draw(st.integers(0, len(raw)))]
     loads_or_refuses_model(bytes(raw))
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
-                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
-                    max_leaves=20))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+        max_leaves=20,
+    )
+)
 def test_model_loader_on_hostile_settings_json(value):
     network = Network.create((6, 4, 3), rng=np.random.default_rng(0), dtype=np.float32)
     buffer = io.BytesIO()
-    np.savez(buffer, meta=np.array(json.dumps({"config": value, "activation": "tanh", "output": "softmax"})),
-             **network.params)
+    np.savez(
+        buffer,
+        meta=np.array(json.dumps({"config": value, "activation": "tanh", "output": "softmax"})),
+        **network.params,
+    )
     loads_or_refuses_model(buffer.getvalue())
 
 

@@ -3,6 +3,7 @@
 Correctness and memory only: the timings are reported by benchmarks/load.py,
 never asserted here.
 """
+
 from devtools.live import needs_chromium, train_together
 
 pytestmark = needs_chromium

@@ -1,4 +1,5 @@
 """Model files: round trip, and every kind of bad file gets a clear error."""
+
 import io
 import pickle
 import zipfile
@@ -37,20 +38,27 @@ def test_plain_blog_arrays_load_without_meta(network):
     assert config is None and loaded.sizes == (784, 10, 2)
 
 
-@pytest.mark.parametrize("raw,message", [
-    (b"", "empty"),
-    (b"\x00" * 50, "not an .npz"),
-    (bytes(np.random.default_rng(0).integers(0, 256, 5000, dtype=np.uint8)), "not an .npz"),
-    (b"PK\x03\x04" + b"\x00" * 100, "corrupt|not a valid"),
-])
+@pytest.mark.parametrize(
+    "raw,message",
+    [
+        (b"", "empty"),
+        (b"\x00" * 50, "not an .npz"),
+        (bytes(np.random.default_rng(0).integers(0, 256, 5000, dtype=np.uint8)), "not an .npz"),
+        (b"PK\x03\x04" + b"\x00" * 100, "corrupt|not a valid"),
+    ],
+)
 def test_garbage_bytes(raw, message):
     with pytest.raises(ModelFileError, match=message):
         model_from_bytes(raw)
 
 
 def test_pickle_inside_npz_is_refused(network):
-    raw = npz_bytes(W1=np.array([{"evil": 1}], dtype=object), B1=network.params["B1"],
-                    W2=network.params["W2"], B2=network.params["B2"])
+    raw = npz_bytes(
+        W1=np.array([{"evil": 1}], dtype=object),
+        B1=network.params["B1"],
+        W2=network.params["W2"],
+        B2=network.params["B2"],
+    )
     with pytest.raises(ModelFileError, match="pickle"):
         model_from_bytes(raw)
 
@@ -60,14 +68,17 @@ def test_pickle_file_is_refused():
         model_from_bytes(pickle.dumps({"W1": np.zeros(3)}))
 
 
-@pytest.mark.parametrize("change,message", [
-    (lambda p: p.pop("B2"), "expected arrays"),
-    (lambda p: p.update(W2=np.zeros((2, 11))), "takes 11 inputs"),
-    (lambda p: p.update(B1=np.zeros((10,))), "expected \\(n, k\\) and \\(n, 1\\)"),
-    (lambda p: p.update(W1=np.full((10, 784), np.nan)), "NaN"),
-    (lambda p: p.update(W1=np.zeros((10, 784), dtype=np.int64)), "int64"),
-    (lambda p: p.update(W3=np.zeros((2, 2))), "expected arrays"),
-])
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        (lambda p: p.pop("B2"), "expected arrays"),
+        (lambda p: p.update(W2=np.zeros((2, 11))), "takes 11 inputs"),
+        (lambda p: p.update(B1=np.zeros((10,))), "expected \\(n, k\\) and \\(n, 1\\)"),
+        (lambda p: p.update(W1=np.full((10, 784), np.nan)), "NaN"),
+        (lambda p: p.update(W1=np.zeros((10, 784), dtype=np.int64)), "int64"),
+        (lambda p: p.update(W3=np.zeros((2, 2))), "expected arrays"),
+    ],
+)
 def test_wrong_arrays(network, change, message):
     params = dict(network.params)
     change(params)
@@ -110,6 +121,7 @@ def test_bytes_round_trip(network):
 def test_settings_that_are_not_an_object_are_refused(network, config):
     """Found by the fuzzer: a non-object "config" crashed the loader."""
     import json
+
     meta = np.array(json.dumps({"config": config}))
     with pytest.raises(ModelFileError, match="settings are invalid"):
         model_from_bytes(npz_bytes(meta=meta, **network.params))

@@ -1,4 +1,5 @@
 """The maths: gradients against finite differences, and the loss falls."""
+
 import itertools
 
 import numpy as np
@@ -113,8 +114,7 @@ def test_zero_init_never_breaks_symmetry():
 
 
 def test_loss_is_stable_for_huge_logits():
-    network = Network.create((2, 2, 2), "tanh", "sigmoid", "glorot-uniform",
-                             np.random.default_rng(0), np.float64)
+    network = Network.create((2, 2, 2), "tanh", "sigmoid", "glorot-uniform", np.random.default_rng(0), np.float64)
     network.params["B2"][:] = [[800.0], [-800.0]]
     loss = network.loss(network.forward(np.zeros((2, 1)))[1], np.array([[0.0], [1.0]]))
     assert np.isfinite(loss) and loss == pytest.approx(1600.0)

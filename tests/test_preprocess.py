@@ -1,12 +1,12 @@
 """Drawings to MNIST inputs: crop, fit 20x20, centre by mass, detect empty."""
+
 import numpy as np
 import pytest
 
 from nnlib.preprocess import centre_of_mass, ink_image, to_mnist
 
 
-def stroke_canvas(size=280, points=((60, 100), (220, 180)), width=18, ink=255, background=0,
-                  rgba=False):
+def stroke_canvas(size=280, points=((60, 100), (220, 180)), width=18, ink=255, background=0, rgba=False):
     """A canvas with one thick straight stroke from one (row, col) to another."""
     rows, cols = np.indices((size, size))
     (r0, c0), (r1, c1) = points
@@ -75,5 +75,4 @@ def test_known_black_paper_reads_a_filled_canvas_as_ink():
     assert to_mnist(full) is None  # unknown paper: an even white sheet is taken to be empty paper
     filled = to_mnist(full, background=0.0)  # the app's black canvas, painted over
     assert filled is not None and filled.mean() > 100
-    assert to_mnist(np.zeros((280, 280, 4), np.uint8) + np.array([0, 0, 0, 255], np.uint8),
-                    background=0.0) is None
+    assert to_mnist(np.zeros((280, 280, 4), np.uint8) + np.array([0, 0, 0, 255], np.uint8), background=0.0) is None

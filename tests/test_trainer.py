@@ -1,9 +1,20 @@
 """TrainConfig validation and the trainer's events, chunks, stops and divergence."""
+
 import numpy as np
 import pytest
 
-from nnlib import (PRESETS, BatchEvent, ConfigError, DivergedEvent, EvalEvent, FinishedEvent,
-                   SnapshotEvent, TrainConfig, Trainer, prepare_data)
+from nnlib import (
+    PRESETS,
+    BatchEvent,
+    ConfigError,
+    DivergedEvent,
+    EvalEvent,
+    FinishedEvent,
+    SnapshotEvent,
+    TrainConfig,
+    Trainer,
+    prepare_data,
+)
 from nnlib.data import load_mnist
 
 
@@ -17,21 +28,24 @@ def test_presets_are_valid():
         config.validate()
 
 
-@pytest.mark.parametrize("changes,message", [
-    ({"digits": ()}, "at least two digits"),
-    ({"digits": (3,)}, "only 3"),
-    ({"digits": (1, 1)}, "repeat"),
-    ({"digits": (0, 12)}, "0-9"),
-    ({"hidden": ()}, "at least one hidden"),
-    ({"hidden": (0,)}, "1-4096"),
-    ({"learning_rate": 0}, "learning rate"),
-    ({"learning_rate": -1}, "learning rate"),
-    ({"epochs": 0}, "epochs"),
-    ({"batch_size": 0}, "batch size"),
-    ({"momentum": 1.0}, "momentum"),
-    ({"activation": "gelu"}, "activation must be one of"),
-    ({"init": "ones"}, "init must be one of"),
-])
+@pytest.mark.parametrize(
+    "changes,message",
+    [
+        ({"digits": ()}, "at least two digits"),
+        ({"digits": (3,)}, "only 3"),
+        ({"digits": (1, 1)}, "repeat"),
+        ({"digits": (0, 12)}, "0-9"),
+        ({"hidden": ()}, "at least one hidden"),
+        ({"hidden": (0,)}, "1-4096"),
+        ({"learning_rate": 0}, "learning rate"),
+        ({"learning_rate": -1}, "learning rate"),
+        ({"epochs": 0}, "epochs"),
+        ({"batch_size": 0}, "batch size"),
+        ({"momentum": 1.0}, "momentum"),
+        ({"activation": "gelu"}, "activation must be one of"),
+        ({"init": "ones"}, "init must be one of"),
+    ],
+)
 def test_config_problems_are_named(changes, message):
     with pytest.raises(ConfigError, match=message):
         TrainConfig(**changes).validate()
@@ -45,13 +59,25 @@ def test_all_problems_at_once():
 def test_config_json_round_trip():
     config = PRESETS["digits"]
     import json
+
     assert TrainConfig.from_dict(json.loads(config.to_json())) == config
 
 
 def test_chunked_training_equals_one_run(small):
-    config = TrainConfig(digits=(3, 8), hidden=(16,), batch_size=16, epochs=2, shuffle=True,
-                         momentum=0.9, l2=1e-3, schedule="cosine", legacy_rng=False,
-                         learning_rate=0.05, dtype="float64", evals_per_epoch=2)
+    config = TrainConfig(
+        digits=(3, 8),
+        hidden=(16,),
+        batch_size=16,
+        epochs=2,
+        shuffle=True,
+        momentum=0.9,
+        l2=1e-3,
+        schedule="cosine",
+        legacy_rng=False,
+        learning_rate=0.05,
+        dtype="float64",
+        evals_per_epoch=2,
+    )
     data = prepare_data(small, config.digits, config.normalization, config.dtype)
     whole = Trainer(config, data)
     whole.run()
@@ -122,16 +148,21 @@ def test_one_hidden_neuron_trains(small):
     assert trainer.history.evaluations[-1].test_accuracy > 0.9
 
 
-@pytest.mark.parametrize("text,sizes", [("10", (10,)), ("10 20", (10, 20)), ("10, 20", (10, 20)),
-                                        ("256;128", (256, 128)), (" 7 ,", (7,))])
+@pytest.mark.parametrize(
+    "text,sizes", [("10", (10,)), ("10 20", (10, 20)), ("10, 20", (10, 20)), ("256;128", (256, 128)), (" 7 ,", (7,))]
+)
 def test_hidden_sizes_are_read_as_people_type_them(text, sizes):
     from nnlib.config import parse_hidden
+
     assert parse_hidden(text) == sizes
 
 
-@pytest.mark.parametrize("text,message", [("abc", "whole numbers"), ("10,,10", "empty place"),
-                                          ("", "at least one"), ("1.5", "whole numbers")])
+@pytest.mark.parametrize(
+    "text,message",
+    [("abc", "whole numbers"), ("10,,10", "empty place"), ("", "at least one"), ("1.5", "whole numbers")],
+)
 def test_bad_hidden_sizes_are_named(text, message):
     from nnlib.config import parse_hidden
+
     with pytest.raises(ConfigError, match=message):
         parse_hidden(text)

@@ -1,20 +1,65 @@
-"""Plotly figures for the pages: pure functions of arrays, so tests can read them."""
+"""Plotly figures for the pages: pure functions, arrays and already-translated words in, figure out.
+
+Made for a projector and for every pair of eyes: text of at least 16 px, train and
+test told apart by line style and marker as well as colour, in the Okabe–Ito palette
+(safe for colour-blind viewers), log axes labelled once per decade, no empty axes.
+Nothing here imports Streamlit or the translator, so tests can read the figures.
+"""
+
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import plotly.graph_objects as go
 
-from .common import image_grid
-from .i18n import t
-
 MAX_LINE_POINTS = 400  # a live chart stays light however many batches there are
-FONT = dict(size=16)   # readable on a projector
+FONT_SIZE = 16  # readable on a projector
+MAX_LOSS_DECADES = 6  # a log loss axis spans at most this many powers of ten
+
+# Okabe & Ito (2008), colours told apart with every common colour-vision deficiency.
+BLUE, VERMILLION, GREEN, ORANGE, SKY, PURPLE, GREY = (
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#E69F00",
+    "#56B4E9",
+    "#CC79A7",
+    "#BBBBBB",
+)
+TRAIN_STYLE = dict(line=dict(color=BLUE, width=3), marker=dict(symbol="circle", size=9))
+TEST_STYLE = dict(line=dict(color=VERMILLION, width=3, dash="dash"), marker=dict(symbol="diamond", size=10))
+# Figures that only show (no zoom, no pan): a swipe on a phone scrolls the page instead.
+STATIC_CONFIG = {"displayModeBar": False, "scrollZoom": False, "doubleClick": False, "responsive": True}
 
 
 def layout(fig: go.Figure, title: str, height: int = 360, **extra) -> go.Figure:
-    fig.update_layout(title=title, height=height, font=FONT, margin=dict(l=10, r=10, t=50, b=10),
-                      legend=dict(orientation="h", y=-0.2), **extra)
+    """Projector-sized text everywhere; axes fixed so touch scrolls the page."""
+    font = dict(size=FONT_SIZE)
+    fig.update_layout(
+        title=dict(text=title, font=dict(size=FONT_SIZE + 4)),
+        height=height,
+        font=font,
+        margin=dict(l=10, r=10, t=50, b=10),
+        dragmode=False,
+        legend=dict(orientation="h", y=-0.25, font=font),
+        hoverlabel=dict(font=font),
+        **extra,
+    )
+    fig.update_xaxes(tickfont=font, title_font=font, fixedrange=True, automargin=True)
+    fig.update_yaxes(tickfont=font, title_font=font, fixedrange=True, automargin=True)
     return fig
+
+
+def empty_figure(title: str, note: str, height: int = 360) -> go.Figure:
+    """A chart with nothing to show yet: the note instead of an empty axis."""
+    fig = go.Figure()
+    fig.add_annotation(
+        text=note, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper", font=dict(size=FONT_SIZE, color="#555555")
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return layout(fig, title, height=height, plot_bgcolor="white")
 
 
 def smooth(values: np.ndarray, span: int) -> np.ndarray:
@@ -29,6 +74,10 @@ def smooth(values: np.ndarray, span: int) -> np.ndarray:
     return (totals[ends] - totals[starts]) / (ends - starts)
 
 
+def smoothing_span(count: int) -> int:
+    return max(5, count // 50)
+
+
 def thin(x: np.ndarray, *ys: np.ndarray, limit: int = MAX_LINE_POINTS):
     """Keep at most limit evenly spaced points (always the last)."""
     if len(x) <= limit:
@@ -37,53 +86,142 @@ def thin(x: np.ndarray, *ys: np.ndarray, limit: int = MAX_LINE_POINTS):
     return (x[keep], *(y[keep] for y in ys))
 
 
-def loss_figure(history) -> go.Figure:
-    """Per-batch loss (raw and smoothed) and per-evaluation train/test loss, by epoch."""
-    fig = go.Figure()
+def log_range(values, decades: int = MAX_LOSS_DECADES) -> list[float] | None:
+    """A log axis range (in powers of ten) holding the largest values and at most `decades`
+    below them: a jump stays visible, a loss of 1e-40 does not flatten everything."""
+    positive = np.asarray([v for v in values if v > 0 and math.isfinite(v)], dtype=float)
+    if len(positive) == 0:
+        return None
+    top = math.log10(positive.max())
+    bottom = max(math.log10(positive.min()), top - decades)
+    pad = 0.05 * max(top - bottom, 1)
+    return [bottom - pad, top + pad]
+
+
+def loss_figure(
+    history,
+    title: str = "Loss",
+    epoch: str = "epoch",
+    loss: str = "cross-entropy loss",
+    batch: str = "batch loss",
+    smoothed: str = "batch loss (smoothed)",
+    train: str = "train loss",
+    test: str = "test loss",
+    waiting: str = "The loss appears after the first batch.",
+) -> go.Figure:
+    """Per-batch loss (raw and smoothed) and per-evaluation train/test loss, by epoch, on a log axis."""
     epochs = np.asarray(history.batch_epochs, dtype=float)
     losses = np.asarray(history.batch_losses, dtype=float)
-    if len(losses):
-        smoothed = smooth(losses, max(5, len(losses) // 50))
-        x, raw, smooth_line = thin(epochs, losses, smoothed)
-        fig.add_scatter(x=x, y=raw, mode="lines", name=t("batch loss"), line=dict(color="#c9d3e0", width=1))
-        fig.add_scatter(x=x, y=smooth_line, mode="lines", name=t("batch loss (smoothed)"),
-                        line=dict(color="#1f4e99", width=3))
     evaluations = history.evaluations
+    if len(losses) == 0 and not evaluations:
+        return empty_figure(title, waiting)
+    fig = go.Figure()
+    shown = []
+    if len(losses):
+        smooth_line = smooth(losses, smoothing_span(len(losses)))
+        x, raw, smooth_line = thin(epochs, losses, smooth_line)
+        fig.add_scatter(x=x, y=raw, mode="lines", name=batch, line=dict(color=GREY, width=1))
+        fig.add_scatter(x=x, y=smooth_line, mode="lines", name=smoothed, line=dict(color="#000000", width=3))
+        shown += [raw, smooth_line]
     if evaluations:
         ex = [e.epoch for e in evaluations]
-        fig.add_scatter(x=ex, y=[e.train_loss for e in evaluations], mode="lines+markers",
-                        name=t("train loss"), line=dict(color="#2b8a3e"))
-        fig.add_scatter(x=ex, y=[e.test_loss for e in evaluations], mode="lines+markers",
-                        name=t("test loss"), line=dict(color="#d6336c"))
-    fig.update_xaxes(title=t("epoch"))
-    fig.update_yaxes(title=t("cross-entropy loss"), type="log")
-    return layout(fig, t("Loss"))
+        fig.add_scatter(x=ex, y=[e.train_loss for e in evaluations], mode="lines+markers", name=train, **TRAIN_STYLE)
+        fig.add_scatter(x=ex, y=[e.test_loss for e in evaluations], mode="lines+markers", name=test, **TEST_STYLE)
+        shown += [[e.train_loss for e in evaluations], [e.test_loss for e in evaluations]]
+    fig.update_xaxes(title=epoch, rangemode="tozero")
+    fig.update_yaxes(
+        title=loss,
+        type="log",
+        dtick=1,
+        range=log_range(np.concatenate([np.asarray(values, dtype=float) for values in shown])),
+        exponentformat="power",
+    )
+    return layout(fig, title)
 
 
-def accuracy_figure(history) -> go.Figure:
-    fig = go.Figure()
+def accuracy_figure(
+    history,
+    title: str = "Accuracy",
+    epoch: str = "epoch",
+    accuracy: str = "accuracy (%)",
+    train: str = "train accuracy",
+    test: str = "test accuracy",
+    waiting: str = "Accuracy appears after the first evaluation.",
+) -> go.Figure:
     evaluations = history.evaluations
+    if not evaluations:
+        return empty_figure(title, waiting)
+    fig = go.Figure()
     ex = [e.epoch for e in evaluations]
-    fig.add_scatter(x=ex, y=[100 * e.train_accuracy for e in evaluations], mode="lines+markers",
-                    name=t("train accuracy"), line=dict(color="#2b8a3e"))
-    fig.add_scatter(x=ex, y=[100 * e.test_accuracy for e in evaluations], mode="lines+markers",
-                    name=t("test accuracy"), line=dict(color="#d6336c"))
-    fig.update_xaxes(title=t("epoch"))
-    fig.update_yaxes(title=t("accuracy (%)"), ticksuffix="%")
-    return layout(fig, t("Accuracy"))
+    fig.add_scatter(
+        x=ex, y=[100 * e.train_accuracy for e in evaluations], mode="lines+markers", name=train, **TRAIN_STYLE
+    )
+    fig.add_scatter(x=ex, y=[100 * e.test_accuracy for e in evaluations], mode="lines+markers", name=test, **TEST_STYLE)
+    lowest = min(min(e.train_accuracy, e.test_accuracy) for e in evaluations) * 100
+    fig.update_xaxes(title=epoch, rangemode="tozero")
+    fig.update_yaxes(title=accuracy, ticksuffix="%", range=[max(0.0, lowest - 2), 100.5])
+    return layout(fig, title)
 
 
-def confusion_figure(true: np.ndarray, predicted: np.ndarray, digits) -> go.Figure:
+def confusion_figure(
+    true: np.ndarray,
+    predicted: np.ndarray,
+    digits,
+    title: str = "Confusion matrix",
+    predicted_title: str = "predicted",
+    true_title: str = "true digit",
+    hover: str = "true %{y}, said %{x}: %{z}",
+) -> go.Figure:
+    """Counts of (true, said); mistakes in orange-to-red, so that even one shows clearly,
+    the diagonal (right answers) in light grey with its count."""
     k = len(digits)
     counts = np.zeros((k, k), dtype=int)
     np.add.at(counts, (true, predicted), 1)
     labels = [str(d) for d in digits]
-    fig = go.Figure(go.Heatmap(z=counts, x=labels, y=labels, colorscale="Blues", showscale=False,
-                               text=counts, texttemplate="%{text}",
-                               hovertemplate=t("true %{y}, said %{x}: %{z}") + "<extra></extra>"))
-    fig.update_xaxes(title=t("predicted"), type="category")
-    fig.update_yaxes(title=t("true digit"), type="category", autorange="reversed")
-    return layout(fig, t("Confusion matrix"), height=420 if k > 2 else 300)
+    diagonal = np.eye(k, dtype=bool)
+    mistakes = np.where(~diagonal & (counts > 0), counts, np.nan)
+    right = np.where(diagonal, counts, np.nan)
+    top = max(np.nanmax(mistakes) if np.isfinite(mistakes).any() else 1, 1)
+    hovertemplate = hover + "<extra></extra>"
+    fig = go.Figure()
+    fig.add_heatmap(
+        z=right,
+        x=labels,
+        y=labels,
+        colorscale=[[0, "#E8E8E8"], [1, "#E8E8E8"]],
+        showscale=False,
+        texttemplate="%{z}",
+        textfont=dict(size=FONT_SIZE, color="#000000"),
+        hovertemplate=hovertemplate,
+        hoverongaps=False,
+    )
+    fig.add_heatmap(
+        z=mistakes,
+        x=labels,
+        y=labels,
+        zmin=0,
+        zmax=top,
+        showscale=False,
+        hoverongaps=False,
+        colorscale=[[0, "#F9C98F"], [0.5, ORANGE], [1, VERMILLION]],
+        texttemplate="%{z}",
+        textfont=dict(size=FONT_SIZE, color="#000000"),
+        hovertemplate=hovertemplate,
+    )
+    fig.update_xaxes(title=predicted_title, type="category", side="bottom")
+    fig.update_yaxes(title=true_title, type="category", autorange="reversed")
+    return layout(fig, title, height=460 if k > 2 else 300, plot_bgcolor="white")
+
+
+def image_grid(images: np.ndarray, columns: int, gap: int = 2, fill: float = 0.0) -> np.ndarray:
+    """Tile images (n, h, w) into one (rows·(h+gap)-gap, columns·(w+gap)-gap) array."""
+    n, h, w = images.shape
+    rows = max(1, -(-n // columns))
+    grid = np.full((rows * (h + gap) - gap, columns * (w + gap) - gap), fill, dtype=np.float64)
+    for index, image in enumerate(images):
+        r, c = divmod(index, columns)
+        grid[r * (h + gap) : r * (h + gap) + h, c * (w + gap) : c * (w + gap) + w] = image
+    return grid
 
 
 def filters_grid(W1: np.ndarray, image_shape, columns: int, per_filter: bool) -> np.ndarray:
@@ -94,34 +232,180 @@ def filters_grid(W1: np.ndarray, image_shape, columns: int, per_filter: bool) ->
     return image_grid(filters, columns, gap=1, fill=np.nan)
 
 
-def weights_heatmap(grid: np.ndarray, title: str, zmax: float | None = None, height: int = 420,
-                    colorbar: bool = True) -> go.Figure:
+def weights_heatmap(
+    grid: np.ndarray, title: str, zmax: float | None = None, height: int = 420, colorbar: bool = True
+) -> go.Figure:
     """A grid of filters on a diverging scale centred on zero (red +, blue -)."""
     zmax = zmax or float(np.nanmax(np.abs(grid))) or 1.0
-    fig = go.Figure(go.Heatmap(z=grid, colorscale="RdBu_r", zmid=0, zmin=-zmax, zmax=zmax,
-                               showscale=colorbar, hoverongaps=False,
-                               hovertemplate="row %{y}, col %{x}: %{z:.4f}<extra></extra>"))
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid,
+            colorscale="RdBu_r",
+            zmid=0,
+            zmin=-zmax,
+            zmax=zmax,
+            showscale=colorbar,
+            hoverongaps=False,
+            hovertemplate="row %{y}, col %{x}: %{z:.4f}<extra></extra>",
+        )
+    )
     fig.update_yaxes(autorange="reversed", showticklabels=False, scaleanchor="x")
     fig.update_xaxes(showticklabels=False)
     return layout(fig, title, height=height, plot_bgcolor="white")
 
 
-def image_heatmap(image: np.ndarray, title: str, show_values: bool = False, height: int = 420,
-                  colorscale: str = "gray", zmin=None, zmax=None) -> go.Figure:
-    fig = go.Figure(go.Heatmap(z=image, colorscale=colorscale, showscale=False, zmin=zmin, zmax=zmax,
-                               text=image if show_values else None,
-                               texttemplate="%{text}" if show_values else None,
-                               textfont=dict(size=7),
-                               hovertemplate="row %{y}, col %{x}: %{z}<extra></extra>"))
+def image_heatmap(
+    image: np.ndarray,
+    title: str,
+    show_values: bool = False,
+    height: int = 420,
+    colorscale: str = "gray",
+    zmin=None,
+    zmax=None,
+) -> go.Figure:
+    fig = go.Figure(
+        go.Heatmap(
+            z=image,
+            colorscale=colorscale,
+            showscale=False,
+            zmin=zmin,
+            zmax=zmax,
+            text=image if show_values else None,
+            texttemplate="%{text}" if show_values else None,
+            textfont=dict(size=7),
+            hovertemplate="row %{y}, col %{x}: %{z}<extra></extra>",
+        )
+    )
     fig.update_yaxes(autorange="reversed", scaleanchor="x", showticklabels=False)
     fig.update_xaxes(showticklabels=False)
     return layout(fig, title, height=height)
 
 
-def bar_figure(labels, values, title: str, highlight: int | None = None, y_title: str = "",
-               height: int = 320, y_range=None) -> go.Figure:
-    colors = ["#d6336c" if i == highlight else "#1f4e99" for i in range(len(values))]
+def bar_figure(
+    labels, values, title: str, highlight: int | None = None, y_title: str = "", height: int = 320, y_range=None
+) -> go.Figure:
+    colors = [VERMILLION if i == highlight else BLUE for i in range(len(values))]
     fig = go.Figure(go.Bar(x=[str(label) for label in labels], y=values, marker_color=colors))
     fig.update_xaxes(type="category")
     fig.update_yaxes(title=y_title, range=y_range)
     return layout(fig, title, height=height)
+
+
+def runs_figure(runs, title: str, y_title: str, x_title: str, log_y: bool = False) -> go.Figure:
+    """One line per run: runs are (name, x, y) triples (Compare's overlaid curves)."""
+    fig = go.Figure()
+    for name, x, y in runs:
+        fig.add_scatter(x=x, y=y, mode="lines+markers" if len(x) < 30 else "lines", name=name)
+    fig.update_xaxes(title=x_title)
+    fig.update_yaxes(
+        title=y_title,
+        type="log" if log_y else None,
+        dtick=1 if log_y else None,
+        exponentformat="power" if log_y else None,
+    )
+    return layout(fig, title, height=420)
+
+
+def counts_figure(digits, train_counts, test_counts, title: str, y_title: str, train: str, test: str) -> go.Figure:
+    """Images per digit, train and test side by side."""
+    labels = [str(d) for d in digits]
+    fig = go.Figure()
+    fig.add_bar(x=labels, y=train_counts, name=train, marker_color=BLUE)
+    fig.add_bar(x=labels, y=test_counts, name=test, marker_color=VERMILLION, marker_pattern_shape="/")
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(title=y_title)
+    return layout(fig, title, barmode="group", showlegend=True)
+
+
+def w2_heatmap(
+    W2: np.ndarray, digits, title: str, x_title: str, y_title: str, hover: str = "neuron %{x} → digit %{y}: %{z:.3f}"
+) -> go.Figure:
+    """W2 (digits, hidden): which hidden neuron votes for which digit (red for, blue against)."""
+    zmax = float(np.abs(W2).max()) or 1.0
+    fig = go.Figure(
+        go.Heatmap(
+            z=W2,
+            x=[str(j) for j in range(W2.shape[1])],
+            y=[str(d) for d in digits],
+            colorscale="RdBu_r",
+            zmid=0,
+            zmin=-zmax,
+            zmax=zmax,
+            hovertemplate=hover + "<extra></extra>",
+        )
+    )
+    fig.update_xaxes(title=x_title, type="category")
+    fig.update_yaxes(title=y_title, type="category")
+    return layout(fig, title, height=220 + 25 * len(digits))
+
+
+def timeline_figure(
+    frames: list[np.ndarray],
+    epochs: list[float],
+    title: str,
+    play: str,
+    pause: str,
+    epoch_label: str,
+    zmax: float,
+    height: int,
+) -> go.Figure:
+    """Filter grids (one per snapshot) as a Plotly animation with ▶/⏸ and an epoch slider."""
+    fig = weights_heatmap(frames[0], title, zmax=zmax, height=height)
+    fig.frames = [go.Frame(data=[go.Heatmap(z=z)], name=str(i)) for i, z in enumerate(frames)]
+    fig.update_layout(
+        updatemenus=[
+            dict(
+                type="buttons",
+                x=0,
+                y=-0.02,
+                xanchor="left",
+                yanchor="top",
+                buttons=[
+                    dict(
+                        label=play,
+                        method="animate",
+                        args=[None, dict(frame=dict(duration=250, redraw=True), fromcurrent=True)],
+                    ),
+                    dict(
+                        label=pause,
+                        method="animate",
+                        args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")],
+                    ),
+                ],
+            )
+        ],
+        sliders=[
+            dict(
+                x=0.2,
+                len=0.8,
+                y=-0.02,
+                currentvalue=dict(prefix=epoch_label + " "),
+                steps=[
+                    dict(
+                        label=f"{epoch:.2f}",
+                        method="animate",
+                        args=[[str(i)], dict(mode="immediate", frame=dict(duration=0, redraw=True))],
+                    )
+                    for i, epoch in enumerate(epochs)
+                ],
+            )
+        ],
+    )
+    return fig
+
+
+def histogram_figure(counts: np.ndarray, title: str, x_title: str, y_title: str) -> go.Figure:
+    """Pixel values 0-255 and how often each occurs, on a log count axis."""
+    fig = bar_figure(list(range(len(counts))), counts, title, y_title=y_title, height=300)
+    fig.update_xaxes(type="linear", title=x_title)
+    fig.update_yaxes(type="log", dtick=1, exponentformat="power")
+    fig.update_traces(marker_line_width=0)
+    return fig
+
+
+def vector_figure(vector: np.ndarray, title: str, x_title: str, y_title: str) -> go.Figure:
+    """An image's 784 pixels side by side, as the network's input X."""
+    fig = bar_figure(list(range(len(vector))), vector, title, y_title=y_title, height=300)
+    fig.update_xaxes(type="linear", title=x_title)
+    fig.update_traces(marker_line_width=0)
+    return fig

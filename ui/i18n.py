@@ -4,6 +4,7 @@ Pages write their English text inline and wrap it in ``t()``; ZH maps each
 English template to its Chinese. A test checks that every ``t("…")`` in the
 app has a Chinese entry, so nothing shows half-translated.
 """
+
 from __future__ import annotations
 
 import streamlit as st
@@ -37,7 +38,11 @@ def init_language() -> None:
 def language_switch() -> None:
     """A sidebar switch; the choice outlives page changes (kept outside the widget)."""
     st.session_state["lang_widget"] = language()
-    st.radio("Language / 语言", list(LANGUAGES), format_func=LANGUAGES.get, key="lang_widget",
-             horizontal=True, on_change=_remember_language)
-
-
+    st.radio(
+        "Language / 语言",
+        list(LANGUAGES),
+        format_func=LANGUAGES.get,
+        key="lang_widget",
+        horizontal=True,
+        on_change=_remember_language,
+    )

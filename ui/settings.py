@@ -1,9 +1,11 @@
-"""The Train page's widgets, each mapped onto one TrainConfig field.
+"""The Train page's settings: one widget per TrainConfig field, the URL that carries them.
 
-Widget values live in st.session_state under "cfg_<field>"; a preset writes
-them all at once. ``config_from_widgets`` is the only way from the widgets to
-a TrainConfig, whose ``validate`` gives the messages.
+Widget values live in st.session_state under "cfg_<field>"; a preset writes them all
+at once. The choices and limits come from nnlib.config, the one place that defines
+them; ``settings_problems`` says what is wrong with the widgets' values, field by
+field, so the page can show each message next to its field.
 """
+
 from __future__ import annotations
 
 import os
@@ -13,17 +15,32 @@ import numpy as np
 import streamlit as st
 
 from nnlib import ACTIVATIONS, INITS, OUTPUTS, PRESETS, ConfigError, TrainConfig
+from nnlib.config import (
+    AUGMENT_RANGE,
+    AUGMENT_STEP,
+    BATCH_SIZES,
+    DTYPES,
+    EPOCHS_RANGE,
+    FULL_BATCH,
+    HIDDEN_SIZE_RANGE,
+    L2_VALUES,
+    LEARNING_RATES,
+    MAX_HIDDEN_LAYERS,
+    MOMENTUM_RANGE,
+    MOMENTUM_STEP,
+    NORMALIZATIONS,
+    SCHEDULES,
+    SEED_RANGE,
+    parse_digits,
+    parse_hidden,
+)
 from ui.i18n import t
 
-PRESET_LABELS = {
+PRESET_LABELS = {  # English templates, translated when shown
     "seed": "The blog: 0 vs 1, 784-10-2, per-sample SGD (seed)",
     "digits": "All ten digits, 784-256-128-10 (digits)",
 }
 SCHEDULE_LABELS = {"constant": "constant", "step": "step: halve at 50% and 75%", "cosine": "cosine"}
-LEARNING_RATES = [0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5,
-                  1.0, 2.0, 5.0, 10.0]
-BATCH_SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096, 10**9]
-L2_VALUES = [0.0, 1e-5, 1e-4, 1e-3, 1e-2]
 DEFAULT_WORK_CAP = 1_000_000  # training images x epochs one click may start
 
 
@@ -39,7 +56,7 @@ def work_of(config: TrainConfig, data) -> int:
     return len(data.y_train) * config.epochs
 
 
-def _hidden_text(hidden) -> str:
+def hidden_text(hidden) -> str:
     return ", ".join(map(str, hidden))
 
 
@@ -49,14 +66,14 @@ def apply_preset() -> None:
     for name, value in config.to_dict().items():
         st.session_state[f"cfg_{name}"] = value
     st.session_state["cfg_digits"] = list(config.digits)
-    st.session_state["cfg_hidden"] = _hidden_text(config.hidden)
+    st.session_state["cfg_hidden"] = hidden_text(config.hidden)
 
 
 def ensure_widget_state() -> None:
     """Give the widgets their values: the last ones used, else the blog's preset.
 
-    Streamlit forgets a widget's value when another page is shown, so the
-    values are kept under a key of their own and restored here.
+    Streamlit forgets a widget's value when another page is shown, so the values
+    are kept under a key of their own and restored here.
     """
     if "cfg_learning_rate" not in st.session_state:
         saved = st.session_state.get("saved_settings")
@@ -69,118 +86,195 @@ def ensure_widget_state() -> None:
 
 def remember_widget_state() -> None:
     st.session_state["saved_settings"] = {
-        key: value for key, value in st.session_state.items()
-        if key.startswith("cfg_") or key == "preset"}
+        key: value for key, value in st.session_state.items() if key.startswith("cfg_") or key == "preset"
+    }
 
 
-def settings_widgets() -> None:
-    """Every TrainConfig field as a widget, grouped in three columns."""
-    data_col, net_col, opt_col = st.columns(3)
-    with data_col:
-        st.markdown(t("**Data**"))
-        st.multiselect(t("Digits"), list(range(10)), key="cfg_digits",
-                       help=t("Which digits to tell apart. The blog: 0 and 1. Try 3 and 8, or all ten."))
-        st.selectbox(t("Normalisation"), ["minmax", "scale255"], key="cfg_normalization",
-                     format_func=lambda v: t("min-max per image (blog)") if v == "minmax" else "÷ 255",
-                     help=t("How pixels 0-255 become 0-1 numbers. On MNIST both give almost the same."))
-        st.slider(t("Augmentation"), 0.0, 1.0, step=0.25, key="cfg_augment",
-                  help=t("Randomly slant, rotate and thicken training images, so hand drawings are read "
-                         "better. Slower; 0 = off."))
-        st.checkbox(t("Shuffle each epoch"), key="cfg_shuffle",
-                    help=t("The blog goes through the file in order. Shuffling usually helps."))
-    with net_col:
-        st.markdown(t("**Network**"))
-        st.text_input(t("Hidden layer sizes"), key="cfg_hidden",
-                      help=t("Neurons per hidden layer, e.g. 10 (the blog) or 256, 128 for two layers. "
-                             "Try 1, 2, 10, 100 and compare."))
-        st.selectbox(t("Hidden activation"), sorted(ACTIVATIONS), key="cfg_activation",
-                     help=t("The blog uses tanh. ReLU trains faster in deep networks."))
-        st.selectbox(t("Output"), sorted(OUTPUTS), key="cfg_output",
-                     format_func=lambda v: t("sigmoid + binary cross-entropy (blog)") if v == "sigmoid"
-                     else t("softmax + cross-entropy"),
-                     help=t("Both give dZ = A − Y at the output, as the blog derives."))
-        st.selectbox(t("Initialisation"), list(INITS), key="cfg_init",
-                     help=t("The blog: Glorot-uniform. Try zeros: every neuron stays the same."))
-        st.selectbox(t("Precision"), ["float64", "float32"], key="cfg_dtype",
-                     help=t("float32 is about twice as fast and accurate enough to train."))
-    with opt_col:
-        st.markdown(t("**Training**"))
-        st.select_slider(t("Learning rate"), LEARNING_RATES, key="cfg_learning_rate",
-                         format_func=lambda v: f"{v:g}",
-                         help=t("Step size of gradient descent, on a log scale. Try 10 to see it diverge."))
-        st.slider(t("Epochs"), 1, 30, key="cfg_epochs", help=t("Passes over all training images."))
-        st.select_slider(t("Batch size"), BATCH_SIZES, key="cfg_batch_size",
-                         format_func=lambda v: t("all") if v == 10**9 else str(v),
-                         help=t("Images per gradient step. 1 = the blog's per-sample SGD; all = full batch."))
-        st.slider(t("Momentum"), 0.0, 0.99, step=0.01, key="cfg_momentum",
-                  help=t("Carries part of the last step into the next; 0.9 is usual, 0 = plain SGD."))
-        st.select_slider(t("L2 weight decay"), L2_VALUES, key="cfg_l2", format_func=lambda v: f"{v:g}",
-                         help=t("Pulls weights towards zero a little every step."))
-        st.selectbox(t("Schedule"), ["constant", "step", "cosine"], key="cfg_schedule",
-                     format_func=lambda v: t(SCHEDULE_LABELS[v]),
-                     help=t("How the learning rate changes: constant (blog), halved at 50% and 75%, or a "
-                            "smooth cosine down to 0."))
-        st.number_input(t("Seed"), 0, 2**31 - 1, step=1, key="cfg_seed",
-                        help=t("Same seed, same settings: the same result every time."))
+def data_widgets() -> None:
+    st.multiselect(
+        t("Digits"),
+        list(range(10)),
+        key="cfg_digits",
+        help=t("Which digits to tell apart. The blog: 0 and 1. Try 3 and 8, or all ten."),
+    )
+    st.selectbox(
+        t("Normalisation"),
+        list(NORMALIZATIONS),
+        key="cfg_normalization",
+        format_func=lambda v: t("min-max per image (blog)") if v == "minmax" else "÷ 255",
+        help=t("How pixels 0-255 become 0-1 numbers. On MNIST both give almost the same."),
+    )
+    st.slider(
+        t("Augmentation"),
+        *AUGMENT_RANGE,
+        step=AUGMENT_STEP,
+        key="cfg_augment",
+        help=t(
+            "Randomly slant, rotate and thicken training images, so hand drawings are read better. Slower; 0 = off."
+        ),
+    )
+    st.checkbox(
+        t("Shuffle each epoch"),
+        key="cfg_shuffle",
+        help=t("The blog goes through the file in order. Shuffling usually helps."),
+    )
 
 
-def parse_hidden(text: str) -> tuple[int, ...] | None:
-    """"256, 128" -> (256, 128); None when a part is not a whole number."""
-    parts = [part.strip() for part in str(text).replace(";", ",").split(",") if part.strip()]
-    try:
-        return tuple(int(part) for part in parts)
-    except ValueError:
-        return None
+def network_widgets() -> None:
+    st.text_input(
+        t("Hidden layer sizes"),
+        key="cfg_hidden",
+        help=t(
+            "Neurons per hidden layer, e.g. 10 (the blog) or 256, 128 for two layers. Try 1, 2, 10, 100 and compare."
+        ),
+    )
+    st.selectbox(
+        t("Hidden activation"),
+        sorted(ACTIVATIONS),
+        key="cfg_activation",
+        help=t("The blog uses tanh. ReLU trains faster in deep networks."),
+    )
+    st.selectbox(
+        t("Output"),
+        sorted(OUTPUTS),
+        key="cfg_output",
+        format_func=lambda v: (
+            t("sigmoid + binary cross-entropy (blog)") if v == "sigmoid" else t("softmax + cross-entropy")
+        ),
+        help=t("Both give dZ = A − Y at the output, as the blog derives."),
+    )
+    st.selectbox(
+        t("Initialisation"),
+        list(INITS),
+        key="cfg_init",
+        help=t("The blog: Glorot-uniform. Try zeros: every neuron stays the same."),
+    )
+    st.selectbox(
+        t("Precision"),
+        list(reversed(DTYPES)),
+        key="cfg_dtype",
+        help=t("float32 is about twice as fast and accurate enough to train."),
+    )
 
 
-def config_from_widgets() -> TrainConfig:
-    """The TrainConfig the widgets describe; raises ConfigError naming every problem."""
+def training_widgets() -> None:
+    st.select_slider(
+        t("Learning rate"),
+        LEARNING_RATES,
+        key="cfg_learning_rate",
+        format_func=lambda v: f"{v:g}",
+        help=t("Step size of gradient descent, on a log scale. Try 10 to see it diverge."),
+    )
+    st.slider(t("Epochs"), *EPOCHS_RANGE, key="cfg_epochs", help=t("Passes over all training images."))
+    st.select_slider(
+        t("Batch size"),
+        BATCH_SIZES,
+        key="cfg_batch_size",
+        format_func=lambda v: t("all") if v == FULL_BATCH else str(v),
+        help=t("Images per gradient step. 1 = the blog's per-sample SGD; all = full batch."),
+    )
+    st.slider(
+        t("Momentum"),
+        *MOMENTUM_RANGE,
+        step=MOMENTUM_STEP,
+        key="cfg_momentum",
+        help=t("Carries part of the last step into the next; 0.9 is usual, 0 = plain SGD."),
+    )
+    st.select_slider(
+        t("L2 weight decay"),
+        L2_VALUES,
+        key="cfg_l2",
+        format_func=lambda v: f"{v:g}",
+        help=t("Pulls weights towards zero a little every step."),
+    )
+    st.selectbox(
+        t("Schedule"),
+        list(SCHEDULES),
+        key="cfg_schedule",
+        format_func=lambda v: t(SCHEDULE_LABELS[v]),
+        help=t("How the learning rate changes: constant (blog), halved at 50% and 75%, or a smooth cosine down to 0."),
+    )
+    st.number_input(
+        t("Seed"), *SEED_RANGE, step=1, key="cfg_seed", help=t("Same seed, same settings: the same result every time.")
+    )
+
+
+def config_from_widgets() -> tuple[TrainConfig | None, dict[str, str]]:
+    """The TrainConfig the widgets describe, and the problems found, keyed by field
+    ("hidden", "digits", ... or "" for the rest), already in the session's language."""
     state = st.session_state
     remember_widget_state()
-    hidden = parse_hidden(state["cfg_hidden"])
-    if hidden is None:
-        raise ConfigError(t("hidden layer sizes must be whole numbers separated by commas, got {text!r}",
-                            text=state["cfg_hidden"]))
+    problems = {}
+    try:
+        hidden = parse_hidden(state["cfg_hidden"])
+    except ConfigError as error:
+        problems["hidden"] = t("Hidden layer sizes: {error}.", error=error)
+        hidden = (1,)
     preset = PRESETS[state.get("preset", "seed")]
     config = preset.replace(
         digits=tuple(sorted(int(d) for d in state["cfg_digits"])),
         hidden=hidden,
-        activation=state["cfg_activation"], output=state["cfg_output"], init=state["cfg_init"],
-        learning_rate=float(state["cfg_learning_rate"]), epochs=int(state["cfg_epochs"]),
-        batch_size=int(state["cfg_batch_size"]), momentum=float(state["cfg_momentum"]),
-        l2=float(state["cfg_l2"]), schedule=state["cfg_schedule"], seed=int(state["cfg_seed"]),
-        dtype=state["cfg_dtype"], normalization=state["cfg_normalization"],
-        shuffle=bool(state["cfg_shuffle"]), augment=float(state["cfg_augment"]),
+        activation=state["cfg_activation"],
+        output=state["cfg_output"],
+        init=state["cfg_init"],
+        learning_rate=float(state["cfg_learning_rate"]),
+        epochs=int(state["cfg_epochs"]),
+        batch_size=int(state["cfg_batch_size"]),
+        momentum=float(state["cfg_momentum"]),
+        l2=float(state["cfg_l2"]),
+        schedule=state["cfg_schedule"],
+        seed=int(state["cfg_seed"]),
+        dtype=state["cfg_dtype"],
+        normalization=state["cfg_normalization"],
+        shuffle=bool(state["cfg_shuffle"]),
+        augment=float(state["cfg_augment"]),
     )
-    return config.validate()
+    for problem in config.problems():
+        field = "hidden" if "hidden" in problem else "digits" if "digit" in problem else ""
+        problems.setdefault(field, "")
+        problems[field] = (problems[field] + " " + t("{problem}.", problem=problem[0].upper() + problem[1:])).strip()
+    return (None if problems else config), problems
 
 
 # --- Settings in the URL: a teacher hands out a link that opens Train with the lesson's settings.
+# Each parser returns (value, note): note names a value that was changed to fit, else None.
+
 
 def _nearest(options):
-    """A parser that snaps a number to the nearest of options (in log space when all are > 0)."""
+    """Snap a number to the nearest option (in log space when all are > 0)."""
+
     def parse(text: str):
         value = float(text)
         if not np.isfinite(value):
             raise ValueError(text)
         if all(o > 0 for o in options) and value > 0:
-            return min(options, key=lambda o: abs(np.log(o) - np.log(value)))
-        return min(options, key=lambda o: abs(o - value))
+            chosen = min(options, key=lambda o: abs(np.log(o) - np.log(value)))
+        else:
+            chosen = min(options, key=lambda o: abs(o - value))
+        return chosen, None if np.isclose(chosen, value) else chosen
+
     return parse
 
 
-def _int_in(low, high):
-    def parse(text: str):
-        return int(min(max(int(float(text)), low), high))
-    return parse
-
-
-def _float_in(low, high, step):
+def _whole_in(low, high):
     def parse(text: str):
         value = float(text)
         if not np.isfinite(value):
             raise ValueError(text)
-        return round(min(max(value, low), high) / step) * step
+        chosen = int(min(max(round(value), low), high))
+        return chosen, None if chosen == value else chosen
+
+    return parse
+
+
+def _number_in(low, high, step):
+    def parse(text: str):
+        value = float(text)
+        if not np.isfinite(value):
+            raise ValueError(text)
+        chosen = round(round(min(max(value, low), high) / step) * step, 10)
+        return chosen, None if np.isclose(chosen, value) else chosen
+
     return parse
 
 
@@ -188,22 +282,34 @@ def _choice(options):
     def parse(text: str):
         if text not in options:
             raise ValueError(text)
-        return text
+        return text, None
+
     return parse
 
 
 def _digits(text: str):
-    digits = sorted({int(part) for part in text.split(",") if part.strip()})
-    if not digits or any(not 0 <= d <= 9 for d in digits):
-        raise ValueError(text)
-    return digits
+    try:
+        digits = list(parse_digits(text))
+    except ConfigError:
+        raise ValueError(text) from None
+    return digits, None
 
 
 def _hidden(text: str):
-    sizes = parse_hidden(text[:200])
-    if not sizes:
+    try:
+        sizes = parse_hidden(text)
+    except ConfigError:
+        raise ValueError(text) from None
+    low, high = HIDDEN_SIZE_RANGE
+    if not sizes or any(not low <= size <= high for size in sizes) or len(sizes) > MAX_HIDDEN_LAYERS:
+        raise ValueError(text)  # a wrong size is dropped with a note, never silently changed
+    return hidden_text(sizes), None
+
+
+def _flag(text: str):
+    if text.lower() not in ("0", "1", "true", "false", "yes", "no"):
         raise ValueError(text)
-    return ", ".join(str(min(max(size, 1), 4096)) for size in sizes[:8])
+    return text.lower() in ("1", "true", "yes"), None
 
 
 # URL key -> (widget key, parser, how to write the widget's value back)
@@ -214,42 +320,50 @@ QUERY_FIELDS = {
     "out": ("cfg_output", _choice(list(OUTPUTS)), str),
     "init": ("cfg_init", _choice(list(INITS)), str),
     "lr": ("cfg_learning_rate", _nearest(LEARNING_RATES), lambda v: f"{v:g}"),
-    "epochs": ("cfg_epochs", _int_in(1, 30), str),
+    "epochs": ("cfg_epochs", _whole_in(*EPOCHS_RANGE), str),
     "batch": ("cfg_batch_size", _nearest(BATCH_SIZES), str),
-    "momentum": ("cfg_momentum", _float_in(0.0, 0.99, 0.01), lambda v: f"{v:g}"),
+    "momentum": ("cfg_momentum", _number_in(*MOMENTUM_RANGE, MOMENTUM_STEP), lambda v: f"{v:g}"),
     "l2": ("cfg_l2", _nearest([v for v in L2_VALUES if v > 0] + [0.0]), lambda v: f"{v:g}"),
-    "schedule": ("cfg_schedule", _choice(["constant", "step", "cosine"]), str),
-    "seed": ("cfg_seed", _int_in(0, 2**31 - 1), str),
-    "dtype": ("cfg_dtype", _choice(["float64", "float32"]), str),
-    "norm": ("cfg_normalization", _choice(["minmax", "scale255"]), str),
-    "shuffle": ("cfg_shuffle", lambda text: text.lower() in ("1", "true", "yes"), lambda v: str(int(v))),
-    "augment": ("cfg_augment", _float_in(0.0, 1.0, 0.25), lambda v: f"{v:g}"),
+    "schedule": ("cfg_schedule", _choice(list(SCHEDULES)), str),
+    "seed": ("cfg_seed", _whole_in(*SEED_RANGE), str),
+    "dtype": ("cfg_dtype", _choice(list(DTYPES)), str),
+    "norm": ("cfg_normalization", _choice(list(NORMALIZATIONS)), str),
+    "shuffle": ("cfg_shuffle", _flag, lambda v: str(int(v))),
+    "augment": ("cfg_augment", _number_in(*AUGMENT_RANGE, AUGMENT_STEP), lambda v: f"{v:g}"),
 }
 
 
-def apply_query_params() -> list[str]:
-    """Once per session: take the Train settings from the URL. Returns what was ignored."""
+def apply_query_params() -> tuple[list[str], list[str]]:
+    """Once per session: take the Train settings from the URL.
+
+    Returns (ignored, changed): "name=value" of parameters left out, and
+    "name=value → new" of values moved to the nearest allowed one.
+    """
     if st.session_state.get("query_applied"):
-        return []
+        return [], []
     st.session_state["query_applied"] = True
     query = st.query_params
     if not any(key in query for key in ("preset", *QUERY_FIELDS)):
-        return []
-    ignored = []
+        return [], []
+    ignored, changed = [], []
     preset = query.get("preset", "seed")
     if preset not in PRESETS:
         ignored.append(f"preset={preset[:40]}")
         preset = "seed"
     st.session_state["preset"] = preset
     apply_preset()
-    for name, (widget_key, parse, _) in QUERY_FIELDS.items():
+    for name, (widget_key, parse, write) in QUERY_FIELDS.items():
         if name in query:
             text = query[name][:200]
             try:
-                st.session_state[widget_key] = parse(text)
+                value, adjusted = parse(text)
             except (ValueError, OverflowError):
                 ignored.append(f"{name}={text[:40]}")
-    return ignored
+                continue
+            st.session_state[widget_key] = value
+            if adjusted is not None:
+                changed.append(f"{name}={text[:40]} → {write(adjusted)}")
+    return ignored, changed
 
 
 def settings_query() -> dict[str, str]:

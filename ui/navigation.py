@@ -1,0 +1,60 @@
+"""The sidebar and what every page does first (page_setup).
+
+Pages are Streamlit's classic pages/ folder, so any page may be the first script a
+fresh server runs (a deep link): page_setup does everything an entrypoint would.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import runtime
+from ui.i18n import init_language, language, language_switch, t
+from ui.session import current_model
+
+PAGES = [  # (script, sidebar label); Streamlit's own list is hidden in config.toml
+    ("streamlit_app.py", "🏠 Home"),
+    ("pages/1_Dataset.py", "📊 Dataset"),
+    ("pages/2_Train.py", "🏋️ Train"),
+    ("pages/3_Weights.py", "🔬 Weights"),
+    ("pages/4_Draw.py", "✏️ Draw"),
+    ("pages/5_Backprop.py", "🧮 Backprop"),
+    ("pages/6_Compare.py", "⚖️ Compare"),
+]
+# Chinese labels keep the English name, which the lesson plans and links use.
+PAGE_LABELS_ZH = {
+    "🏠 Home": "🏠 首页 Home",
+    "📊 Dataset": "📊 数据集 Dataset",
+    "🏋️ Train": "🏋️ 训练 Train",
+    "🔬 Weights": "🔬 权重 Weights",
+    "✏️ Draw": "✏️ 手写 Draw",
+    "🧮 Backprop": "🧮 反向传播 Backprop",
+    "⚖️ Compare": "⚖️ 对比 Compare",
+}
+
+# A keyboard user must tell the focused link from the current page (issue 12): the current
+# page is filled, the focused one gets a thick outline.
+FOCUS_CSS = """<style>
+[data-testid="stSidebarNav"] a:focus-visible, [data-testid="stSidebar"] a:focus-visible,
+[data-testid="stPageLink"] a:focus-visible {
+  outline: 3px solid #0072B2 !important; outline-offset: 2px; }
+</style>"""
+
+
+def page_label(label: str) -> str:
+    return PAGE_LABELS_ZH.get(label, label) if language() == "zh" else label
+
+
+def page_setup(title: str, icon: str = "🧠") -> None:
+    """Page config and sidebar; the first call of every page."""
+    st.set_page_config(page_title=f"{title} · nnlib", page_icon=icon, layout="wide")
+    runtime.limit_blas_threads()
+    runtime.set_thread_niceness(0)  # a rerun queued behind a training run starts at normal priority
+    init_language()
+    st.html(FOCUS_CSS)
+    with st.sidebar:
+        for script, label in PAGES:
+            st.page_link(script, label=page_label(label))
+        st.divider()
+        language_switch()
+        st.caption(t("**Model:** {model}", model=current_model().label()))

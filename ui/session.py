@@ -1,0 +1,63 @@
+"""The model a session works with: its own (trained or loaded), else the shipped one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from nnlib import PRESETS, Network, TrainConfig
+from nnlib.modelio import load_model
+from ui.i18n import t
+
+DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "assets" / "models" / "digits.npz"
+
+# Where a model came from (English templates, translated when shown).
+SHIPPED_MODEL = "the shipped ten-digit model (digits preset)"
+TRAINED_MODEL = "trained in this session"
+LOADED_MODEL = "loaded from {name}"
+MODEL_DESCRIPTIONS = (SHIPPED_MODEL, TRAINED_MODEL, LOADED_MODEL)
+
+
+@st.cache_resource(show_spinner=False)
+def default_model() -> tuple[Network, TrainConfig]:
+    """The ten-digit model shipped in assets/models, shared by all sessions read-only."""
+    network, config = load_model(DEFAULT_MODEL_PATH)
+    for value in network.params.values():
+        value.flags.writeable = False
+    return network, config or PRESETS["digits"]
+
+
+@dataclass
+class SessionModel:
+    """The model a session works with, and where it came from.
+
+    description is an English template (translated when shown); file_name fills its {name}.
+    """
+
+    network: Network
+    config: TrainConfig
+    description: str
+    is_default: bool = False
+    file_name: str = ""
+
+    def label(self) -> str:
+        return t(self.description, name=self.file_name)
+
+
+def current_model() -> SessionModel:
+    model = st.session_state.get("model")
+    if model is not None:
+        return model
+    network, config = default_model()
+    return SessionModel(network, config, SHIPPED_MODEL, is_default=True)
+
+
+def set_model(network: Network, config: TrainConfig, description: str, file_name: str = "") -> None:
+    st.session_state["model"] = SessionModel(network, config, description, file_name=file_name)
+
+
+def forget_model() -> None:
+    """Back to the shipped model."""
+    st.session_state.pop("model", None)
