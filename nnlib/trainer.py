@@ -216,7 +216,7 @@ class Trainer:
                 # recorded even when it diverges: the chart shows the explosion
                 events.append(self._emit(BatchEvent(self.step, self.epoch, loss, self._lr)))
             if not math.isfinite(loss) or self._smoothed_loss > self._divergence_limit:
-                events.append(self._diverge(loss))
+                events += self._diverge(loss)
                 return events
             if self.step % CHECKPOINT_EVERY == 0 and self._smoothed_loss <= 1.5 * self.initial_loss:
                 self._checkpoint, self.kept_step = self.network.copy(), self.step
@@ -282,11 +282,12 @@ class Trainer:
                 grad = velocity
             param -= lr * grad  # W1 = W1 - learning_rate·dW1
 
-    def _diverge(self, loss: float) -> DivergedEvent:
+    def _diverge(self, loss: float) -> list:
         """Stop, and put back the last good weights (the network object stays the same)."""
         for name, value in self._checkpoint.params.items():
             self.network.params[name][...] = value
         self.status = "diverged"
+        evaluation = self._emit(self.evaluate_now())  # the kept weights' accuracy: no empty chart
         self.divergence = DivergedEvent(
             self.step,
             self.epoch,
@@ -296,4 +297,4 @@ class Trainer:
             self.config.learning_rate,
             self.kept_step,
         )
-        return self._emit(self.divergence)
+        return [evaluation, self._emit(self.divergence)]

@@ -336,3 +336,91 @@ def test_no_model_is_kept_outside_session_state():
     for module in ours:
         for name, value in vars(module).items():
             assert not holds_model(value), f"{module.__name__}.{name} holds a model"
+
+
+def test_url_values_that_were_changed_or_dropped_are_named():
+    at = app("pages/2_Train.py")
+    at.query_params.update({"hidden": "-1", "lr": "1e9", "epochs": "9999", "seed": "3"})
+    at.run()
+    assert not at.exception, at.exception
+    warning = " ".join(w.value for w in at.warning)
+    assert "hidden=-1" in warning  # dropped, never silently one neuron
+    assert "lr=1e9 → 10" in warning and "epochs=9999 → 50" in warning
+    assert "seed" not in warning  # a value taken as it is is not mentioned
+    assert at.text_input(key="cfg_hidden").value == "10"  # the preset's, not 1
+
+
+@pytest.mark.parametrize("typed,hidden", [("10 20", (10, 20)), ("10, 20", (10, 20)), ("64;32", (64, 32))])
+def test_hidden_sizes_typed_either_way_mean_layers(typed, hidden):
+    at = app("pages/2_Train.py").run()
+    at.text_input(key="cfg_hidden").set_value(typed).run()
+    assert not at.error, [e.value for e in at.error]
+    assert at.button[0].disabled is False
+
+
+@pytest.mark.parametrize("typed,message", [("abc", "whole numbers"), ("0", "1-4096"), ("10,,10", "empty place")])
+def test_a_wrong_hidden_size_is_explained_and_the_buttons_stay(typed, message):
+    at = app("pages/2_Train.py").run()
+    at.text_input(key="cfg_hidden").set_value(typed).run()
+    assert not at.exception
+    assert any(message in e.value for e in at.error), [e.value for e in at.error]
+    labels = [b.label for b in at.button]
+    assert any("Train" in label for label in labels) and any("Resume" in label for label in labels)
+    assert at.button[0].disabled  # Train waits for a right value
+    assert any(s.value == "Save or load a model" for s in at.subheader)  # the model section stays too
+
+
+def test_resume_is_off_once_the_resumed_run_has_finished():
+    from nnlib import PRESETS, Trainer, load_mnist, prepare_data
+
+    config = PRESETS["seed"].replace(snapshots=0)
+    trainer = Trainer(config, prepare_data(load_mnist(), config.digits, config.normalization, config.dtype))
+    trainer.advance(max_batches=100)  # a run that was stopped
+    at = app("pages/2_Train.py")
+    at.session_state["trainer"] = trainer
+    at.run()
+    resume = next(b for b in at.button if "Resume" in b.label)
+    assert not resume.disabled
+    resume.click().run()
+    assert not at.exception, at.exception
+    assert trainer.status == "finished"
+    assert next(b for b in at.button if "Resume" in b.label).disabled
+
+
+def test_divergence_keeps_the_explosion_on_a_readable_axis():
+    at = app("pages/2_Train.py").run()
+    at.select_slider(key="cfg_learning_rate").set_value(10.0).run()
+    at.button[0].click().run()
+    status = " ".join(e.value for e in at.error)
+    assert "diverged after" in status and "too large" in status
+    loss = next(f for f in figures(at) if f["layout"]["title"]["text"] == "Loss")
+    smoothed = values(next(t for t in loss["data"] if t["name"] == "batch loss (smoothed)")["y"])
+    assert smoothed.max() >= 10 * smoothed[0]  # the jump is on screen
+    low, high = loss["layout"]["yaxis"]["range"]
+    assert high - low <= 6 and 10**high >= smoothed.max()
+    accuracy = next(f for f in figures(at) if f["layout"]["title"]["text"] == "Accuracy")
+    assert accuracy["data"], "the accuracy chart is not left empty"
+
+
+def test_charts_tell_train_from_test_by_more_than_colour():
+    at = app("pages/2_Train.py").run()
+    at.button[0].click().run()
+    for title in ("Loss", "Accuracy"):
+        figure = next(f for f in figures(at) if f["layout"]["title"]["text"] == title)
+        train, test = (next(t for t in figure["data"] if t["name"].startswith(kind)) for kind in ("train", "test"))
+        assert (train["line"].get("dash"), train["marker"]["symbol"]) != (
+            test["line"].get("dash"),
+            test["marker"]["symbol"],
+        )
+        assert figure["layout"]["font"]["size"] >= 14
+        assert figure["layout"]["xaxis"]["tickfont"]["size"] >= 14
+
+
+def test_dataset_page_never_shows_the_servers_folder(monkeypatch, small_data_dir):
+    at = app("pages/1_Dataset.py").run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "MNIST" in text and str(ROOT) not in text
+    monkeypatch.setenv("MNIST_DIR", str(small_data_dir))  # a folder the person running the server chose
+    at = app("pages/1_Dataset.py").run()
+    text = " ".join(m.value for m in at.markdown)
+    assert small_data_dir.name in text and str(small_data_dir.parent) not in text

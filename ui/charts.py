@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 MAX_LINE_POINTS = 400  # a live chart stays light however many batches there are
 FONT_SIZE = 16  # readable on a projector
-MAX_LOSS_DECADES = 6  # a log loss axis spans at most this many powers of ten
+MAX_LOSS_DECADES = 5  # a log loss axis shows this many powers of ten below its top (6 with padding)
 
 # Okabe & Ito (2008), colours told apart with every common colour-vision deficiency.
 BLUE, VERMILLION, GREEN, ORANGE, SKY, PURPLE, GREY = (
@@ -34,15 +34,16 @@ STATIC_CONFIG = {"displayModeBar": False, "scrollZoom": False, "doubleClick": Fa
 
 
 def layout(fig: go.Figure, title: str, height: int = 360, **extra) -> go.Figure:
-    """Projector-sized text everywhere; axes fixed so touch scrolls the page."""
+    """Projector-sized text everywhere; the legend above the plot (never over an axis title);
+    axes fixed so that a swipe on a phone scrolls the page."""
     font = dict(size=FONT_SIZE)
     fig.update_layout(
-        title=dict(text=title, font=dict(size=FONT_SIZE + 4)),
+        title=dict(text=title, font=dict(size=FONT_SIZE + 4), x=0, xanchor="left", y=0.98, yanchor="top"),
         height=height,
         font=font,
-        margin=dict(l=10, r=10, t=50, b=10),
+        margin=dict(l=10, r=10, t=80, b=10),
         dragmode=False,
-        legend=dict(orientation="h", y=-0.25, font=font),
+        legend=dict(orientation="h", x=0, xanchor="left", y=1.0, yanchor="bottom", font=font),
         hoverlabel=dict(font=font),
         **extra,
     )
@@ -94,7 +95,7 @@ def log_range(values, decades: int = MAX_LOSS_DECADES) -> list[float] | None:
         return None
     top = math.log10(positive.max())
     bottom = max(math.log10(positive.min()), top - decades)
-    pad = 0.05 * max(top - bottom, 1)
+    pad = 0.1 * max(top - bottom, 1) if top - bottom <= 5 else 0.2
     return [bottom - pad, top + pad]
 
 
@@ -159,7 +160,8 @@ def accuracy_figure(
     fig.add_scatter(x=ex, y=[100 * e.test_accuracy for e in evaluations], mode="lines+markers", name=test, **TEST_STYLE)
     lowest = min(min(e.train_accuracy, e.test_accuracy) for e in evaluations) * 100
     fig.update_xaxes(title=epoch, rangemode="tozero")
-    fig.update_yaxes(title=accuracy, ticksuffix="%", range=[max(0.0, lowest - 2), 100.5])
+    fig.update_yaxes(title=accuracy, ticksuffix="%", range=[max(0.0, lowest - 2), 100.0])
+    fig.update_traces(cliponaxis=False)  # a marker at 100% is drawn whole
     return layout(fig, title)
 
 

@@ -32,12 +32,12 @@ PAGE_LABELS_ZH = {
     "⚖️ Compare": "⚖️ 对比 Compare",
 }
 
-# A keyboard user must tell the focused link from the current page (issue 12): the current
-# page is filled, the focused one gets a thick outline.
-FOCUS_CSS = """<style>
-[data-testid="stSidebarNav"] a:focus-visible, [data-testid="stSidebar"] a:focus-visible,
-[data-testid="stPageLink"] a:focus-visible {
-  outline: 3px solid #0072B2 !important; outline-offset: 2px; }
+# The page starts near the top (a projector has 720 px to spare), and a keyboard user tells
+# the focused link (a thick blue outline) from the current page (filled grey).
+PAGE_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
+[data-testid="stSidebar"] a:focus-visible, [data-testid="stPageLink"] a:focus-visible,
+[data-testid="stSidebar"] a:focus { outline: 3px solid #0072B2 !important; outline-offset: 2px; }
 </style>"""
 
 
@@ -51,7 +51,7 @@ def page_setup(title: str, icon: str = "🧠") -> None:
     runtime.limit_blas_threads()
     runtime.set_thread_niceness(0)  # a rerun queued behind a training run starts at normal priority
     init_language()
-    st.html(FOCUS_CSS)
+    st.html(PAGE_CSS)
     with st.sidebar:
         for script, label in PAGES:
             st.page_link(script, label=page_label(label))

@@ -1,0 +1,102 @@
+"""The room: the Train page at a projector (1280×720) and on a phone (390×844, touch), in Chromium.
+
+The first screen holds the buttons and what a run does; divergence is visible; charts are
+readable; a wrong entry never hides the buttons.
+"""
+
+import re
+
+import pytest
+
+from devtools.live import needs_chromium
+
+pytestmark = needs_chromium
+
+SIZES = {"projector": dict(width=1280, height=720), "phone": dict(width=390, height=844)}
+PROGRESS = "[data-testid='stProgress'], .js-plotly-plot"
+
+
+def new_page(browser, size: str):
+    touch = size == "phone"
+    context = browser.new_context(viewport=SIZES[size], has_touch=touch, is_mobile=touch)
+    return context.new_page()
+
+
+def in_viewport(page, locator) -> bool:
+    box = locator.bounding_box()
+    height = page.viewport_size["height"]
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height
+
+
+def open_train(page, url: str, query: str = ""):
+    page.goto(f"{url}/Train{query}")
+    page.get_by_role("button", name=re.compile("Train")).first.wait_for(timeout=60_000)
+    page.wait_for_timeout(1000)
+
+
+def plot_data(page, title: str) -> dict:
+    """The live Plotly figure with that title: its traces and axis ranges, read from the DOM."""
+    return page.evaluate(
+        """title => {
+            const plot = [...document.querySelectorAll('.js-plotly-plot')]
+                .find(p => p.layout && p.layout.title && p.layout.title.text === title);
+            if (!plot) return null;
+            return {data: plot._fullData.map(t => ({name: t.name, y: Array.from(t.y || []),
+                                               dash: t.line && t.line.dash, symbol: t.marker && t.marker.symbol})),
+                    yrange: plot._fullLayout.yaxis.range, ytype: plot._fullLayout.yaxis.type};
+        }""",
+        title,
+    )
+
+
+@pytest.mark.parametrize("size", ["projector", "phone"])
+def test_train_button_and_its_progress_share_the_first_screen(server, browser, size):
+    page = new_page(browser, size)
+    open_train(page, server)
+    train = page.get_by_role("button", name=re.compile("Train")).first
+    assert in_viewport(page, train), train.bounding_box()
+    train.tap() if size == "phone" else train.click()
+    page.wait_for_timeout(1000)
+    visible = [in_viewport(page, item) for item in page.locator(PROGRESS).all()]
+    assert any(visible), "no progress bar or live chart in the first screen 1 s after pressing Train"
+    page.get_by_text(re.compile("Finished")).first.wait_for(timeout=60_000)
+    page.context.close()
+
+
+def test_learning_rate_10_shows_the_explosion_readably(server, browser):
+    page = new_page(browser, "projector")
+    open_train(page, server, "?lr=10")
+    page.get_by_role("button", name=re.compile("Train")).first.click()
+    page.get_by_text(re.compile("diverged after")).first.wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)
+    loss = plot_data(page, "Loss")
+    smoothed = next(t for t in loss["data"] if t["name"] == "batch loss (smoothed)")["y"]
+    assert max(smoothed) >= 10 * smoothed[0]
+    low, high = loss["yrange"]
+    assert loss["ytype"] == "log" and high - low <= 6
+    sizes = page.evaluate(
+        "() => [...document.querySelectorAll('.xtick text, .ytick text')]"
+        ".map(e => parseFloat(getComputedStyle(e).fontSize))"
+    )
+    assert sizes and min(sizes) >= 14, sizes
+    accuracy = plot_data(page, "Accuracy")
+    train, test = (next(t for t in accuracy["data"] if t["name"].startswith(k)) for k in ("train", "test"))
+    assert (train["dash"], train["symbol"]) != (test["dash"], test["symbol"])
+    page.context.close()
+
+
+@pytest.mark.parametrize("size", ["projector", "phone"])
+def test_a_wrong_hidden_size_keeps_the_train_button_with_a_message(server, browser, size):
+    page = new_page(browser, size)
+    open_train(page, server)
+    page.get_by_role("tab", name="Network").click()
+    field = page.get_by_role("textbox", name="Hidden layer sizes")
+    field.fill("abc")
+    field.press("Enter")
+    page.get_by_text(re.compile("must be whole numbers")).first.wait_for(timeout=30_000)
+    page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTo(0, 0)")
+    train = page.get_by_role("button", name=re.compile("Train")).first
+    assert in_viewport(page, train)
+    status = page.locator("[data-testid='stAlert']", has_text="cannot be trained").first
+    assert in_viewport(page, status)
+    page.context.close()
