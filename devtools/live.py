@@ -53,8 +53,11 @@ class Server:
             return False
 
 
-def start_server(log_path: Path, extra_env: dict | None = None) -> Server:
-    """streamlit run streamlit_app.py on a free loopback port; waits until it answers."""
+def start_server(log_path: Path, extra_env: dict | None = None, app_dir: Path | None = None) -> Server:
+    """streamlit run streamlit_app.py on a free loopback port; waits until it answers.
+
+    app_dir: another checkout of the app (a benchmark's "before"); default this one.
+    """
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -73,7 +76,7 @@ def start_server(log_path: Path, extra_env: dict | None = None) -> Server:
             "--server.headless",
             "true",
         ],
-        cwd=ROOT,
+        cwd=app_dir or ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
         env={**os.environ, **(extra_env or {})},
