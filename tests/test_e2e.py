@@ -7,6 +7,7 @@ install it).
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from devtools.live import ROOT, draw_stroke, needs_chromium, open_page, screenshot, start_ten_digit_training
 
@@ -90,6 +91,9 @@ def test_backprop_and_compare_work_in_the_browser(server, page):
     open_page(page, f"{server}/Backprop", "Backprop")
     page.get_by_role("button", name=re.compile("Check the gradients")).click()
     page.get_by_text(re.compile("Below 1e-6: the formulas are right")).wait_for(timeout=60_000)
+    # the table draws its cells once it is on screen
+    page.get_by_text(re.compile("Below 1e-6: the formulas are right")).scroll_into_view_if_needed()
+    expect(page.get_by_text("✅")).to_have_count(6, timeout=30_000)
     assert page.get_by_text("❌").count() == 0 and page.get_by_text("✅").count() == 6
     open_page(page, f"{server}/Compare", "Compare")
     page.get_by_role("button", name=re.compile("Run the comparison")).click()
@@ -100,6 +104,7 @@ def test_backprop_and_compare_work_in_the_browser(server, page):
 
 def test_a_teachers_link_opens_train_with_its_settings_in_chinese(server, page):
     open_page(page, f"{server}/Train?preset=digits&hidden=64,32&lr=0.02&lang=zh", "训练")
+    page.get_by_role("tab", name="网络").click()
     assert page.get_by_role("textbox", name="隐藏层大小").input_value() == "64, 32"
     assert page.get_by_role("link", name=re.compile("训练 Train")).count() == 1
     assert "lr=0.02" in page.url and "hidden=64%2C32" in page.url
