@@ -6,10 +6,37 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parent.parent
-from devtools.live import BROWSER_ARGS, CHROMIUM, draw_stroke, start_server, stop_server  # noqa: E402
+from devtools.live import BROWSER_ARGS, CHROMIUM, ROOT, draw_stroke, start_server, stop_server
 
 OUT = ROOT / "assets" / "screenshots"
+ROOM = {"projector": dict(width=1280, height=720), "phone": dict(width=390, height=844)}
+DIGIT_SEVEN = ([(90, 60), (200, 55), (120, 235)], [(110, 150), (190, 150)])
+
+
+def room_shots(browser, url: str) -> None:
+    """Train (just after pressing it) and Draw (after a stroke) as a projector and a phone show them."""
+    for size, viewport in ROOM.items():
+        touch = size == "phone"
+        context = browser.new_context(viewport=viewport, has_touch=touch, is_mobile=touch)
+        page = context.new_page()
+        page.goto(f"{url}/Train?preset=digits&epochs=2")
+        page.get_by_role("button", name=re.compile("Train")).first.wait_for()
+        page.wait_for_timeout(1500)
+        page.get_by_role("button", name=re.compile("Train")).first.click()
+        page.get_by_text(re.compile(r"Epoch 1\.[2-9]")).first.wait_for(timeout=120_000)
+        page.screenshot(path=str(OUT / f"train-{size}.png"))
+        page.get_by_role("button", name=re.compile("Stop")).click()
+        page.wait_for_timeout(1000)
+        page.goto(f"{url}/Draw")
+        page.locator("canvas.upper-canvas").first.wait_for()
+        page.wait_for_timeout(1500)
+        for stroke in DIGIT_SEVEN:
+            draw_stroke(page, stroke)
+            page.wait_for_timeout(800)
+        page.locator("[data-testid='stMetric']", has_text="Prediction").first.wait_for()
+        page.wait_for_timeout(2000)
+        page.screenshot(path=str(OUT / f"draw-{size}.png"))
+        context.close()
 
 
 def main():
@@ -29,7 +56,7 @@ def main():
 
             page.goto(f"{url}/Draw")
             page.get_by_role("heading", name="Draw").first.wait_for()
-            for stroke in ([(90, 60), (200, 55), (120, 235)], [(110, 150), (190, 150)]):
+            for stroke in DIGIT_SEVEN:
                 draw_stroke(page, stroke)
                 page.wait_for_timeout(800)
             page.locator("[data-testid='stMetric']", has_text="Prediction").wait_for()
@@ -63,6 +90,7 @@ def main():
             page.goto(f"{url}/Train?preset=digits&lang=zh")
             page.get_by_role("heading", name=re.compile("训练")).first.wait_for()
             shot("train-zh", 1000)
+            room_shots(browser, url)
             browser.close()
     finally:
         stop_server(server)
