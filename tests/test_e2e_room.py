@@ -100,3 +100,18 @@ def test_a_wrong_hidden_size_keeps_the_train_button_with_a_message(server, brows
     status = page.locator("[data-testid='stAlert']", has_text="cannot be trained").first
     assert in_viewport(page, status)
     page.context.close()
+
+
+def test_the_focused_sidebar_link_is_told_from_the_current_page(server, browser):
+    page = new_page(browser, "projector")
+    open_train(page, server)
+    links = page.locator("[data-testid='stSidebar'] a")
+    links.nth(1).focus()  # Dataset, while Train is the current page
+    page.keyboard.press("Tab")
+    page.keyboard.press("Shift+Tab")  # a keyboard focus, as a Tab key gives it
+    outline = "e => [getComputedStyle(e).outlineStyle, parseFloat(getComputedStyle(e).outlineWidth)]"
+    focused_style, focused_width = links.nth(1).evaluate(outline)
+    current_style, current_width = links.nth(2).evaluate(outline)
+    assert focused_style != "none" and focused_width >= 2
+    assert current_style == "none" or current_width == 0
+    page.context.close()
