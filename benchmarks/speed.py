@@ -1,13 +1,19 @@
 """Speed of nnlib against its peers on the same MLP and the same work, in one run.
 
 784-128-10, tanh, softmax + cross-entropy, plain SGD, batch 64, 3 epochs over
-all 60,000 MNIST training images. Each contender runs in its own subprocess
-with the same thread count; the time counted is the training loop alone
-(data already in memory, as float32). Prints a Markdown table of ratios.
+all 60,000 MNIST training images. Each contender runs in its own subprocess;
+the time counted is the training loop alone (data already in memory, as
+float32). Prints a Markdown table of ratios, one column group per thread setting:
 
-    python benchmarks/speed.py [--threads 1] [--repeats 3]
+- a number N: every contender with N threads (BLAS, OpenMP and torch alike);
+- ``defaults``: each as a user runs it, no thread variable set: nnlib as
+  ``python -m nnlib train`` runs it (``--threads auto``: nnlib.cli.choose_threads),
+  PyTorch with its own default (torch.get_num_threads()), NumPy and scikit-learn
+  with OpenBLAS's default (every core).
 
-OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, which this workplace sets for old
+    python benchmarks/speed.py [--threads 1,2,defaults] [--repeats 3] [--contenders nnlib,pytorch]
+
+OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, which some workplaces set for old
 OpenBLAS builds and which slow a current NumPy, are removed for the children
 (--keep-openblas-env keeps them); the table names the BLAS kernel that ran.
 
@@ -28,6 +34,22 @@ ROOT = Path(__file__).resolve().parent.parent
 HIDDEN, BATCH, EPOCHS, LR = 128, 64, 3, 0.1
 
 CONTENDERS = ("nnlib", "numpy-loop", "pytorch", "scikit-learn")
+DEFAULTS = "defaults"  # the thread setting in which every contender picks its own
+#: Variables that set a thread count: all unset for the defaults, all set to N otherwise.
+THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def threads_setting() -> str:
+    """This child's thread setting: a number as text, or DEFAULTS."""
+    return os.environ["BENCH_THREADS"]
+
+
+def blas_threads() -> int:
+    """Threads OpenBLAS would use for a call made now (threadpoolctl)."""
+    from threadpoolctl import threadpool_info
+
+    counts = [info["num_threads"] for info in threadpool_info() if info.get("user_api") == "blas"]
+    return max(counts, default=0)
 
 
 def load():
@@ -42,6 +64,7 @@ def load():
 
 def run_nnlib():
     from nnlib import TrainConfig, Trainer
+    from nnlib.cli import choose_threads, limit_threads
     from nnlib.trainer import PreparedData, evaluate
 
     X, y, Xt, yt = load()
@@ -62,9 +85,13 @@ def run_nnlib():
         seed=0,
     )
     trainer = Trainer(config, PreparedData(X, y, Xt, yt, tuple(range(10)), (28, 28)))
-    trainer.run()
+    # at the defaults, the threads `python -m nnlib train` would choose (--threads auto)
+    choice = choose_threads(config, "auto") if threads_setting() == DEFAULTS else None
+    with limit_threads(choice):
+        threads = blas_threads()
+        trainer.run()
     _, accuracy, _ = evaluate(trainer.network, Xt, yt)
-    return trainer.train_seconds, accuracy
+    return trainer.train_seconds, accuracy, threads
 
 
 def run_numpy_loop():
@@ -101,7 +128,7 @@ def run_numpy_loop():
             B2 -= LR * dB2
     seconds = time.perf_counter() - started
     accuracy = float(((W2 @ np.tanh(W1 @ Xt.T + B1) + B2).argmax(axis=0) == yt).mean())
-    return seconds, accuracy
+    return seconds, accuracy, blas_threads()
 
 
 def run_pytorch():
@@ -109,7 +136,8 @@ def run_pytorch():
 
     import torch
 
-    torch.set_num_threads(int(os.environ["BENCH_THREADS"]))
+    if threads_setting() != DEFAULTS:
+        torch.set_num_threads(int(threads_setting()))
     torch.manual_seed(0)
     X, y, Xt, yt = load()
     X, y = torch.from_numpy(X.copy()), torch.from_numpy(y)
@@ -129,7 +157,7 @@ def run_pytorch():
     seconds = time.perf_counter() - started
     with torch.no_grad():
         accuracy = float((model(torch.from_numpy(Xt.copy())).argmax(1).numpy() == yt).mean())
-    return seconds, accuracy
+    return seconds, accuracy, torch.get_num_threads()
 
 
 def run_scikit_learn():
@@ -157,45 +185,32 @@ def run_scikit_learn():
         warnings.simplefilter("ignore")
         model.fit(X, y)
     seconds = time.perf_counter() - started
-    return seconds, float(model.score(Xt, yt))
+    return seconds, float(model.score(Xt, yt)), blas_threads()
 
 
 def child(name: str) -> None:
-    seconds, accuracy = {
+    seconds, accuracy, threads = {
         "nnlib": run_nnlib,
         "numpy-loop": run_numpy_loop,
         "pytorch": run_pytorch,
         "scikit-learn": run_scikit_learn,
     }[name]()
-    kernel = "?"
-    try:
-        from threadpoolctl import threadpool_info
+    from threadpoolctl import threadpool_info
 
-        kernel = (
-            ",".join(
-                sorted(
-                    {
-                        str(info.get("architecture"))
-                        for info in threadpool_info()
-                        if info.get("internal_api") == "openblas"
-                    }
-                )
-            )
-            or "?"
-        )
-    except ImportError:
-        pass
-    print(json.dumps({"seconds": seconds, "accuracy": accuracy, "kernel": kernel}))
+    kernels = {str(info.get("architecture")) for info in threadpool_info() if info.get("internal_api") == "openblas"}
+    kernel = ",".join(sorted(kernels)) or "?"
+    if name == "pytorch":  # its matrix products are MKL's; OpenBLAS here is NumPy's, for loading
+        kernel = f"MKL (NumPy: {kernel})"
+    print(json.dumps({"seconds": seconds, "accuracy": accuracy, "threads": threads, "kernel": kernel}))
 
 
-def measure(name: str, threads: int, keep_openblas_env: bool) -> dict | str:
-    env = dict(
-        os.environ,
-        BENCH_THREADS=str(threads),
-        OPENBLAS_NUM_THREADS=str(threads),
-        OMP_NUM_THREADS=str(threads),
-        MKL_NUM_THREADS=str(threads),
-    )
+def measure(name: str, setting: str, keep_openblas_env: bool) -> dict | str:
+    """One run of contender `name` in a fresh process; its result, or why it failed."""
+    env = dict(os.environ, BENCH_THREADS=setting)
+    for variable in THREAD_VARIABLES:
+        env.pop(variable, None)
+        if setting != DEFAULTS:
+            env[variable] = setting
     if not keep_openblas_env:
         env.pop("OPENBLAS_CORETYPE", None)
         env.pop("OPENBLAS_L2_SIZE", None)
@@ -205,40 +220,92 @@ def measure(name: str, threads: int, keep_openblas_env: bool) -> dict | str:
     return json.loads(run.stdout.strip().splitlines()[-1])
 
 
+def parse_settings(text: str) -> list[str]:
+    """'1,2,defaults' -> ['1', '2', 'defaults']; a clear message for anything else."""
+    settings = [part.strip() for part in text.split(",") if part.strip()]
+    for setting in settings:
+        if setting != DEFAULTS and not (setting.isdigit() and int(setting) >= 1):
+            raise argparse.ArgumentTypeError(f"thread settings are numbers >= 1 or {DEFAULTS!r}, got {setting!r}")
+    if not settings:
+        raise argparse.ArgumentTypeError("give at least one thread setting")
+    return settings
+
+
+def parse_contenders(text: str) -> list[str]:
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [name for name in names if name not in CONTENDERS]
+    if unknown or "nnlib" not in names:
+        raise argparse.ArgumentTypeError(f"contenders are nnlib (always) and any of {', '.join(CONTENDERS[1:])}")
+    return [name for name in CONTENDERS if name in names]
+
+
+def heading(setting: str) -> str:
+    if setting == DEFAULTS:
+        return "both at their defaults"
+    return f"{setting} thread{'s' if setting != '1' else ''}"
+
+
+def table(best: dict, settings: list[str], contenders: list[str]) -> list[str]:
+    """Markdown rows: per contender, per setting its time and nnlib's time over it."""
+    header = "| contender |" + "".join(f" {heading(s)}: train_s | nnlib / it |" for s in settings)
+    lines = [header + " test accuracy | BLAS kernel |", "|---|" + "---|---|" * len(settings) + "---|---|"]
+    for name in contenders:
+        cells, last = [], None
+        for setting in settings:
+            result, reference = best[setting][name], best[setting]["nnlib"]
+            if isinstance(result, str):
+                cells.append(f" not run: {result} | |")
+                continue
+            last = result
+            time_cell = f"{result['seconds']:.2f}"
+            if setting == DEFAULTS:
+                time_cell += f" ({result['threads']} thr)"
+            ratio = f"{reference['seconds'] / result['seconds']:.2f}x" if isinstance(reference, dict) else ""
+            cells.append(f" {time_cell} | {ratio} |")
+        tail = f" {last['accuracy']:.2%} | {last['kernel']} |" if last else " | |"
+        lines.append(f"| {name} |" + "".join(cells) + tail)
+    return lines
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--threads",
+        type=parse_settings,
+        default=["1", "2", DEFAULTS],
+        help=f"comma-separated thread settings: numbers (same for every contender) and/or {DEFAULTS}",
+    )
+    parser.add_argument("--repeats", type=int, default=3, help="runs per contender and setting; the best counts")
+    parser.add_argument("--contenders", type=parse_contenders, default=list(CONTENDERS))
     parser.add_argument("--child")
     parser.add_argument("--keep-openblas-env", action="store_true")
     args = parser.parse_args()
     if args.child:
         child(args.child)
         return
-    best = {}
-    for _ in range(args.repeats):  # interleaved, so drift hits every contender alike
-        for name in CONTENDERS:
-            result = measure(name, args.threads, args.keep_openblas_env)
-            if isinstance(result, str):
-                best[name] = result
-            elif not isinstance(best.get(name), dict) or result["seconds"] < best[name]["seconds"]:
-                best[name] = result
-    reference = best["nnlib"]["seconds"]
+    best = {setting: {} for setting in args.threads}
+    for _ in range(args.repeats):  # interleaved, so drift hits every contender and setting alike
+        for setting in args.threads:
+            for name in args.contenders:
+                result = measure(name, setting, args.keep_openblas_env)
+                previous = best[setting].get(name)
+                if isinstance(result, str):
+                    best[setting].setdefault(name, result)
+                elif not isinstance(previous, dict) or result["seconds"] < previous["seconds"]:
+                    best[setting][name] = result
+    coretype = os.environ.get("OPENBLAS_CORETYPE") if args.keep_openblas_env else None
     print(
         f"784-{HIDDEN}-10 tanh/softmax, batch {BATCH}, {EPOCHS} epochs x 60,000 images, "
-        f"{args.threads} thread(s), best of {args.repeats}\n"
+        f"best of {args.repeats}, OPENBLAS_CORETYPE {coretype or 'unset'}\n"
     )
-    print("| contender | train_s | nnlib / contender | test accuracy | OpenBLAS kernel |")
-    print("|---|---|---|---|---|")
-    for name in CONTENDERS:
-        result = best[name]
-        if isinstance(result, str):
-            print(f"| {name} | not run: {result} | | |")
-        else:
-            print(
-                f"| {name} | {result['seconds']:.2f} | {reference / result['seconds']:.2f}x "
-                f"| {result['accuracy']:.2%} | {result['kernel']} |"
-            )
+    print("\n".join(table(best, args.threads, args.contenders)))
+    nnlib, torch = best.get(DEFAULTS, {}).get("nnlib"), best.get(DEFAULTS, {}).get("pytorch")
+    if isinstance(nnlib, dict) and isinstance(torch, dict):
+        print(
+            f"\nboth at their defaults: nnlib {nnlib['seconds']:.2f} s ({nnlib['threads']} BLAS thread(s), "
+            f"--threads auto) / PyTorch {torch['seconds']:.2f} s ({torch['threads']} threads) "
+            f"= {nnlib['seconds'] / torch['seconds']:.2f}x"
+        )
 
 
 if __name__ == "__main__":

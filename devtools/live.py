@@ -75,6 +75,9 @@ def start_server(log_path: Path, extra_env: dict | None = None, app_dir: Path | 
             "127.0.0.1",
             "--server.headless",
             "true",
+            # a test server never reloads modules: a reloaded server.jobs could not unpickle its own jobs
+            "--server.fileWatcherType",
+            "none",
         ],
         cwd=app_dir or ROOT,
         stdout=log,
@@ -139,7 +142,7 @@ def start_ten_digit_training(page, url: str) -> None:
     """Open Train, choose the ten-digit preset, press Train and wait for the first progress."""
     open_page(page, f"{url}/Train", "Train")
     page.get_by_role("combobox", name="Preset").click()
-    page.get_by_role("option", name=re.compile("All ten digits")).click()
+    page.get_by_role("option", name=re.compile(r"All ten digits, 784-256")).click()
     page.wait_for_timeout(1500)
     page.get_by_role("button", name=re.compile("Train")).first.click()
     page.get_by_text(re.compile(r"Epoch \d")).first.wait_for(timeout=60_000)

@@ -11,6 +11,7 @@ import json
 import math
 import sys
 
+from .augment import STYLES as AUGMENT_STYLES
 from .config import DTYPES, PRESETS, SCHEDULES, ConfigError, TrainConfig, parse_digits, parse_hidden
 from .data import DataError, load_mnist
 from .modelio import ModelFileError, open_model, save_model
@@ -18,8 +19,11 @@ from .network import ACTIVATIONS, INITS, OUTPUTS
 from .pipeline import read_digit, read_picture_file
 from .trainer import DivergedEvent, EvalEvent, Trainer, evaluate, prepare_data
 
-#: Below this many multiply-adds per batch, one BLAS thread is faster than several:
-#: the matrices are too small to share out (784-128-10 at batch 64: 6.5 million).
+#: Below this many multiply-adds per batch, one BLAS thread is the safe choice: the matrices
+#: are too small to share out (784-128-10 at batch 64: 6.5 million). benchmarks/speed.py on
+#: 2 cores: when other programs kept the cores busy, 2 threads took 4-17x as long as one
+#: (a thread that waits for a busy core stalls every product); on idle cores, 2 threads
+#: saved at most ~20%. One thread also gives the same float32 numbers on any machine.
 SMALL_BATCH_WORK = 50_000_000
 
 
@@ -60,7 +64,9 @@ def choose_threads(config: TrainConfig, requested: str) -> int | None:
     """BLAS threads for this run: 'auto' = one for small batches (faster: no hand-over
     between threads), every core for large ones; or the number asked for."""
     if requested != "auto":
-        return max(1, int(requested))
+        if not requested.strip().isdigit() or int(requested) < 1:
+            raise ConfigError(f"threads must be auto or a whole number from 1, got {requested!r}")
+        return int(requested)
     if batch_work(config) < SMALL_BATCH_WORK:
         return 1
     return None  # BLAS's own default: every core
@@ -86,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--preset",
         choices=sorted(PRESETS),
         default="seed",
-        help="starting settings: seed = the blog exactly, digits = all ten digits",
+        help="starting settings: seed = the blog exactly, digits = all ten digits, robust = the shipped model",
     )
     train.add_argument("--digits", type=_argument(parse_digits), help="digits to tell apart, e.g. 0,1 or 3,8")
     train.add_argument("--hidden", type=_argument(parse_hidden), help="hidden layer sizes, e.g. 10 or 256,128")
@@ -100,6 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--l2", type=float)
     train.add_argument("--schedule", choices=SCHEDULES)
     train.add_argument("--augment", type=float, help="distortion strength 0-1 for training images")
+    train.add_argument(
+        "--augment-style", choices=AUGMENT_STYLES, help="affine: mouse drawings; handwriting: also scans of any hand"
+    )
     train.add_argument("--seed", type=int)
     train.add_argument("--dtype", choices=DTYPES)
     train.add_argument(
@@ -137,6 +146,7 @@ def config_from_args(args) -> TrainConfig:
             "l2",
             "schedule",
             "augment",
+            "augment_style",
             "seed",
             "dtype",
         )

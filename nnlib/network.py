@@ -158,12 +158,16 @@ class Network:
         Z = cache[f"Z{self.layer_count}"]
         return float(per_column(Z, Y).mean())
 
-    def backward(self, cache, Y: np.ndarray) -> dict[str, np.ndarray]:
+    def backward(self, cache, Y: np.ndarray, input_gradient: bool = False) -> dict[str, np.ndarray]:
         """Gradients of the mean loss, the blog's back_propagation.
 
         Returns dW1, dB1, ... shaped like W1, B1, ... For both output choices
         (sigmoid + binary cross-entropy, softmax + cross-entropy) the loss
         gradient at Z_L is the blog's A2 - Y, divided by m for the mean.
+
+        input_gradient: also return dX (inputs, m), the gradient with respect to
+        the input itself, one step further than the blog goes: which pixels move
+        the loss (saliency, fooling and dreaming in nnlib.insight).
         """
         _, act_derivative = ACTIVATIONS[self.activation]
         L = self.layer_count
@@ -177,6 +181,8 @@ class Network:
             if l > 1:
                 W = self.params[f"W{l}"]
                 dZ = (W.T @ dZ) * act_derivative(A_prev)  # dZ1 = W2ᵀ·dZ2 ⊙ (1 - A1²): (n_l-1, m)
+        if input_gradient:
+            grads["dX"] = self.params["W1"].T @ dZ  # dX = W1ᵀ·dZ1: (784, n_1)·(n_1, m) = (784, m)
         return grads
 
     def probabilities(self, X: np.ndarray) -> np.ndarray:

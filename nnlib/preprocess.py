@@ -12,6 +12,9 @@ import numpy as np
 
 INK_THRESHOLD = 0.15  # ink level (0-1) that counts as drawn when cropping
 MIN_INK_FRACTION = 2e-4  # less ink than this share of the canvas is "empty"
+NOISE_FLOOR_MAX = 0.1  # paper grain (as ink, 0-1) at most this strong is taken out
+DOT_EXTENT = 0.08  # ink less than this share of the picture across is a dot (a tap) ...
+BLOB_EXTENT, BLOB_FILL = 0.2, 0.6  # ... and so is a solid blob this small (a fat pen's tap)
 BOX = 20  # the digit fits in BOX×BOX ...
 FIELD = 28  # ... centred by mass in FIELD×FIELD
 
@@ -46,17 +49,61 @@ def ink_image(image: np.ndarray, background: float | None = None) -> np.ndarray:
         grey = array
     if background is None:
         background = _border_median(grey)
-    return np.clip(np.abs(grey - background) / max(background, 1 - background), 0, 1)
+    ink = np.clip(np.abs(grey - background) / max(background, 1 - background), 0, 1)
+    return without_paper_noise(ink)
+
+
+def _border(image: np.ndarray) -> np.ndarray:
+    return np.concatenate([image[0], image[-1], image[:, 0], image[:, -1]])
 
 
 def _border_median(grey: np.ndarray) -> float:
-    border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
-    return float(np.median(border))
+    return float(np.median(_border(grey)))
+
+
+def without_paper_noise(ink: np.ndarray) -> np.ndarray:
+    """Take the paper's own grain out of an ink map (h, w) in [0, 1].
+
+    A scan or photo of paper is never one even grey: its noise shows as faint
+    ink everywhere, which to_mnist would scale up with the digit. The noise's
+    level is read from the border's paper (its pixels under INK_THRESHOLD; their
+    99th percentile, at most NOISE_FLOOR_MAX) and taken off every pixel, the
+    rest stretched back to [0, 1]. A clean canvas has a floor of 0: unchanged.
+    """
+    border = _border(ink)
+    paper = border[border < INK_THRESHOLD]
+    if paper.size < 4:  # the border is mostly ink: nothing to learn the paper from
+        return ink
+    floor = min(float(np.quantile(paper, 0.99)), NOISE_FLOOR_MAX)
+    if floor <= 0:
+        return ink
+    return np.clip((ink - floor) / (1 - floor), 0, 1)
 
 
 def is_empty(ink: np.ndarray) -> bool:
     """True when there is too little ink to call it a drawing."""
     return float(ink.sum()) < MIN_INK_FRACTION * ink.size or ink.max() < INK_THRESHOLD
+
+
+def is_dot(ink: np.ndarray) -> bool:
+    """True when the ink is a single tap-sized dot, not a digit.
+
+    A tap on a touch screen leaves a round blob one pen-width across; scaled up
+    to 20×20 it would be read, confidently, as a "0", so a drawing surface (the
+    Draw page) checks this before reading; to_mnist itself still makes an image
+    of a dot (a 28×28 picture may well be one). A dot is ink whose extent
+    (the larger side of its bounding box) is under DOT_EXTENT of the picture's
+    larger side, or under BLOB_EXTENT while filling more than BLOB_FILL of its
+    box (a solid blob: no strokes). A short stroke, a small "1", passes.
+    """
+    drawn = ink >= INK_THRESHOLD
+    rows, cols = np.flatnonzero(drawn.any(axis=1)), np.flatnonzero(drawn.any(axis=0))
+    if rows.size == 0:
+        return False
+    height, width = rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1
+    extent = max(height, width) / max(ink.shape)
+    fill = drawn[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1].mean()
+    return bool(extent < DOT_EXTENT or (extent < BLOB_EXTENT and fill > BLOB_FILL))
 
 
 def area_resize_matrix(size_in: int, size_out: int) -> np.ndarray:
@@ -73,6 +120,31 @@ def resize_area(image: np.ndarray, height: int, width: int) -> np.ndarray:
     rows = area_resize_matrix(image.shape[0], height)
     cols = area_resize_matrix(image.shape[1], width)
     return rows @ image @ cols.T
+
+
+def linear_resize_matrix(size_in: int, size_out: int) -> np.ndarray:
+    """(size_out, size_in) weights of linear interpolation between pixel centres (edges held)."""
+    position = np.clip((np.arange(size_out) + 0.5) * (size_in / size_out) - 0.5, 0, size_in - 1)
+    low = np.floor(position).astype(int)
+    high = np.minimum(low + 1, size_in - 1)
+    weights = np.zeros((size_out, size_in))
+    np.add.at(weights, (np.arange(size_out), low), 1 - (position - low))
+    np.add.at(weights, (np.arange(size_out), high), position - low)
+    return weights
+
+
+def resize_matrix(size_in: int, size_out: int) -> np.ndarray:
+    """The resize to_mnist applies along one axis, (size_out, size_in): area averaging to
+    shrink (MNIST's anti-aliasing), linear interpolation to enlarge, so an 8×8 or 16×16
+    scan becomes smooth strokes like MNIST's rather than blocks."""
+    if size_out <= size_in:
+        return area_resize_matrix(size_in, size_out)
+    return linear_resize_matrix(size_in, size_out)
+
+
+def resize(image: np.ndarray, height: int, width: int) -> np.ndarray:
+    """(h, w) -> (height, width) with resize_matrix along each axis."""
+    return resize_matrix(image.shape[0], height) @ image @ resize_matrix(image.shape[1], width).T
 
 
 def centre_of_mass(image: np.ndarray) -> tuple[float, float]:
@@ -125,7 +197,7 @@ def from_ink(ink: np.ndarray) -> np.ndarray | None:
     height, width = crop.shape
     scale = BOX / max(height, width)
     new_h, new_w = max(1, round(height * scale)), max(1, round(width * scale))
-    digit = resize_area(crop, new_h, new_w)
+    digit = resize(crop, new_h, new_w)
     field = np.zeros((FIELD, FIELD))
     top, left = (FIELD - new_h) // 2, (FIELD - new_w) // 2
     field[top : top + new_h, left : left + new_w] = digit

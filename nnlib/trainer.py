@@ -257,7 +257,9 @@ class Trainer:
         rows = self._order[position * self.batch_size : (position + 1) * self.batch_size]
         X_rows = self.data.X_train[rows]  # (m, pixels)
         if self.config.augment:
-            X_rows = augment_rows(X_rows, self.data.image_shape, self._shuffle_rng, self.config.augment)
+            X_rows = augment_rows(
+                X_rows, self.data.image_shape, self._shuffle_rng, self.config.augment, self.config.augment_style
+            )
         X = X_rows.T  # (pixels, m)
         Y = one_hot(self.data.y_train[rows], self.data.class_count, self.network.dtype)
         A, cache = self.network.forward(X)

@@ -1,14 +1,18 @@
 """Train: a preset, the buttons and the live charts on the first screen; every setting beside them."""
 
+import dataclasses
+import time
+
 import numpy as np
 import streamlit as st
 
 from nnlib import evaluate
 from nnlib.modelio import ModelFileError, model_to_bytes, open_model
-from ui import charts
+from ui import charts, network_figures
 from ui.data import dataset, prepared
 from ui.display import show_chart
 from ui.i18n import t
+from ui.insight_view import diagram_words
 from ui.navigation import page_setup
 from ui.runtime import run_in_background
 from ui.session import LOADED_MODEL, TRAINED_MODEL, current_model, set_model
@@ -17,19 +21,21 @@ from ui.settings import (
     apply_preset,
     apply_query_params,
     config_from_widgets,
+    cost_check,
     data_widgets,
     ensure_widget_state,
     link_to_settings,
     network_widgets,
+    refusal_values,
     settings_query,
     training_widgets,
-    work_cap,
-    work_of,
 )
-from ui.training import new_trainer
+from ui.training import PoolFull, TooCostly, job_pool, new_trainer
 from ui.words import divergence_words
 
 REFRESH_SECONDS = 0.3  # live charts redraw about three times a second
+DIAGRAM_SECONDS = 1.0  # the network diagram, at most once a second while training
+DIAGRAM_IMAGE = 0  # the test image the Train page's diagram follows
 WRONG_SHOWN = 24  # test images it got wrong, shown at most
 
 page_setup("Train", "🏋️")
@@ -43,6 +49,7 @@ if ignored or changed:
         parts.append(t("moved to the nearest allowed value: {items}", items=", ".join(changed)))
     st.warning(t("Some settings in the link were changed: {parts}.", parts="; ".join(parts)))
 ensure_widget_state()
+job_pool()  # the worker processes start while the settings are chosen
 trainer = st.session_state.get("trainer")
 training = bool(st.session_state.get("training"))
 
@@ -60,6 +67,7 @@ preset_col.selectbox(
     ),
 )
 status_box = st.empty()
+cost_box = st.empty()
 progress_box = st.empty()
 settings_col, charts_col = st.columns([1, 2], gap="medium")
 with settings_col:
@@ -102,6 +110,7 @@ with charts_col:
             "rate 10 to see the loss explode."
         )
     )
+    diagram_box = st.empty()
 results_box = st.empty()
 
 if config is None:
@@ -109,6 +118,7 @@ if config is None:
 
 if stop_clicked and training:
     st.session_state["training"] = training = False
+    trainer.stop()  # the worker hands back the weights so far
     st.session_state["stopped_message"] = t(
         "Stopped at epoch {epoch:.2f} (step {step} of {total}). The partly trained model is kept and "
         "used by the other pages.",
@@ -117,29 +127,58 @@ if stop_clicked and training:
         total=f"{trainer.total_steps:,}",
     )
 
+
+def refusal(check) -> str:
+    """Why a run is too large for this server, and what would fit."""
+    values = refusal_values(check)
+    text = t(
+        "This run would take about {estimate} CPU-seconds; one run may take at most {cap} on this server.",
+        estimate=values["estimate"],
+        cap=values["cap"],
+    )
+    if values["epochs"]:
+        text += " " + t("{epochs} epoch(s) would fit.", epochs=values["epochs"])
+    elif values["hidden"]:
+        text += " " + t("Hidden layer sizes {hidden} would fit.", hidden=values["hidden"])
+    return text
+
+
+def start_run(config):
+    """A new run in the worker pool; or None and why not (shown in the status line)."""
+    check = cost_check(config, prepared(config))
+    if not check.allowed:
+        return None, refusal(check)
+    try:
+        return new_trainer(config, prepared(config)), ""
+    except TooCostly as error:
+        return None, refusal(error.check)
+    except PoolFull:
+        return None, t("The server's queue is full: every place is taken. Try again in a minute.")
+
+
+refused = ""  # why the Train click started nothing
 if train_clicked and config is not None:
-    work = work_of(config, prepared(config))
-    if work > work_cap():
-        status_box.error(
-            t(
-                "This run would process {work} images (training images × epochs); one run may process "
-                "at most {cap} on this server. Use fewer epochs or fewer digits.",
-                work=f"{work:,}",
-                cap=f"{work_cap():,}",
-            )
-        )
-        st.stop()
-    results_box.empty()  # the last run's results go at once
-    trainer = new_trainer(config, prepared(config))
-    st.session_state["trainer"] = trainer
-    st.session_state["training"] = training = True
-    st.session_state.pop("stopped_message", None)
-    set_model(trainer.network, config, TRAINED_MODEL)
-    st.rerun()  # draw the page (sidebar, buttons) for the new run, then train
+    new_run, refused = start_run(config)
+    if new_run is not None:
+        results_box.empty()  # the last run's results go at once
+        trainer = new_run
+        st.session_state["trainer"] = trainer
+        st.session_state["training"] = training = True
+        st.session_state.pop("stopped_message", None)
+        set_model(trainer.network, config, TRAINED_MODEL)
+        st.rerun()  # draw the page (sidebar, buttons) for the new run, then train
 if resume_clicked and can_resume:
     st.session_state["training"] = training = True
     st.session_state.pop("stopped_message", None)
     st.rerun()  # Stop enabled, Resume disabled while it runs
+if config is not None and not training:
+    check = cost_check(config, prepared(config))
+    cost_box.caption(
+        t(
+            "This run: about {estimate} CPU-seconds of training (at most {cap} per run on this server).",
+            **refusal_values(check),
+        )
+    )
 
 
 def chart_words() -> dict:
@@ -161,6 +200,21 @@ def chart_words() -> dict:
             train=t("train accuracy"),
             test=t("test accuracy"),
             waiting=t("Accuracy appears after the first evaluation."),
+        ),
+    )
+
+
+def show_queue(trainer) -> None:
+    """A run waiting for a free worker: its place and when it should start."""
+    ahead, seconds = trainer.queue_position, trainer.estimated_start_s
+    if ahead is None:  # leaving the queue: its first batches are on their way
+        return
+    progress_box.progress(
+        0.0,
+        text=t(
+            "Waiting for a free worker: {ahead} run(s) ahead of yours, about {seconds:.0f} s.",
+            ahead=ahead,
+            seconds=seconds or 0,
         ),
     )
 
@@ -193,6 +247,29 @@ def draw(trainer, live: bool) -> None:
     if not live or st.session_state.get("drawn_evaluations") != evaluations:  # else it has not changed
         show_chart(charts.accuracy_figure(trainer.history, **words["accuracy"]), f"accuracy-{suffix}", accuracy_box)
         st.session_state["drawn_evaluations"] = evaluations
+    now = time.monotonic()
+    if not live or now - st.session_state.get("diagram_drawn_at", 0.0) >= DIAGRAM_SECONDS:
+        draw_diagram(trainer, suffix)
+        st.session_state["diagram_drawn_at"] = now
+
+
+def draw_diagram(trainer, suffix: str) -> None:
+    """The network on one fixed test image, as the weights are now: its neurons light up as it learns."""
+    data = trainer.data
+    X = data.X_test[DIAGRAM_IMAGE][:, None]
+    words = dataclasses.replace(
+        diagram_words(),
+        title=t(
+            "Inside the network, on test image #{index} (a {digit})",
+            index=DIAGRAM_IMAGE,
+            digit=trainer.config.digits[data.y_test[DIAGRAM_IMAGE]],
+        ),
+    )
+    fig = network_figures.network_diagram(
+        trainer.network, X, words=words, class_names=trainer.config.digits, height=420
+    )
+    with diagram_box.container(key=f"network-diagram-train-{suffix}"):
+        show_chart(fig, f"diagram-{suffix}")
 
 
 if trainer is not None and training:
@@ -205,9 +282,13 @@ if trainer is not None and training:
     )
     st.session_state["drawn_evaluations"] = None  # this run's placeholders start empty
     run_in_background()
-    while not trainer.done:
-        trainer.advance(max_seconds=REFRESH_SECONDS)
-        draw(trainer, live=True)  # a Stop click interrupts the script here
+    draw(trainer, live=True)  # the progress bar and charts at once, before the worker's first batch
+    while not trainer.done and trainer.status != "stopped":
+        trainer.advance(max_seconds=REFRESH_SECONDS)  # a Stop click interrupts the script here
+        if trainer.status == "queued":
+            show_queue(trainer)
+        else:
+            draw(trainer, live=True)
     st.session_state["training"] = False
     st.rerun()  # the buttons again, for a finished run (Stop and Resume off)
 
@@ -218,6 +299,16 @@ if trainer is None:
 else:
     if trainer.status == "diverged":
         status_box.error(divergence_words(trainer.divergence))
+    elif trainer.status == "failed":
+        status_box.error(
+            t(
+                "The training process stopped unexpectedly (killed, or out of memory) at step {step}; the weights "
+                "it sent last are kept. Press Train to start again.",
+                step=f"{trainer.step:,}",
+            )
+        )
+    elif trainer.status == "stopped" and trainer.stop_reason == "unwatched":
+        status_box.warning(t("Paused: nobody was watching this run for a while. Resume carries on."))
     elif "stopped_message" in st.session_state:
         status_box.warning(st.session_state["stopped_message"])
     elif trainer.status == "finished" and config is not None:
@@ -229,6 +320,10 @@ else:
             )
         )
     draw(trainer, live=False)
+
+
+if refused:
+    status_box.error(refused)
 
 
 def results_of(trainer):

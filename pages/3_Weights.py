@@ -3,7 +3,8 @@
 import numpy as np
 import streamlit as st
 
-from ui import charts
+from nnlib.pipeline import prepare_input
+from ui import charts, insight_view
 from ui.data import dataset
 from ui.display import show_chart
 from ui.i18n import t
@@ -128,6 +129,20 @@ if network.layer_count == 2:
             "for 1 is a '0 detector'."
         )
     )
+
+st.subheader(t("The weights at work: the network for one test image"))
+test = dataset().test
+of_model = np.flatnonzero(np.isin(test.labels, config.digits))
+test_index = st.number_input(
+    t("Test image number"),
+    0,
+    len(of_model) - 1,
+    0,
+    key="w_test_image",
+    help=t("One of the {count} test images of the model's digits.", count=f"{len(of_model):,}"),
+)
+test_X = prepare_input(test.images[of_model[test_index]], network, config.normalization)
+insight_view.network_section(network, test_X, network.forward(test_X)[1], config.digits, "weights-diagram")
 
 st.subheader(t("Watch the filters form"))
 trainer = st.session_state.get("trainer")

@@ -1,4 +1,8 @@
-"""Draw: a digit drawn with the mouse, read by the network, and why."""
+"""Draw: a digit drawn with the mouse, read by the network, and why; then inside the network.
+
+The answer comes first (above the canvas, so a phone shows it without scrolling); the
+heavy parts below are fragments that a click reruns on their own (ui/insight_view.py).
+"""
 
 import time
 
@@ -7,7 +11,8 @@ import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
 from nnlib.pipeline import read_digit
-from ui import charts
+from nnlib.preprocess import ink_image, is_dot
+from ui import charts, insight_view
 from ui.display import show_chart
 from ui.i18n import t
 from ui.navigation import page_setup
@@ -15,6 +20,48 @@ from ui.runtime import log_timing
 from ui.session import current_model, forget_model
 
 TOP_NEURONS = 4
+
+
+def hidden_neurons(network, cache, contributions, X, image_shape, answer) -> None:
+    """The first hidden layer's activations, the neurons that pushed the answer, and their W1 ⊙ X maps."""
+    A1 = cache["A1"][:, 0].astype(float)
+    left, right = st.columns(2)
+    with left:
+        show_chart(
+            charts.bar_figure(
+                list(range(len(A1))), A1, t("Hidden activations A1 ({count})", count=len(A1)), y_title="A1", height=320
+            ),
+            "activations",
+        )
+        st.caption(t("ⓘ Each first-layer hidden neuron's output A1 for your drawing."))
+    order = np.argsort(-np.abs(contributions))[:12]
+    with right:
+        fig = charts.bar_figure(
+            [f"n{j}" for j in order],
+            contributions[order],
+            t("Which neurons pushed the score of '{digit}'", digit=answer),
+            y_title=t("contribution"),
+            height=320,
+        )
+        show_chart(fig, "contributions")
+        st.caption(t("ⓘ How much each hidden neuron raised (+) or lowered (−) the winning digit's score."))
+    st.markdown(
+        t(
+            "The {count} neurons that pushed hardest: each map is `W1[j] ⊙ X`, the neuron's weights times "
+            "your drawing, pixel by pixel (red: ink where it wants ink).",
+            count=TOP_NEURONS,
+        )
+    )
+    for column, j in zip(st.columns(TOP_NEURONS), order[:TOP_NEURONS]):
+        product = (network.params["W1"][j] * X[:, 0]).astype(float).reshape(image_shape)
+        with column:
+            show_chart(
+                charts.weights_heatmap(
+                    product, t("neuron {j}: {value:+.2f}", j=j, value=contributions[j]), height=260, colorbar=False
+                ),
+                f"map-{j}",
+            )
+
 
 run_started = time.perf_counter()
 page_setup("Draw", "✏️")
@@ -45,6 +92,9 @@ if len(digits) < 10:
 
 canvas_col, seen_col, answer_col = st.columns([3, 2, 3])
 with canvas_col:
+    # The answer's place, above the canvas: on a phone the columns stack, and a
+    # Prediction below them would be a screen away from the finger that drew.
+    answer_slot = st.container(key="draw-answer")
     st.markdown(t("**Draw one digit, large, in the middle**"))
     stroke = st.slider(t("Stroke width"), 5, 40, 18, key="stroke_width", help=t("Pen thickness in canvas pixels."))
     canvas_round = st.session_state.setdefault("canvas_round", 0)
@@ -66,9 +116,18 @@ drawing = result.image_data if result is not None else None
 started = time.perf_counter()
 # The canvas is black paper: say so, so that a canvas drawn full of ink is not
 # mistaken for white paper with nothing on it.
-reading = read_digit(drawing, network, config, background=0.0) if drawing is not None and drawing.size else None
+drawn = drawing is not None and drawing.size
+if drawn and is_dot(ink_image(drawing, 0.0)):
+    answer_slot.warning(
+        t(
+            "Too little ink to read: a dot is not a digit, so to the network the canvas is empty. "
+            "Draw the whole digit, large, in the middle."
+        )
+    )
+    st.stop()
+reading = read_digit(drawing, network, config, background=0.0) if drawn else None
 if reading is None:
-    seen_col.info(t("The canvas is empty: draw a digit and the network will read it."))
+    answer_slot.info(t("The canvas is empty: draw a digit and the network will read it."))
     st.stop()
 if reading.mostly_ink:
     seen_col.warning(t("The canvas is mostly ink: clear it and draw one digit with a thinner stroke."))
@@ -78,11 +137,12 @@ elapsed_ms = 1000 * (time.perf_counter() - started)
 
 # The answer first: Streamlit shows each element as soon as the script reaches it,
 # so the digit appears before the charts that explain it are built.
-answer_col.metric(
+answer_slot.metric(
     t("Prediction"),
     str(digits[predicted]),
     help=t("{sure:.1%} sure; read in {ms:.0f} ms.", sure=probabilities[predicted], ms=elapsed_ms),
 )
+answer_slot.caption(t("{sure:.1%} sure", sure=probabilities[predicted]))
 log_timing("draw-prediction", time.perf_counter() - run_started)
 with seen_col:
     show_chart(charts.image_heatmap(image, t("What the network gets: 28×28"), height=320), "seen")
@@ -105,41 +165,22 @@ with answer_col:
     st.caption(t("ⓘ How sure the network is of each digit (they add up to 1). Try a sloppy 4, or a 7 with a bar."))
 
 st.subheader(t("Inside the network"))
-A1 = cache["A1"][:, 0].astype(float)
-left, right = st.columns(2)
-with left:
-    show_chart(
-        charts.bar_figure(
-            list(range(len(A1))), A1, t("Hidden activations A1 ({count})", count=len(A1)), y_title="A1", height=320
-        ),
-        "activations",
-    )
-    st.caption(t("ⓘ Each first-layer hidden neuron's output A1 for your drawing."))
-with right:
-    order = np.argsort(-np.abs(contributions))[:12]
-    fig = charts.bar_figure(
-        [f"n{j}" for j in order],
-        contributions[order],
-        t("Which neurons pushed the score of '{digit}'", digit=digits[predicted]),
-        y_title=t("contribution"),
-        height=320,
-    )
-    show_chart(fig, "contributions")
-    st.caption(t("ⓘ How much each hidden neuron raised (+) or lowered (−) the winning digit's score."))
-st.markdown(
-    t(
-        "The {count} neurons that pushed hardest: each map is `W1[j] ⊙ X`, the neuron's weights times "
-        "your drawing, pixel by pixel (red: ink where it wants ink).",
-        count=TOP_NEURONS,
-    )
-)
-columns = st.columns(TOP_NEURONS)
-for column, j in zip(columns, order[:TOP_NEURONS]):
-    product = (network.params["W1"][j] * X[:, 0]).astype(float).reshape(image.shape)
-    with column:
-        show_chart(
-            charts.weights_heatmap(
-                product, t("neuron {j}: {value:+.2f}", j=j, value=contributions[j]), height=260, colorbar=False
-            ),
-            f"map-{j}",
-        )
+# One id per drawing: a result of "Fool it" belongs to the drawing it was found for.
+drawing_id = f"{st.session_state['canvas_round']}-{hash(X.tobytes())}"
+image_shape = image.shape
+strongest = int(np.argmax(np.abs(contributions))) if len(contributions) else 0
+# One view at a time, chosen like a tab: a stroke builds and sends only the view on show
+# (tabs would build all five), so the answer is not held up by charts nobody is looking at.
+views = {
+    t("The network"): lambda: insight_view.network_section(
+        network, X, cache, digits, "draw-diagram", default=(1, strongest)
+    ),
+    t("Which pixels matter"): lambda: insight_view.saliency_section(
+        network, X, image_shape, predicted, digits[predicted]
+    ),
+    t("Fool it"): lambda: insight_view.fool_section(network, X, image_shape, digits, drawing_id),
+    t("Dream"): lambda: insight_view.dream_section(network, image_shape, digits),
+    t("Hidden neurons"): lambda: hidden_neurons(network, cache, contributions, X, image_shape, digits[predicted]),
+}
+view = st.radio(t("Show"), list(views), horizontal=True, key="draw-view", label_visibility="collapsed")
+views.get(view, views[t("The network")])()

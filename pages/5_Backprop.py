@@ -72,7 +72,7 @@ X = normalize(image[None], config.normalization, dtype=np.float64).T  # (784, 1)
 Y = one_hot(np.array([label]), len(digits), np.float64)  # (classes, 1)
 A_out, cache = working.forward(X)
 loss = working.loss(cache, Y)
-grads = working.backward(cache, Y)
+grads = working.backward(cache, Y, input_gradient=True)  # dW, dB and dX = W1ᵀ·dZ1
 L = working.layer_count
 
 
@@ -181,6 +181,24 @@ for l in range(L, 0, -1):
             rf"{shape(cache[f'Z{l - 1}'])} = {shape(working.params[f'W{l}'].T)} \cdot {shape(dB)}"
         )
         show_values(f"dZ{l - 1}", grads[f"dB{l - 1}"])  # with m = 1, dB is dZ itself
+st.subheader(t("One step further: the gradient with respect to the input"))
+st.latex(
+    rf"dX = W_1^T \cdot dZ_1 \qquad {shape(grads['dX'])} = {shape(working.params['W1'].T)} \cdot {shape(grads['dB1'])}"
+)
+show_values("dX", grads["dX"])
+input_map, input_note = st.columns([1, 2])
+with input_map:
+    show_chart(
+        charts.weights_heatmap(grads["dX"][:, 0].reshape(data.image_shape), t("dX as a 28×28 map"), height=300),
+        "bp-dx",
+    )
+input_note.markdown(
+    t(
+        "The blog stops at dW1. One more product gives how the loss changes with each **pixel**: "
+        "red pixels raise the loss when inked, blue ones lower it. The Draw page uses it to show which "
+        "pixels matter (saliency), to fool the network with the smallest change, and to dream a digit."
+    )
+)
 
 st.header(t("One step of gradient descent on this image"))
 lr_col, step_col = st.columns([3, 1])

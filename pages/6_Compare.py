@@ -145,7 +145,10 @@ run_col, stop_col, clear_col = st.columns([2, 1, 3])
 run_clicked = run_col.button(
     t("▶️ Run the comparison"), type="primary", help=t("Train every combination, one after another.")
 )
-stop_col.button(t("⏹️ Stop"), help=t("Stop; finished runs are kept."))
+if stop_col.button(t("⏹️ Stop"), help=t("Stop; finished runs are kept.")):
+    running = st.session_state.pop("compare_trainer", None)
+    if running is not None:
+        running.stop()  # the worker stops now, not when it notices nobody watches
 if clear_col.button(t("🗑️ Clear runs"), help=t("Forget all runs of this session.")):
     st.session_state["compare_runs"] = []
 runs = st.session_state.setdefault("compare_runs", [])
@@ -164,10 +167,10 @@ if run_clicked:
     elif total_work > work_cap():
         st.error(
             t(
-                "This comparison would process {work} images (training images × epochs, all runs); at "
-                "most {cap} are allowed per click on this server. Use fewer values or epochs.",
-                work=f"{total_work:,}",
-                cap=f"{work_cap():,}",
+                "This comparison would take about {work} CPU-seconds (all runs); at most {cap} are allowed per "
+                "click on this server. Use fewer values or epochs.",
+                work=f"{total_work:,.0f}",
+                cap=f"{work_cap():,.0f}",
             )
         )
     else:
@@ -177,6 +180,7 @@ if run_clicked:
         for number, (name, config) in enumerate(plan, start=1):
             peak = peak_training_memory(config, prepared(config))
             trainer = new_trainer(config, prepared(config))
+            st.session_state["compare_trainer"] = trainer  # for Stop
             while not trainer.done:
                 trainer.advance(max_seconds=0.3)
                 share = done_work + work_of(config, trainer.data) * trainer.step / trainer.total_steps

@@ -67,6 +67,7 @@ def test_training_the_blog_preset_fills_charts_and_metrics():
     accuracy = next(f for f in drawn if f["layout"]["title"]["text"] == "Accuracy")
     assert len(values(accuracy["data"][1]["y"])) == 10  # ten evaluations over the one epoch
     assert any(f["layout"]["title"]["text"] == "Confusion matrix" for f in drawn)
+    assert any(f["layout"]["title"]["text"].startswith("Inside the network, on test image") for f in drawn)
     assert at.session_state["model"].description == "trained in this session"
 
 
@@ -264,14 +265,17 @@ def test_every_page_in_chinese(page):
         assert not any(description.format(name="") in text for description in MODEL_DESCRIPTIONS), text
 
 
-def test_work_cap_refuses_a_too_large_run(monkeypatch):
-    monkeypatch.setenv("NNLIB_MAX_WORK", "100000")
+def test_work_cap_refuses_a_too_large_run_and_says_what_fits(monkeypatch):
+    monkeypatch.setenv("NNLIB_MAX_CPU_SECONDS", "10")
     at = app("pages/2_Train.py").run()
     at.selectbox(key="preset").set_value("digits").run()
+    assert any("CPU-seconds" in c.value for c in at.caption)  # the estimate, before the run
     at.button[0].click().run()
     assert not at.exception
-    assert any("at most 100,000" in e.value for e in at.error)
+    refusal = " ".join(e.value for e in at.error)
+    assert "at most 10 on this server" in refusal and "would fit" in refusal
     assert "trainer" not in at.session_state
+    assert not next(b for b in at.button if "Train" in b.label).disabled  # the page stays usable
 
 
 @pytest.mark.parametrize("broken", ["truncated", "foreign", "mislabelled"])

@@ -20,6 +20,7 @@ PAGES = [  # (script, sidebar label); Streamlit's own list is hidden in config.t
     ("pages/4_Draw.py", "✏️ Draw"),
     ("pages/5_Backprop.py", "🧮 Backprop"),
     ("pages/6_Compare.py", "⚖️ Compare"),
+    ("pages/7_Class.py", "👩‍🏫 Class"),
 ]
 # Chinese labels keep the English name, which the lesson plans and links use.
 PAGE_LABELS_ZH = {

@@ -8,7 +8,6 @@ field, so the page can show each message next to its field.
 
 from __future__ import annotations
 
-import os
 from urllib.parse import urlencode
 
 import numpy as np
@@ -34,26 +33,47 @@ from nnlib.config import (
     parse_digits,
     parse_hidden,
 )
+from nnlib.cost import CostCheck, check_cost, estimate_seconds, max_cpu_seconds
 from ui.i18n import t
 
-PRESET_LABELS = {  # English templates, translated when shown
+PRESET_LABELS = {  # English templates, translated when shown; the first ten-digit entry is a class's choice
     "seed": "The blog: 0 vs 1, 784-10-2, per-sample SGD (seed)",
+    "class": "All ten digits, quick: 784-192-10, 5 epochs (class)",
     "digits": "All ten digits, 784-256-128-10 (digits)",
+    "robust": "Anyone's handwriting, 784-512-256-10, minutes of training: the shipped model (robust)",
 }
 SCHEDULE_LABELS = {"constant": "constant", "step": "step: halve at 50% and 75%", "cosine": "cosine"}
-DEFAULT_WORK_CAP = 1_000_000  # training images x epochs one click may start
 
 
-def work_cap() -> int:
-    """The most images x epochs one run may process (NNLIB_MAX_WORK overrides)."""
-    try:
-        return int(os.environ.get("NNLIB_MAX_WORK", DEFAULT_WORK_CAP))
-    except ValueError:
-        return DEFAULT_WORK_CAP
+def work_cap() -> float:
+    """The most CPU-seconds one run (or one Compare click) may be estimated to cost.
+
+    NNLIB_MAX_CPU_SECONDS overrides the default of 60 (nnlib.cost.max_cpu_seconds)."""
+    return max_cpu_seconds()
 
 
-def work_of(config: TrainConfig, data) -> int:
-    return len(data.y_train) * config.epochs
+def work_of(config: TrainConfig, data) -> float:
+    """The run's estimated CPU-seconds on data's training images (nnlib.cost)."""
+    return estimate_seconds(config, len(data.y_train), len(data.y_test))
+
+
+def cost_check(config: TrainConfig, data) -> CostCheck:
+    """The estimate, the cap and what fits (most epochs, else smaller hidden sizes)."""
+    return check_cost(config, len(data.y_train), work_cap())
+
+
+def refusal_values(check: CostCheck) -> dict[str, str]:
+    """The values of the refusal text, formatted: estimate, cap, and what fits ("" if nothing).
+
+    E.g. {"estimate": "1,936", "cap": "60", "epochs": "", "hidden": "577, 577, 577"} for
+    hidden 4096,4096,4096 in float64 on the blog's digits.
+    """
+    return dict(
+        estimate=f"{check.estimate_s:,.0f}",
+        cap=f"{check.cap_s:,.0f}",
+        epochs=str(check.fits_epochs) if check.fits_epochs else "",
+        hidden=hidden_text(check.fits_hidden) if check.fits_hidden else "",
+    )
 
 
 def hidden_text(hidden) -> str:
@@ -138,10 +158,11 @@ def network_widgets() -> None:
         t("Output"),
         sorted(OUTPUTS),
         key="cfg_output",
-        format_func=lambda v: (
-            t("sigmoid + binary cross-entropy (blog)") if v == "sigmoid" else t("softmax + cross-entropy")
+        format_func=lambda v: t("sigmoid (blog)") if v == "sigmoid" else "softmax",
+        help=t(
+            "sigmoid: each output on its own, with binary cross-entropy (the blog); softmax: outputs that add up "
+            "to 1, with cross-entropy. Both give dZ = A − Y at the output, as the blog derives."
         ),
-        help=t("Both give dZ = A − Y at the output, as the blog derives."),
     )
     st.selectbox(
         t("Initialisation"),

@@ -1,11 +1,47 @@
-"""Where a page gets a trainer: the one seam between the pages and how training runs."""
+"""Where a page gets a trainer: the one seam between the pages and how training runs.
+
+Training runs in the server's pool of worker processes (server.jobs), never in the page's
+interpreter: a RemoteTrainer behaves like nnlib.Trainer (advance, history, network, status)
+and adds queue_position, estimated_start_s, stop() and resume(). One pool per server
+process, shared by every session; each session may have one run running or queued.
+"""
 
 from __future__ import annotations
 
-from nnlib import TrainConfig, Trainer
+import atexit
+import uuid
+
+import streamlit as st
+
+from nnlib import TrainConfig
 from nnlib.trainer import PreparedData
+from server.jobs import JobPool, PoolFull, RemoteTrainer, TooCostly
+
+__all__ = ["PoolFull", "RemoteTrainer", "TooCostly", "job_pool", "new_trainer", "session_owner"]
 
 
-def new_trainer(config: TrainConfig, data: PreparedData) -> Trainer:
-    """A trainer for this config and data, ready to advance chunk by chunk."""
-    return Trainer(config, data)
+@st.cache_resource(show_spinner=False)
+def job_pool() -> JobPool:
+    """The server's worker pool (NNLIB_WORKERS processes, default one per core)."""
+    pool = JobPool()
+    atexit.register(pool.close)  # frees the shared memory when the server stops
+    return pool
+
+
+def session_owner() -> str:
+    """This browser session's id: the pool allows one running-or-queued run per owner."""
+    if "job_owner" not in st.session_state:
+        st.session_state["job_owner"] = uuid.uuid4().hex
+    return st.session_state["job_owner"]
+
+
+def new_trainer(config: TrainConfig, data: PreparedData) -> RemoteTrainer:
+    """A trainer for this config and data, queued in the worker pool at once.
+
+    Raises TooCostly (.check: estimate, cap, what fits) when the work cap refuses it — the
+    page checks ui.settings.cost_check first and says so — and PoolFull (with a plain
+    message) when the queue is at its limit; neither takes a place. A Train click
+    while this session's earlier run is still going replaces that run (it is stopped,
+    keeping its weights).
+    """
+    return RemoteTrainer(job_pool(), session_owner(), config, data)

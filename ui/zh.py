@@ -370,4 +370,24 @@ ZH = {
     "{true} → {said}": "{true} → {said}",
     "ⓘ Grey: each batch's loss; black: smoothed; blue circles and orange diamonds (dashed): the loss and accuracy on all train and test images. Test far below train means overfitting. Try learning rate 10 to see the loss explode.": "ⓘ 灰色：每个批次的损失；黑色：平滑后的损失；蓝色圆点与橙色菱形（虚线）：在全部训练集和测试集上的损失与准确率。测试远低于训练意味着过拟合。把学习率设为 10，看看损失如何爆炸。",
     "ⓘ Rows: the true digit; columns: what the network said. Orange and red cells are mistakes: which digits get confused?": "ⓘ 行：真实数字；列：网络的回答。橙色和红色的格子是错误：哪些数字容易混淆？",
+    "sigmoid (blog)": "sigmoid（博客）",
+    "sigmoid: each output on its own, with binary cross-entropy (the blog); softmax: outputs that add up to 1, with cross-entropy. Both give dZ = A − Y at the output, as the blog derives.": "sigmoid：每个输出各自独立，配二元交叉熵（博客的做法）；softmax：输出之和为 1，配交叉熵。两者在输出层都得到 dZ = A − Y，正如博客推导的那样。",
+    "Inside the network, on test image #{index} (a {digit})": "网络内部：第 {index} 号测试图片（一个 {digit}）",
+    "This run would take about {estimate} CPU-seconds; one run may take at most {cap} on this server.": "这次训练大约需要 {estimate} CPU 秒；这台服务器上每次训练最多 {cap} CPU 秒。",
+    "{epochs} epoch(s) would fit.": "{epochs} 轮可以放得下。",
+    "Hidden layer sizes {hidden} would fit.": "隐藏层大小 {hidden} 可以放得下。",
+    "The server's queue is full: every place is taken. Try again in a minute.": "服务器的队列已满：所有位置都被占用了。请过一分钟再试。",
+    "This run: about {estimate} CPU-seconds of training (at most {cap} per run on this server).": "这次训练：大约 {estimate} CPU 秒（这台服务器上每次最多 {cap}）。",
+    "Waiting for a free worker: {ahead} run(s) ahead of yours, about {seconds:.0f} s.": "正在等待空闲的训练进程：你前面还有 {ahead} 个训练，大约 {seconds:.0f} 秒。",
+    "The training process stopped unexpectedly (killed, or out of memory) at step {step}; the weights it sent last are kept. Press Train to start again.": "训练进程在第 {step} 步意外停止（被终止或内存不足）；保留了它最后发回的权重。点击“训练”重新开始。",
+    "Paused: nobody was watching this run for a while. Resume carries on.": "已暂停：有一段时间没有人查看这次训练。点击“继续”接着训练。",
+    "This comparison would take about {work} CPU-seconds (all runs); at most {cap} are allowed per click on this server. Use fewer values or epochs.": "这次对比大约需要 {work} CPU 秒（所有训练合计）；这台服务器每次点击最多允许 {cap}。请减少取值或轮数。",
 }
+# Each feature keeps its own texts' Chinese in a module of its own.
+from .zh_board import ZH_BOARD  # noqa: E402
+from .zh_insight import ZH_INSIGHT  # noqa: E402
+from .zh_jobs import ZH_JOBS  # noqa: E402
+from .zh_robust import ZH_ROBUST  # noqa: E402
+
+for _part in (ZH_BOARD, ZH_INSIGHT, ZH_JOBS, ZH_ROBUST):
+    ZH.update(_part)

@@ -1,0 +1,114 @@
+"""The class board in Chromium on real servers: a teacher, two students, a stranger with a wrong code.
+
+Two server processes (replicas, as behind deploy/nginx.conf) share one fresh SQLite board file
+(NNLIB_BOARD_URL): the teacher and one student use replica B, the other student replica A.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from devtools.live import ACCURACY, go_to, needs_chromium, open_page, screenshot, start_server, stop_server
+
+pytestmark = needs_chromium
+
+HOSTILE = "<img src=x onerror=alert(1)>**b**"
+CODE = ".st-key-class-code [data-testid='stMetricValue']"
+
+
+@pytest.fixture(scope="module")
+def replicas(tmp_path_factory):
+    """The URLs of two servers on one board database."""
+    folder = tmp_path_factory.mktemp("class-server")
+    env = {
+        "NNLIB_BOARD_URL": f"sqlite:///{folder / 'b.sqlite'}",
+        # Edits of the shared working tree during the run must not reload modules under the server.
+        "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
+    }
+    servers = [start_server(folder / f"streamlit-{name}.log", extra_env=env) for name in "ab"]
+    yield [server.url for server in servers]
+    for server in servers:
+        stop_server(server)
+
+
+def new_page(browser):
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    page.on("dialog", lambda dialog: pytest.fail(f"a nickname ran script: {dialog.message}"))
+    return page
+
+
+def train_blog_preset(page, url: str) -> str:
+    """Train the default (blog) preset; the Test accuracy the Train page shows, e.g. '99.95%'."""
+    open_page(page, f"{url}/Train", "Train")
+    page.get_by_role("button", name=re.compile("Train")).first.click()
+    try:
+        page.locator(ACCURACY).first.wait_for(timeout=90_000)
+    except Exception:
+        screenshot(page, "class-train-timeout")
+        raise
+    return page.locator(ACCURACY).first.inner_text()
+
+
+def join(page, code: str) -> None:
+    page.get_by_role("textbox", name="Class code").fill(code)
+    page.get_by_role("button", name="Join", exact=True).click()
+    page.wait_for_timeout(1500)
+
+
+def teacher_csv(page) -> list[dict]:
+    with page.expect_download() as download:
+        page.get_by_role("button", name=re.compile("Export as CSV")).click()
+    text = open(download.value.path(), encoding="utf-8-sig").read()
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_a_class_posts_two_runs_and_the_teacher_sees_both(replicas, browser):
+    replica_a, replica_b = replicas
+    teacher = new_page(browser)
+    open_page(teacher, f"{replica_b}/Class", "Class")
+    teacher.get_by_role("button", name="Create a class board").click()
+    teacher.locator(CODE).wait_for(timeout=30_000)
+    code = teacher.locator(CODE).inner_text()
+    assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}", code), code
+
+    accuracies = {}
+    for nickname, replica in (("Ada", replica_a), (HOSTILE, replica_b)):
+        student = new_page(browser)
+        accuracies[nickname] = train_blog_preset(student, replica)
+        go_to(student, "Class")
+        join(student, code.lower())
+        assert student.locator(CODE).inner_text() == code
+        student.get_by_role("textbox", name="Nickname").fill(nickname)
+        student.get_by_role("button", name="Post my run").click()
+        student.get_by_text("Posted.").wait_for(timeout=30_000)
+        assert "teacher=" not in student.content()
+        student.context.close()
+
+    posted = "[data-testid='stMetric']:has-text('Runs posted') [data-testid='stMetricValue']"
+    expect(teacher.locator(posted)).to_have_text("2", timeout=15_000)  # the live fragment, no click
+    rows = teacher_csv(teacher)
+    assert [row["nickname"] for row in rows] == ["Ada", HOSTILE]
+    for row in rows:
+        assert f"{float(row['test accuracy (%)']):.2f}%" == accuracies[row["nickname"]]
+    teacher.get_by_role("combobox", name="Entry").click()
+    option = teacher.get_by_role("option", name=re.compile(re.escape("2. <img src=x")))
+    option.wait_for(timeout=10_000)
+    assert "<img src=x onerror=alert(1)>" in option.inner_text()  # the nickname as text
+    assert teacher.locator("img[src='x']").count() == 0
+    assert teacher.evaluate("() => document.querySelectorAll('[data-testid=stMain] strong').length") == 0
+    teacher.context.close()
+
+
+def test_a_wrong_code_sees_no_board(replicas, browser):
+    stranger = new_page(browser)
+    open_page(stranger, f"{replicas[0]}/Class", "Class")
+    join(stranger, "ZZZZ-ZZZZ")
+    stranger.get_by_text("No class board has this code").wait_for(timeout=10_000)
+    assert stranger.locator(CODE).count() == 0
+    assert stranger.locator("[data-testid='stDataFrame']").count() == 0
+    stranger.context.close()

@@ -1,0 +1,190 @@
+"""Past one machine: deploy/replicas.sh runs 2 Streamlit replicas behind Debian's nginx.
+
+Two browser sessions through the proxy, pinned by the nnlib_replica cookie to different
+replicas, each keep their model and their images (st.image files live in the replica that
+made them) across reruns; one replica is killed and the other session still trains and
+draws; SIGTERM to the script stops every process it started. Real nginx, real Chromium.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from devtools.live import (
+    ACCURACY,
+    BROWSER_ARGS,
+    CHROMIUM,
+    PREDICTION,
+    ROOT,
+    draw_stroke,
+    go_to,
+    needs_chromium,
+    open_page,
+)
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+pytestmark = [
+    needs_chromium,
+    pytest.mark.skipif(not Path(NGINX).exists(), reason="nginx is not installed (apt-get install nginx)"),
+]
+
+
+def free_port_block(size: int) -> int:
+    """A port p with p..p+size-1 free on loopback (checked, not reserved)."""
+    for _ in range(50):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            start = probe.getsockname()[1]
+        if start + size >= 65535:
+            continue
+        try:
+            sockets = []
+            for port in range(start, start + size):
+                sock = socket.socket()
+                sockets.append(sock)
+                sock.bind(("127.0.0.1", port))
+            return start
+        except OSError:
+            continue
+        finally:
+            for sock in sockets:
+                sock.close()
+    raise RuntimeError("no block of free ports")
+
+
+def answers(url: str) -> bool:
+    try:
+        return urllib.request.urlopen(url, timeout=3).status == 200
+    except OSError:
+        return False
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process under pid (from /proc), for checking that nothing is left behind."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def replica_pid(port: int, among: set[int]) -> int:
+    """The Streamlit replica listening on port, found by its command line."""
+    for pid in among:
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"streamlit" in b" ".join(command) and str(port).encode() in command:
+            return pid
+    raise LookupError(port)
+
+
+@pytest.fixture(scope="module")
+def replicas(tmp_path_factory):
+    port = free_port_block(3)
+    log = open(tmp_path_factory.mktemp("replicas") / "replicas.log", "w")
+    script = subprocess.Popen(
+        ["bash", str(ROOT / "deploy" / "replicas.sh"), "2", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "REPLICA_BASE_PORT": str(port + 1), "NNLIB_WORKERS": "1"},
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while not answers(f"{url}/_stcore/health"):
+        assert script.poll() is None and time.time() < deadline, f"replicas did not start; see {log.name}"
+        time.sleep(0.5)
+    yield dict(url=url, base=port + 1, script=script)
+    if script.poll() is None:
+        script.terminate()
+        script.wait(timeout=30)
+
+
+def pinned_page(browser, url: str, replica: str):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.add_cookies([{"name": "nnlib_replica", "value": replica, "url": url}])
+    return context.new_page()
+
+
+def train(page) -> str:
+    page.get_by_role("button", name=re.compile("Train")).first.click()
+    page.locator(ACCURACY).wait_for(timeout=90_000)
+    return page.locator(ACCURACY).inner_text()
+
+
+def images_loaded(page) -> int:
+    """How many <img> in the main area have really loaded (a /media file from this session's replica)."""
+    page.wait_for_timeout(800)
+    return page.evaluate(
+        "() => [...document.querySelectorAll('[data-testid=stMain] img')]"
+        ".filter(img => img.complete && img.naturalWidth > 0).length"
+    )
+
+
+def test_two_sessions_behind_nginx_keep_their_models_and_survive_a_dead_replica(replicas):
+    from playwright.sync_api import sync_playwright
+
+    url = replicas["url"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        try:
+            first, second = pinned_page(browser, url, "r0"), pinned_page(browser, url, "r1")
+            open_page(first, f"{url}/Train?hidden=10", "Train")
+            open_page(second, f"{url}/Train?hidden=1&lr=0.0001", "Train")  # a weaker model: other mistakes
+            accuracy = {"first": train(first), "second": train(second)}
+            assert accuracy["first"] != accuracy["second"], accuracy
+            shown = {"first": images_loaded(first), "second": images_loaded(second)}
+            assert shown["first"] >= 1 and shown["second"] >= 1, shown  # the images it got wrong
+            for name, page in (("first", first), ("second", second)):  # reruns: away and back
+                go_to(page, "Draw")
+                go_to(page, "Train")
+                assert page.locator(ACCURACY).inner_text() == accuracy[name]
+                assert images_loaded(page) == shown[name]
+                assert page.locator("[data-testid='stException']").count() == 0
+
+            script_children = descendants(replicas["script"].pid)
+            os.kill(replica_pid(replicas["base"], script_children), signal.SIGKILL)  # r0 dies
+            time.sleep(1)
+            go_to(second, "Draw")
+            go_to(second, "Train")
+            assert train(second) == accuracy["second"]  # same settings, same result, still on r1
+            go_to(second, "Draw")
+            draw_stroke(second, [(150, 40), (145, 140), (140, 240)])
+            second.locator(PREDICTION).wait_for(timeout=30_000)
+            assert second.locator("[data-testid='stException']").count() == 0
+        finally:
+            browser.close()
+
+    left = descendants(replicas["script"].pid)
+    replicas["script"].send_signal(signal.SIGTERM)
+    assert replicas["script"].wait(timeout=30) == 128 + signal.SIGTERM
+    time.sleep(1)
+    assert not [pid for pid in left if Path(f"/proc/{pid}").exists() and _alive(pid)]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

@@ -1,0 +1,213 @@
+"""The class board's pure parts: a session's run → what it posts; entries → figures and a table.
+
+No Streamlit and no translator here (words come in already translated), so tests read them
+directly. Nicknames are visitors' text: the table keeps them as plain strings (Streamlit's
+dataframe draws text, never markup) and the figures escape them, because Plotly reads a
+small HTML subset (``<b>``, ``<a href>``) in hover text.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections import defaultdict
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from nnlib import PRESETS, TrainConfig, evaluate
+from nnlib.measure import parameter_bytes
+from server.board import Entry, RunSummary
+from ui.charts import BLUE, GREEN, ORANGE, PURPLE, SKY, VERMILLION, layout
+
+# What a post keeps of a run's settings (TrainConfig fields), in the table's order.
+POSTED_SETTINGS = ("digits", "hidden", "activation", "output", "init", "learning_rate", "batch_size", "epochs", "dtype")
+# Settings the curves may be coloured by (value → legend group).
+COLOUR_SETTINGS = ("digits", "activation", "learning_rate", "batch_size", "init", "epochs", "dtype", "output")
+PALETTE = (BLUE, VERMILLION, GREEN, ORANGE, PURPLE, SKY, "#000000", "#999999")
+SYMBOLS = ("circle", "diamond", "square", "triangle-up", "cross", "x", "star", "hexagon")
+NICKNAME_SHOWN = 40  # characters of a nickname in a hover label or a picker
+# Compare's digit sets by name (pages/6_Compare.py: DIGIT_SETS), to read a run's name back.
+COMPARE_DIGITS = {"0,1": (0, 1), "3,8": (3, 8), "0-9": tuple(range(10))}
+COMPARE_PARSERS = {
+    "hidden": lambda v: ("hidden", (int(v),)),
+    "learning_rate": lambda v: ("learning_rate", float(v)),
+    "batch_size": lambda v: ("batch_size", int(v)),
+    "init": lambda v: ("init", v),
+    "activation": lambda v: ("activation", v),
+    "digits": lambda v: ("digits", COMPARE_DIGITS[v]),
+}
+
+
+def posted_settings(config: TrainConfig) -> dict:
+    """The JSON-able settings a post carries: {"digits": [0, 1], "hidden": [10], …}."""
+    settings = {}
+    for name in POSTED_SETTINGS:
+        value = getattr(config, name)
+        settings[name] = list(value) if isinstance(value, tuple) else value
+    return settings
+
+
+def summary_from_trainer(trainer) -> RunSummary:
+    """The Train page's run (a finished or stopped Trainer), measured on its test set."""
+    network = trainer.network
+    _, accuracy, _ = evaluate(network, trainer.data.X_test, trainer.data.y_test)
+    return RunSummary(
+        settings=posted_settings(trainer.config),
+        hidden_sizes=tuple(trainer.config.hidden),
+        accuracy=float(accuracy),
+        train_seconds=float(trainer.train_seconds),
+        parameters=int(network.parameter_count),
+        parameter_bytes=int(parameter_bytes(network)),
+    )
+
+
+def compare_config(run: dict, preset: str, epochs: int) -> TrainConfig:
+    """A Compare run's settings: its own config if it kept one, else read back from its name
+    ("hidden=10, init=zeros") over the preset and epochs the comparison started from."""
+    if isinstance(run.get("_config"), TrainConfig):
+        return run["_config"]
+    changes = {}
+    for part in str(run["run"]).split(", "):
+        name, _, value = part.partition("=")
+        if name in COMPARE_PARSERS:
+            key, parsed = COMPARE_PARSERS[name](value)
+            changes[key] = parsed
+    return PRESETS[preset].replace(epochs=epochs, **changes)
+
+
+def summary_from_compare(run: dict, preset: str, epochs: int) -> RunSummary:
+    """One row of Compare's table (accuracy, seconds, parameters, KB) with its settings."""
+    config = compare_config(run, preset, epochs)
+    return RunSummary(
+        settings=posted_settings(config),
+        hidden_sizes=tuple(config.hidden),
+        accuracy=float(run["test accuracy"]),
+        train_seconds=float(run["train s"]),
+        parameters=int(run["parameters"]),
+        parameter_bytes=int(round(run["parameter memory (KB)"] * 1024)),
+    )
+
+
+def run_label(summary: RunSummary) -> str:
+    """'784-10-2 tanh, lr 0.001: 99.95% in 1.6 s' — a run in a picker."""
+    settings = summary.settings
+    layers = "-".join(str(n) for n in (784, *summary.hidden_sizes, len(settings.get("digits", [])) or "?"))
+    return (
+        f"{layers} {settings.get('activation', '')}, lr {settings.get('learning_rate', '?')}, "
+        f"batch {settings.get('batch_size', '?')}: {summary.accuracy:.2%} in {summary.train_seconds:.1f} s"
+    )
+
+
+def short(text: str, limit: int = NICKNAME_SHOWN) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def setting_text(value) -> str:
+    """A setting as a legend or table shows it: [0, 1] → '0,1'; 0.001 → '0.001'."""
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def board_table(entries: list[Entry], columns: dict[str, str]) -> pd.DataFrame:
+    """One row per entry; columns maps each key below to its (translated) heading.
+
+    Keys: nickname, hidden, accuracy (%), seconds, parameters, memory (KB), the POSTED_SETTINGS
+    other than hidden, and shown (False for an entry the teacher hid).
+    """
+    rows = []
+    for entry in entries:
+        row = {
+            "nickname": entry.nickname,
+            "hidden": setting_text(list(entry.hidden_sizes)),
+            "accuracy": round(100 * entry.accuracy, 2),
+            "seconds": round(entry.train_seconds, 2),
+            "parameters": entry.parameters,
+            "memory": round(entry.parameter_bytes / 1024, 1),
+        }
+        for name in POSTED_SETTINGS:
+            if name != "hidden":
+                row[name] = setting_text(entry.settings.get(name, ""))
+        row["shown"] = not entry.hidden
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=list(columns))
+    return frame.rename(columns=columns)
+
+
+def colour_choices(entries: list[Entry]) -> list[str]:
+    """COLOUR_SETTINGS with the ones whose values differ across entries first (the useful colourings)."""
+    varied = [name for name in COLOUR_SETTINGS if len({setting_text(e.settings.get(name)) for e in entries}) > 1]
+    return varied + [name for name in COLOUR_SETTINGS if name not in varied]
+
+
+def _groups(entries: list[Entry], colour_by: str) -> dict[str, list[Entry]]:
+    groups = defaultdict(list)
+    for entry in entries:
+        groups[setting_text(entry.settings.get(colour_by, ""))].append(entry)
+    return dict(sorted(groups.items()))
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def class_curve_figure(
+    entries: list[Entry],
+    measure: str,
+    colour_by: str,
+    title: str,
+    x_title: str,
+    y_title: str,
+    legend_title: str,
+) -> go.Figure:
+    """Hidden neurons (log x) → accuracy (%) or training seconds, one colour per value of colour_by.
+
+    measure: "accuracy" or "seconds". Every entry is a point (hover: its nickname, escaped);
+    a line joins each group's median at every hidden size, the class's curve.
+    """
+    fig = go.Figure()
+    for index, (value, group) in enumerate(_groups(entries, colour_by).items()):
+        colour, symbol = PALETTE[index % len(PALETTE)], SYMBOLS[index % len(SYMBOLS)]
+        ys = [100 * e.accuracy if measure == "accuracy" else e.train_seconds for e in group]
+        xs = [e.hidden_total for e in group]
+        names = [html.escape(short(e.nickname)) for e in group]
+        fig.add_scatter(
+            x=xs,
+            y=ys,
+            mode="markers",
+            name=value,
+            legendgroup=value,
+            marker=dict(color=colour, symbol=symbol, size=12, line=dict(color="white", width=1)),
+            text=names,
+            hovertemplate="%{text}<br>%{x} → %{y:.2f}<extra></extra>",
+        )
+        by_size = defaultdict(list)
+        for x, y in zip(xs, ys):
+            by_size[x].append(y)
+        sizes = sorted(by_size)
+        if len(sizes) > 1:
+            fig.add_scatter(
+                x=sizes,
+                y=[_median(by_size[s]) for s in sizes],
+                mode="lines",
+                name=value,
+                legendgroup=value,
+                showlegend=False,
+                hoverinfo="skip",
+                line=dict(color=colour, width=3),
+            )
+    fig.update_xaxes(title=x_title, type="log", dtick=1)  # 1, 10, 100: one label per decade
+    log_y = measure == "seconds" and _spread(entries)
+    fig.update_yaxes(title=y_title, type="log" if log_y else None, dtick=1 if log_y else None)
+    return layout(fig, title, height=420, legend_title_text=legend_title)
+
+
+def _spread(entries: list[Entry]) -> bool:
+    """Training times across more than a decade: worth a log axis."""
+    seconds = [e.train_seconds for e in entries if e.train_seconds > 0]
+    return len(seconds) > 1 and math.log10(max(seconds) / min(seconds)) > 1

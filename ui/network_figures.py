@@ -1,0 +1,385 @@
+"""Plotly figures of the network's inside: the network as a diagram, one neuron's sum taken
+apart, and the input-gradient pictures (saliency, fool, dream).
+
+Pure functions in the manner of ui/charts.py: arrays, nnlib objects and already-translated
+words in, a figure out; no Streamlit, no translator. The diagram's nodes carry
+customdata [layer, neuron], so a page that shows it with
+``st.plotly_chart(fig, on_select="rerun", selection_mode="points")`` learns which neuron
+was clicked (``clicked_neuron``).
+
+    fig = network_diagram(network, X)                        # English words, any network
+    fig = network_diagram(network, X, words, class_names=digits, cache=cache, selected=(1, 3))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from nnlib.insight import DIAGRAM_NEURONS, Diagram, NeuronSum, diagram
+from nnlib.network import Network
+
+from .charts import BLUE, FONT_SIZE, GREY, VERMILLION, layout
+
+EDGE_WIDTHS = (1.0, 2.5, 4.5, 7.0)  # line widths for the four bins of |contribution|
+LAYER_GAP = 1.0  # horizontal distance between two columns of neurons
+NODE_SIZE = 30
+POSITIVE, NEGATIVE = VERMILLION, BLUE  # the weights' red +, blue − (as the W1 heatmaps)
+ACTIVATION_SCALE = "RdBu_r"  # nodes: blue (−) · white (0) · red (+)
+
+
+@dataclass(frozen=True)
+class DiagramWords:
+    """The diagram's words, already translated; {placeholders} are filled here."""
+
+    title: str = "The network for this input"
+    input: str = "input 28×28"
+    hidden: str = "hidden layer {layer}"
+    output: str = "output"
+    partial: str = "{shown} most active of {size}"
+    node_hover: str = "layer {layer}, neuron {neuron}<br>Z = {Z:+.4f}<br>A = {A:.4f}"
+    edge_note: str = "line: activation × weight (red +, blue −; wider = more)"
+
+
+def network_diagram(
+    network: Network,
+    X: np.ndarray,
+    words: DiagramWords = DiagramWords(),
+    class_names=None,
+    cache: dict | None = None,
+    max_neurons: int = DIAGRAM_NEURONS,
+    selected: tuple[int, int] | None = None,
+    height: int = 480,
+) -> go.Figure:
+    """The network for one input X (pixels, 1): the input as its image, then every layer.
+
+    Nodes are coloured by activation and clickable (customdata [layer, neuron]);
+    lines show activation × weight. class_names label the outputs (default 0, 1, …);
+    cache: X's forward pass if already done; selected: (layer, neuron) to ring.
+    """
+    data = diagram(network, X, cache=cache, max_neurons=max_neurons)
+    return diagram_figure(data, words, class_names, selected, height)
+
+
+def diagram_figure(
+    data: Diagram, words: DiagramWords = DiagramWords(), class_names=None, selected=None, height: int = 480
+) -> go.Figure:
+    """The figure of an nnlib.insight.Diagram (see network_diagram).
+
+    Built as one plain dict and validated once: adding traces one by one costs
+    Plotly several ms each, and the Draw page redraws this after every stroke.
+    """
+    count = len(data.layers) - 1
+    names = list(class_names) if class_names is not None else list(range(data.layers[-1].size))
+    positions = [_node_heights(len(layer.shown)) for layer in data.layers]
+    traces = [_input_image(data.image)]
+    for edges in data.edges:
+        l = edges.layer
+        # into layer 1, every line leaves the middle of the picture
+        starts = np.full(len(data.layers[1].shown), 0.5) if l == 1 else positions[l - 1]
+        traces += _edge_traces(edges.contribution, (l - 1) * LAYER_GAP, starts, l * LAYER_GAP, positions[l])
+    for layer in data.layers[1:]:
+        traces.append(_node_trace(layer, positions[layer.layer], words, names if layer.layer == count else None))
+    traces += _ring(data, positions, selected)
+    annotations = [
+        dict(
+            **_column_label(layer, count, words),
+            x=layer.layer * LAYER_GAP,
+            y=1.03,
+            xref="x2",
+            yref="y2",
+            showarrow=False,
+            yanchor="bottom",
+        )
+        for layer in data.layers
+    ]
+    annotations.append(
+        dict(
+            text=words.edge_note,
+            x=0,
+            y=0,
+            xref="paper",
+            yref="paper",
+            showarrow=False,
+            xanchor="left",
+            font=dict(size=14),
+        )
+    )
+    font = dict(size=FONT_SIZE)
+    return go.Figure(
+        dict(
+            data=traces,
+            layout=dict(
+                title=dict(text=words.title, font=dict(size=FONT_SIZE + 4), x=0, xanchor="left", y=0.98, yanchor="top"),
+                height=height,
+                font=font,
+                hoverlabel=dict(font=font),
+                margin=dict(l=10, r=10, t=80, b=10),
+                dragmode=False,
+                clickmode="event+select",
+                showlegend=False,
+                plot_bgcolor="white",
+                annotations=annotations,
+                # the picture in axes of its own, kept square; the network beside it
+                xaxis=dict(domain=[0, 0.18], visible=False, range=[0, 1], fixedrange=True),
+                yaxis=dict(domain=[0.2, 0.8], visible=False, range=[0, 1], fixedrange=True, scaleanchor="x"),
+                xaxis2=dict(domain=[0.19, 1], visible=False, range=[-0.05, count * LAYER_GAP + 0.45], fixedrange=True),
+                yaxis2=dict(domain=[0.06, 1], visible=False, range=[-0.04, 1.22], fixedrange=True),
+            ),
+        )
+    )
+
+
+def _node_heights(count: int) -> np.ndarray:
+    """y of each shown neuron, top (index 0) to bottom, spread over [0, 1]."""
+    if count == 1:
+        return np.array([0.5])
+    return 1 - (np.arange(count) + 0.5) / count
+
+
+def _input_image(image: np.ndarray) -> dict:
+    side = image.shape[0]
+    return dict(
+        type="heatmap",
+        z=image[::-1],  # row 0 at the top
+        x0=0.5 / side,
+        dx=1 / side,
+        y0=0.5 / side,
+        dy=1 / side,
+        colorscale="gray",
+        showscale=False,
+        hoverinfo="skip",
+        xaxis="x",
+        yaxis="y",
+    )
+
+
+def _edge_traces(contribution, x_from, y_from, x_to, y_to) -> list[dict]:
+    """Lines into one layer, grouped into a few traces by sign and width (one trace per
+    line would make a wide diagram slow to build and to draw)."""
+    flows = np.atleast_2d(contribution)  # (k_to, k_from)
+    largest = float(np.abs(flows).max()) or 1.0
+    bins = np.minimum((np.abs(flows) / largest * len(EDGE_WIDTHS)).astype(int), len(EDGE_WIDTHS) - 1)
+    traces = []
+    for sign, colour in ((1, POSITIVE), (-1, NEGATIVE)):
+        for b, width in enumerate(EDGE_WIDTHS):
+            to_index, from_index = np.nonzero((np.sign(flows) == sign) & (bins == b))
+            if len(to_index) == 0:
+                continue
+            xs = np.tile([x_from, x_to, None], len(to_index))
+            ys = np.column_stack([y_from[from_index], y_to[to_index], np.full(len(to_index), None)]).ravel()
+            traces.append(
+                dict(
+                    type="scatter",
+                    x=xs,
+                    y=ys,
+                    mode="lines",
+                    line=dict(color=colour, width=width),
+                    opacity=0.35 + 0.15 * b,
+                    hoverinfo="skip",
+                    xaxis="x2",
+                    yaxis="y2",
+                )
+            )
+    return traces
+
+
+def _node_trace(layer, heights, words: DiagramWords, names) -> dict:
+    """One layer's shown neurons. Hidden ones on a scale of the layer's largest |A|
+    (tanh, ReLU and sigmoid differ in range); outputs on a fixed 0-1 (probabilities)."""
+    largest = 1.0 if names is not None else (float(np.abs(layer.A).max()) or 1.0)
+    hover = [
+        words.node_hover.format(layer=layer.layer, neuron=int(j), Z=float(z), A=float(a))
+        for j, z, a in zip(layer.shown, layer.Z, layer.A)
+    ]
+    if names is not None:  # outputs: the class and how sure, beside the node
+        text, position = [f"{names[int(j)]}  {a:.0%}" for j, a in zip(layer.shown, layer.A)], "middle right"
+        text_colours = "#222222"
+    else:  # the neuron's number on the node, white on a dark one
+        text, position = [str(int(j)) for j in layer.shown], "middle center"
+        text_colours = ["#FFFFFF" if abs(a) > 0.55 * largest else "#222222" for a in layer.A]
+    return dict(
+        type="scatter",
+        x=np.full(len(layer.shown), layer.layer * LAYER_GAP),
+        y=heights,
+        mode="markers+text",
+        text=text,
+        textposition=position,
+        textfont=dict(size=FONT_SIZE - 2 if names is None else FONT_SIZE, color=text_colours),
+        marker=dict(
+            size=NODE_SIZE,
+            color=layer.A,
+            colorscale=ACTIVATION_SCALE,
+            cmin=-largest,
+            cmax=largest,
+            line=dict(color="#333333", width=1),
+        ),
+        # plain lists: Plotly would send a NumPy array as a typed array, and a click back as a dict
+        customdata=[[int(layer.layer), int(j)] for j in layer.shown],
+        hovertext=hover,
+        hoverinfo="text",
+        xaxis="x2",
+        yaxis="y2",
+        selected=dict(marker=dict(opacity=1)),
+        unselected=dict(marker=dict(opacity=1)),
+    )
+
+
+def _ring(data: Diagram, positions, selected) -> list[dict]:
+    """A black ring around the selected (layer, neuron), when it is shown."""
+    if selected is None or not 1 <= selected[0] < len(data.layers):
+        return []
+    layer_index, neuron = selected
+    where = np.flatnonzero(data.layers[layer_index].shown == neuron)
+    if len(where) == 0:
+        return []
+    return [
+        dict(
+            type="scatter",
+            x=[layer_index * LAYER_GAP],
+            y=[positions[layer_index][where[0]]],
+            mode="markers",
+            marker=dict(size=NODE_SIZE + 14, color="rgba(0,0,0,0)", line=dict(color="#000000", width=3)),
+            hoverinfo="skip",
+            xaxis="x2",
+            yaxis="y2",
+        )
+    ]
+
+
+def _column_label(layer, count: int, words: DiagramWords) -> dict:
+    if layer.layer == 0:
+        return dict(text=words.input, font=dict(size=FONT_SIZE))
+    name = words.output if layer.layer == count else words.hidden.format(layer=layer.layer)
+    if layer.partial:
+        name += "<br>" + words.partial.format(shown=len(layer.shown), size=layer.size)
+    return dict(text=name, font=dict(size=FONT_SIZE))
+
+
+def clicked_neuron(event) -> tuple[int, int] | None:
+    """(layer, neuron) of the node a st.plotly_chart selection event picked, or None.
+
+    event: what st.plotly_chart(..., on_select="rerun") returned (or the session
+    state under its key): {"selection": {"points": [{"customdata": [l, j], ...}]}}.
+    """
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError):
+        return None
+    for point in points:
+        custom = point.get("customdata") if isinstance(point, dict) else None
+        if isinstance(custom, dict):  # {"0": layer, "1": neuron}, as a typed array comes back
+            custom = [custom.get("0", custom.get(0)), custom.get("1", custom.get(1))]
+        if isinstance(custom, (list, tuple)) and len(custom) == 2 and None not in custom:
+            return int(custom[0]), int(custom[1])
+    return None
+
+
+def neuron_sum_figure(parts: NeuronSum, title: str, previous_name: str, height: int = 380) -> go.Figure:
+    """One neuron's terms: for layer 1, W1[j] ⊙ X as a map (square input); for later
+    layers, a bar per neuron i of the previous layer, W_l[j, i]·A_l-1[i]."""
+    terms = parts.terms
+    side = int(round(np.sqrt(len(terms))))
+    if parts.layer == 1 and side * side == len(terms):
+        largest = float(np.abs(terms).max()) or 1.0
+        fig = go.Figure(
+            go.Heatmap(
+                z=terms.reshape(side, side),
+                colorscale=ACTIVATION_SCALE,
+                zmid=0,
+                zmin=-largest,
+                zmax=largest,
+                hovertemplate="row %{y}, col %{x}: %{z:+.5f}<extra></extra>",
+            )
+        )
+        fig.update_yaxes(autorange="reversed", scaleanchor="x", visible=False)
+        fig.update_xaxes(visible=False)
+        return layout(fig, title, height=height, plot_bgcolor="white")
+    colours = [POSITIVE if v >= 0 else NEGATIVE for v in terms]
+    fig = go.Figure(go.Bar(x=np.arange(len(terms)), y=terms, marker_color=colours))
+    fig.update_xaxes(title=previous_name)
+    return layout(fig, title, height=height, plot_bgcolor="white")
+
+
+def _image_panel(fig, image, row, col, scale="gray", zmin=0.0, zmax=1.0, zmid=None, colorbar=False):
+    fig.add_trace(
+        go.Heatmap(
+            z=image,
+            colorscale=scale,
+            zmin=zmin,
+            zmax=zmax,
+            zmid=zmid,
+            showscale=colorbar,
+            hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>",
+        ),
+        row=row,
+        col=col,
+    )
+
+
+def _square_panels(fig: go.Figure, title: str, height: int) -> go.Figure:
+    fig.update_yaxes(autorange="reversed", visible=False)
+    fig.update_xaxes(visible=False)
+    for index in range(1, len(fig.layout.annotations) + 1):  # every panel square
+        suffix = "" if index == 1 else str(index)
+        fig.layout[f"yaxis{suffix}"].scaleanchor = f"x{suffix}"
+    fig = layout(fig, title, height=height, plot_bgcolor="white")
+    fig.update_annotations(font=dict(size=FONT_SIZE))
+    return fig
+
+
+def saliency_figure(image: np.ndarray, saliency: np.ndarray, title: str, titles: tuple[str, str], height=360):
+    """The input (side, side) and its saliency map (same shape): red where more ink would
+    raise the class, blue where it would lower it."""
+    fig = make_subplots(1, 2, subplot_titles=titles, horizontal_spacing=0.04)
+    _image_panel(fig, image, 1, 1)
+    largest = float(np.abs(saliency).max()) or 1.0
+    _image_panel(fig, saliency, 1, 2, ACTIVATION_SCALE, -largest, largest, 0.0)
+    return _square_panels(fig, title, height)
+
+
+def fool_figure(
+    original: np.ndarray, change: np.ndarray, fooled: np.ndarray, title: str, titles: tuple[str, str, str], height=360
+):
+    """Three images (side, side): the input, the change (on its own scale, so a change of a
+    few levels is visible: amplified), and the fooled input."""
+    fig = make_subplots(1, 3, subplot_titles=titles, horizontal_spacing=0.03)
+    _image_panel(fig, original, 1, 1)
+    largest = float(np.abs(change).max()) or 1.0
+    _image_panel(fig, change, 1, 2, ACTIVATION_SCALE, -largest, largest, 0.0)
+    _image_panel(fig, fooled, 1, 3)
+    return _square_panels(fig, title, height)
+
+
+def dream_figure(image: np.ndarray, title: str, height: int = 340) -> go.Figure:
+    """A dreamed image (side, side) in [0, 1], shown on its own brightness scale."""
+    fig = go.Figure(
+        go.Heatmap(
+            z=image,
+            colorscale="gray",
+            zmin=0,
+            zmax=max(float(image.max()), 1e-6),
+            showscale=False,
+            hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed", scaleanchor="x", visible=False)
+    fig.update_xaxes(visible=False)
+    return layout(fig, title, height=height, plot_bgcolor="white")
+
+
+def probabilities_figure(names, before, after, title: str, before_name: str, after_name: str, height=300):
+    """Two sets of class probabilities side by side (before and after fooling)."""
+    labels = [str(n) for n in names]
+    fig = go.Figure(
+        [
+            go.Bar(x=labels, y=before, name=before_name, marker_color=GREY),
+            go.Bar(x=labels, y=after, name=after_name, marker_color=VERMILLION, marker_pattern_shape="/"),
+        ]
+    )
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(range=[0, 1])
+    return layout(fig, title, height=height, barmode="group")
