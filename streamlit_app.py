@@ -23,9 +23,11 @@ st.markdown(
         "1. **Dataset** — what the network sees: images, counts, the 784-long vector, normalisation.\n"
         "2. **Train** — pick the blog's preset or all ten digits, press *Train*, watch the loss fall live.\n"
         "3. **Weights** — each hidden neuron's weights `W1` as a 28×28 picture, forming from noise.\n"
-        "4. **Draw** — draw a digit with the mouse and see what the network says, and why.\n"
+        "4. **Draw** — draw a digit and see what the network says, and why: its neurons lit up, the pixels "
+        "that matter, the smallest change that fools it, what it dreams a digit looks like.\n"
         "5. **Backprop** — the blog's derivation with live numbers: one image, one step, a gradient check.\n"
-        "6. **Compare** — the blog's closing experiment: other hidden sizes and settings, side by side."
+        "6. **Compare** — the blog's closing experiment: other hidden sizes and settings, side by side.\n"
+        "7. **Class** — the same experiment as a class: everyone posts a run to one shared board."
     )
 )
 
@@ -37,7 +39,10 @@ st.markdown(
         "images right. Then set the learning rate to 10 and watch it diverge.\n"
         "- **Weights**: play the timeline; the filters turn from noise into 0-and-1 detectors.\n"
         "- **Backprop**: follow one image through every formula; take a step; check the gradients.\n"
-        "- **Train** the *all ten digits* preset (about 30 s) and go to **Draw**: let students draw."
+        "- **Train** the *quick ten-digit* preset (a few seconds, about 98%) and go to **Draw**: let students "
+        "draw, click a neuron, fool the network.\n"
+        "- **Class**: create a board, put its code on the screen; each student tries one hidden size and posts "
+        "the run: the class's curve of size against accuracy and time appears as they post."
     )
 )
 

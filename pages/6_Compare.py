@@ -138,6 +138,7 @@ def summarise(name: str, trainer, peak_bytes: int) -> dict:
         **row,
         "_loss": (x.tolist(), y.tolist()),
         "_accuracy": ([e.epoch for e in evals], [e.test_accuracy for e in evals]),
+        "_config": trainer.config,  # what the Class page posts, exactly
     }
 
 

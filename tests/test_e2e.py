@@ -83,7 +83,11 @@ def test_model_upload_validates(server, page, tmp_path):
     page.locator("input[type='file']").set_input_files(str(junk))
     page.get_by_text(re.compile("Not loaded: .*not an .npz file")).wait_for(timeout=30_000)
     page.locator("input[type='file']").set_input_files(str(ROOT / "assets" / "models" / "digits.npz"))
-    page.get_by_text(re.compile("Loaded digits.npz")).wait_for(timeout=30_000)
+    loaded = page.get_by_text(re.compile("Loaded digits.npz"))
+    try:
+        loaded.wait_for(timeout=60_000)
+    except Exception:  # say what the page showed instead
+        raise AssertionError(page.locator("[data-testid='stAlert']").all_inner_texts()) from None
     assert page.locator("[data-testid='stException']").count() == 0
 
 
@@ -105,7 +109,7 @@ def test_backprop_and_compare_work_in_the_browser(server, page):
 def test_a_teachers_link_opens_train_with_its_settings_in_chinese(server, page):
     open_page(page, f"{server}/Train?preset=digits&hidden=64,32&lr=0.02&lang=zh", "训练")
     page.get_by_role("tab", name="网络").click()
-    assert page.get_by_role("textbox", name="隐藏层大小").input_value() == "64, 32"
+    expect(page.get_by_role("textbox", name="隐藏层大小")).to_have_value("64, 32", timeout=30_000)
     assert page.get_by_role("link", name=re.compile("训练 Train")).count() == 1
     assert "lr=0.02" in page.url and "hidden=64%2C32" in page.url
     screenshot(page, "train-zh")

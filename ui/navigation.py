@@ -31,6 +31,7 @@ PAGE_LABELS_ZH = {
     "✏️ Draw": "✏️ 手写 Draw",
     "🧮 Backprop": "🧮 反向传播 Backprop",
     "⚖️ Compare": "⚖️ 对比 Compare",
+    "👩‍🏫 Class": "👩‍🏫 全班 Class",
 }
 
 # The page starts near the top (a projector has 720 px to spare), and a keyboard user tells

@@ -14,7 +14,7 @@ from ui.i18n import t
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "assets" / "models" / "digits.npz"
 
 # Where a model came from (English templates, translated when shown).
-SHIPPED_MODEL = "the shipped ten-digit model (digits preset)"
+SHIPPED_MODEL = "the shipped ten-digit model (robust preset)"
 TRAINED_MODEL = "trained in this session"
 LOADED_MODEL = "loaded from {name}"
 MODEL_DESCRIPTIONS = (SHIPPED_MODEL, TRAINED_MODEL, LOADED_MODEL)
@@ -26,7 +26,7 @@ def default_model() -> tuple[Network, TrainConfig]:
     network, config = load_model(DEFAULT_MODEL_PATH)
     for value in network.params.values():
         value.flags.writeable = False
-    return network, config or PRESETS["digits"]
+    return network, config or PRESETS["robust"]
 
 
 @dataclass

@@ -37,7 +37,7 @@ ZH = {
     # model descriptions
     "trained in this session": "本次会话中训练的模型",
     "loaded from {name}": "从 {name} 加载的模型",
-    "the shipped ten-digit model (digits preset)": "自带的十数字模型（digits 预设）",
+    "the shipped ten-digit model (robust preset)": "自带的十数字模型（robust 预设）",
     "**Model:** {model}": "**模型：** {model}",
     "The image data cannot be loaded: {error}. Point MNIST_DIR at a folder holding the four IDX files "
     "(train-images, train-labels, t10k-images, t10k-labels).": "无法加载图像数据：{error}。请把 MNIST_DIR 指向一个包含四个 IDX 文件"
@@ -382,6 +382,8 @@ ZH = {
     "The training process stopped unexpectedly (killed, or out of memory) at step {step}; the weights it sent last are kept. Press Train to start again.": "训练进程在第 {step} 步意外停止（被终止或内存不足）；保留了它最后发回的权重。点击“训练”重新开始。",
     "Paused: nobody was watching this run for a while. Resume carries on.": "已暂停：有一段时间没有人查看这次训练。点击“继续”接着训练。",
     "This comparison would take about {work} CPU-seconds (all runs); at most {cap} are allowed per click on this server. Use fewer values or epochs.": "这次对比大约需要 {work} CPU 秒（所有训练合计）；这台服务器每次点击最多允许 {cap}。请减少取值或轮数。",
+    "**The pages** (left sidebar):\n1. **Dataset** — what the network sees: images, counts, the 784-long vector, normalisation.\n2. **Train** — pick the blog's preset or all ten digits, press *Train*, watch the loss fall live.\n3. **Weights** — each hidden neuron's weights `W1` as a 28×28 picture, forming from noise.\n4. **Draw** — draw a digit and see what the network says, and why: its neurons lit up, the pixels that matter, the smallest change that fools it, what it dreams a digit looks like.\n5. **Backprop** — the blog's derivation with live numbers: one image, one step, a gradient check.\n6. **Compare** — the blog's closing experiment: other hidden sizes and settings, side by side.\n7. **Class** — the same experiment as a class: everyone posts a run to one shared board.": "**页面**（左侧边栏）：\n1. **数据集 Dataset** — 网络看到的是什么：图片、数量、784 维向量、归一化。\n2. **训练 Train** — 选择博客的预设或全部十个数字，点击*训练*，实时看损失下降。\n3. **权重 Weights** — 每个隐藏神经元的权重 `W1` 画成 28×28 的图，从噪声中逐渐成形。\n4. **手写 Draw** — 写一个数字，看网络怎么回答、为什么：被点亮的神经元、起作用的像素、骗过它的最小改动、它心目中的数字长什么样。\n5. **反向传播 Backprop** — 博客的推导配上实时数值：一张图、一步更新、一次梯度检验。\n6. **对比 Compare** — 博客结尾的实验：不同的隐藏层大小和设置，并排比较。\n7. **全班 Class** — 全班一起做这个实验：每个人把一次训练发到同一块看板上。",
+    "- **Dataset**: show a digit as a 28×28 grid, then as the 784 numbers the network really gets.\n- **Train** with the *blog* preset (one pass, per-sample SGD, under a second): 2114 of 2115 test images right. Then set the learning rate to 10 and watch it diverge.\n- **Weights**: play the timeline; the filters turn from noise into 0-and-1 detectors.\n- **Backprop**: follow one image through every formula; take a step; check the gradients.\n- **Train** the *quick ten-digit* preset (a few seconds, about 98%) and go to **Draw**: let students draw, click a neuron, fool the network.\n- **Class**: create a board, put its code on the screen; each student tries one hidden size and posts the run: the class's curve of size against accuracy and time appears as they post.": "- **数据集**：把一个数字显示成 28×28 的网格，再显示成网络真正拿到的 784 个数。\n- 用*博客*预设**训练**（一轮、逐样本 SGD，不到一秒）：2115 张测试图片对了 2114 张。然后把学习率设为 10，看它发散。\n- **权重**：播放时间轴；滤波器从噪声变成 0 和 1 的检测器。\n- **反向传播**：跟着一张图片走过每个公式；走一步；检验梯度。\n- 用*快速十个数字*预设**训练**（几秒钟，约 98%），再去**手写**：让学生写数字、点击神经元、骗过网络。\n- **全班**：创建一块看板，把代码投到屏幕上；每个学生试一个隐藏层大小并发布结果：全班的“大小—准确率与时间”曲线随着发布逐渐出现。",
 }
 # Each feature keeps its own texts' Chinese in a module of its own.
 from .zh_board import ZH_BOARD  # noqa: E402
