@@ -145,7 +145,7 @@ answer_slot.metric(
 answer_slot.caption(t("{sure:.1%} sure", sure=probabilities[predicted]))
 log_timing("draw-prediction", time.perf_counter() - run_started)
 with seen_col:
-    show_chart(charts.image_heatmap(image, t("What the network gets: 28×28"), height=320), "seen")
+    show_chart(charts.image_heatmap(image, t("Input, 28×28"), height=320), "seen")
     st.caption(
         t("Cropped to the ink, fitted in 20×20 and centred by its centre of mass, the way MNIST's digits were made.")
     )

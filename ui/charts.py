@@ -251,9 +251,8 @@ def weights_heatmap(
             hovertemplate="row %{y}, col %{x}: %{z:.4f}<extra></extra>",
         )
     )
-    fig.update_yaxes(autorange="reversed", showticklabels=False, scaleanchor="x")
-    fig.update_xaxes(showticklabels=False)
-    return layout(fig, title, height=height, plot_bgcolor="white")
+    fig.update_yaxes(autorange="reversed", scaleanchor="x")
+    return _bare_axes(layout(fig, title, height=height, plot_bgcolor="white"))
 
 
 def image_heatmap(
@@ -278,9 +277,15 @@ def image_heatmap(
             hovertemplate="row %{y}, col %{x}: %{z}<extra></extra>",
         )
     )
-    fig.update_yaxes(autorange="reversed", scaleanchor="x", showticklabels=False)
-    fig.update_xaxes(showticklabels=False)
-    return layout(fig, title, height=height)
+    fig.update_yaxes(autorange="reversed", scaleanchor="x")
+    return _bare_axes(layout(fig, title, height=height))
+
+
+def _bare_axes(fig: go.Figure) -> go.Figure:
+    """A picture's axes: no ticks, labels, grid or zero line, only the picture."""
+    for update in (fig.update_xaxes, fig.update_yaxes):
+        update(showticklabels=False, ticks="", showgrid=False, zeroline=False, showline=False)
+    return fig
 
 
 def bar_figure(
