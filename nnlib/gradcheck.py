@@ -14,23 +14,36 @@ from .network import Network
 SMALL_GRADIENT = 1e-5  # below this, round-off in the loss dominates a finite difference
 
 
-def numerical_gradient(network: Network, X, Y, name: str, eps: float = 1e-4, entries=None):
-    """d(mean loss)/d(params[name]) by central differences.
+def central_differences(array: np.ndarray, loss, eps: float, entries=None) -> np.ndarray:
+    """d(loss())/d(array) by central differences, perturbing array in place entry by entry.
 
-    entries: flat indices to check (all when None); the others stay 0.
+    loss: a function of nothing that reads array; entries: flat indices to check
+    (all when None); the others stay 0.
     """
-    param = network.params[name]
-    grad = np.zeros_like(param)
-    flat_param, flat_grad = param.reshape(-1), grad.reshape(-1)
-    for index in range(param.size) if entries is None else entries:
-        saved = flat_param[index]
-        flat_param[index] = saved + eps
-        plus = network.loss(network.forward(X)[1], Y)
-        flat_param[index] = saved - eps
-        minus = network.loss(network.forward(X)[1], Y)
-        flat_param[index] = saved
+    grad = np.zeros_like(array)
+    flat_array, flat_grad = array.reshape(-1), grad.reshape(-1)
+    for index in range(array.size) if entries is None else entries:
+        saved = flat_array[index]
+        flat_array[index] = saved + eps
+        plus = loss()
+        flat_array[index] = saved - eps
+        minus = loss()
+        flat_array[index] = saved
         flat_grad[index] = (plus - minus) / (2 * eps)
     return grad
+
+
+def numerical_gradient(network: Network, X, Y, name: str, eps: float = 1e-4, entries=None):
+    """d(mean loss)/d(params[name]) by central differences (entries: flat indices, all when None)."""
+    return central_differences(network.params[name], lambda: network.loss(network.forward(X)[1], Y), eps, entries)
+
+
+def numerical_input_gradient(network: Network, X: np.ndarray, Y, eps: float = 1e-5) -> np.ndarray:
+    """d(mean loss)/dX by central differences: what backward's dX = W1ᵀ·dZ1 must match.
+
+    X (inputs, m) is a writable float64 array; it is perturbed and put back.
+    """
+    return central_differences(X, lambda: network.loss(network.forward(X)[1], Y), eps)
 
 
 def relative_error(analytic: np.ndarray, numeric: np.ndarray, floor: float = SMALL_GRADIENT) -> float:

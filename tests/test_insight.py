@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from nnlib.data import normalize
-from nnlib.gradcheck import relative_error
+from nnlib.gradcheck import numerical_input_gradient, relative_error
 from nnlib.insight import (
     diagram,
     dream,
@@ -39,20 +39,6 @@ def test_images(mnist, shipped):
     """The first 20 test images as the shipped model's input columns (784, 20), and their labels."""
     _, config = shipped
     return normalize(mnist.test.images[:20], config.normalization).T, mnist.test.labels[:20]
-
-
-def numerical_input_gradient(network, X, Y, eps=1e-5):
-    """d(mean loss)/dX by central differences, entry by entry."""
-    grad = np.zeros_like(X)
-    for index in np.ndindex(X.shape):
-        saved = X[index]
-        X[index] = saved + eps
-        plus = network.loss(network.forward(X)[1], Y)
-        X[index] = saved - eps
-        minus = network.loss(network.forward(X)[1], Y)
-        X[index] = saved
-        grad[index] = (plus - minus) / (2 * eps)
-    return grad
 
 
 @pytest.mark.parametrize("activation,output", list(itertools.product(ACTIVATIONS, OUTPUTS)))
