@@ -65,7 +65,12 @@ def read_digit(
     background: the paper's grey level when known (0 for the app's black canvas).
     Returns None when there is too little ink to call it a drawing.
     """
-    ink = ink_image(picture, background)
+    return read_ink(ink_image(picture, background), network, config)
+
+
+def read_ink(ink: np.ndarray, network: Network, config: TrainConfig) -> Reading | None:
+    """read_digit from an ink map (h, w) in [0, 1] already made (the Draw page checks it for a
+    tap-sized dot first); None when there is too little ink."""
     image = from_ink(ink)
     if image is None:
         return None

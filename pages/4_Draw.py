@@ -10,7 +10,7 @@ import numpy as np
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
-from nnlib.pipeline import read_digit
+from nnlib.pipeline import read_ink
 from nnlib.preprocess import ink_image, is_dot
 from ui import charts, insight_view
 from ui.display import show_chart
@@ -116,8 +116,8 @@ drawing = result.image_data if result is not None else None
 started = time.perf_counter()
 # The canvas is black paper: say so, so that a canvas drawn full of ink is not
 # mistaken for white paper with nothing on it.
-drawn = drawing is not None and drawing.size
-if drawn and is_dot(ink_image(drawing, 0.0)):
+ink = ink_image(drawing, background=0.0) if drawing is not None and drawing.size else None
+if ink is not None and is_dot(ink):
     answer_slot.warning(
         t(
             "Too little ink to read: a dot is not a digit, so to the network the canvas is empty. "
@@ -125,7 +125,7 @@ if drawn and is_dot(ink_image(drawing, 0.0)):
         )
     )
     st.stop()
-reading = read_digit(drawing, network, config, background=0.0) if drawn else None
+reading = read_ink(ink, network, config) if ink is not None else None
 if reading is None:
     answer_slot.info(t("The canvas is empty: draw a digit and the network will read it."))
     st.stop()
