@@ -111,7 +111,10 @@ with charts_col:
         )
     )
     diagram_box = st.empty()
-results_box = st.empty()
+results_box = st.empty()  # emptied at once when a new run starts
+# A container, not a placeholder: a placeholder is emptied at the start of every rerun, which
+# unmounted the file uploader mid-upload (a second model file was lost on a busy server).
+files_box = st.container()
 
 if config is None:
     status_box.error(t("These settings cannot be trained — {problems}", problems=" ".join(problems.values())))
@@ -428,9 +431,10 @@ def model_files_section(config) -> None:
         (upload_col.success if kind == "success" else upload_col.error)(text)
 
 
-with results_box.container():
-    if trainer is not None:
+if trainer is not None:
+    with results_box.container():
         show_results(trainer)
+with files_box:
     st.divider()
     with st.expander(t("🔗 Link to these settings")):
         st.code(link_to_settings(), language=None)

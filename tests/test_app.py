@@ -428,3 +428,27 @@ def test_dataset_page_never_shows_the_servers_folder(monkeypatch, small_data_dir
     at = app("pages/1_Dataset.py").run()
     text = " ".join(m.value for m in at.markdown)
     assert small_data_dir.name in text and str(small_data_dir.parent) not in text
+
+
+def test_ui_loads_what_plotly_reads_half_loaded():
+    """Plotly reads PIL.Image and pandas from sys.modules without importing them: ui makes them whole first."""
+    import subprocess
+    import sys
+
+    check = (
+        "import sys, ui; "
+        "assert hasattr(sys.modules['PIL.Image'], 'Image'); "
+        "assert hasattr(sys.modules['pandas'], 'Series')"
+    )
+    subprocess.run([sys.executable, "-c", check], cwd=ROOT, check=True)
+
+
+def test_every_page_imports_ui_before_it_draws():
+    """So no page turns a figure into JSON while another session's thread is still importing Pillow."""
+    import ast
+
+    for path in [ROOT / "streamlit_app.py", *sorted((ROOT / "pages").glob("*.py"))]:
+        imports = [
+            node.module for node in ast.parse(path.read_text()).body if isinstance(node, ast.ImportFrom) and node.module
+        ]
+        assert any(module == "ui" or module.startswith("ui.") for module in imports), path.name
