@@ -8,11 +8,11 @@ import time
 
 import numpy as np
 import streamlit as st
-from streamlit_drawable_canvas import st_canvas
 
 from nnlib.pipeline import read_ink
 from nnlib.preprocess import ink_image, is_dot
 from ui import charts, insight_view
+from ui.canvas import st_canvas
 from ui.display import show_chart
 from ui.i18n import t
 from ui.navigation import page_setup

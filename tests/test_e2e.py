@@ -45,7 +45,12 @@ def test_training_the_blog_preset_in_the_browser(server, page):
 
 
 def test_drawing_a_one_predicts_a_digit(server, page):
+    from ui.canvas import bundle_url
+
+    bundle_loads = []  # the quick canvas's loader fetches the package's bundle from where Streamlit serves it
+    page.on("response", lambda response: bundle_loads.append(response.status) if bundle_url() in response.url else None)
     open_page(page, f"{server}/Draw", "Draw")
+    assert bundle_loads and set(bundle_loads) == {200}
     assert page.get_by_text(re.compile("canvas is empty")).count() == 1
     draw_stroke(page, [(150, 40), (145, 140), (140, 240)])
     metric = page.locator("[data-testid='stMetric']", has_text="Prediction")
