@@ -134,6 +134,82 @@ def stop_server(server: Server) -> None:
         server.process.kill()
 
 
+# --- Replicas behind nginx (deploy/replicas.sh) -----------------------------------------
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+@dataclass
+class Replicas:
+    url: str  # nginx
+    base: int  # replica k listens on base + k
+    script: subprocess.Popen
+
+
+def free_port_block(size: int) -> int:
+    """A port p with p..p+size-1 free on loopback (checked, not reserved)."""
+    for _ in range(50):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            start = probe.getsockname()[1]
+        if start + size >= 65535:
+            continue
+        try:
+            sockets = []
+            for port in range(start, start + size):
+                sock = socket.socket()
+                sockets.append(sock)
+                sock.bind(("127.0.0.1", port))
+            return start
+        except OSError:
+            continue
+        finally:
+            for sock in sockets:
+                sock.close()
+    raise RuntimeError("no block of free ports")
+
+
+def answers(url: str) -> bool:
+    try:
+        return urllib.request.urlopen(url, timeout=3).status == 200
+    except OSError:
+        return False
+
+
+def start_replicas(count: int, log_path: Path, extra_env: dict | None = None) -> Replicas:
+    """deploy/replicas.sh count PORT on free loopback ports; waits until nginx answers for a replica."""
+    port = free_port_block(count + 1)
+    log = open(log_path, "w")
+    script = subprocess.Popen(
+        ["bash", str(ROOT / "deploy" / "replicas.sh"), str(count), str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "REPLICA_BASE_PORT": str(port + 1), **(extra_env or {})},
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while not answers(f"{url}/_stcore/health"):
+        if script.poll() is not None or time.time() > deadline:
+            stop_replicas(Replicas(url, port + 1, script))
+            raise RuntimeError(f"replicas did not start; see {log_path}")
+        time.sleep(0.5)
+    return Replicas(url, port + 1, script)
+
+
+def stop_replicas(replicas: Replicas) -> None:
+    """SIGTERM to the script, which stops nginx and every replica it started."""
+    if replicas.script.poll() is None:
+        replicas.script.terminate()
+        replicas.script.wait(timeout=30)
+
+
+def pinned_page(browser, url: str, replica: str):
+    """A new browser session that nginx sends to replica ("r0", "r1", …) by its nnlib_replica cookie."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.add_cookies([{"name": "nnlib_replica", "value": replica, "url": url}])
+    return context.new_page()
+
+
 # --- Helpers for driving pages ---------------------------------------------------------
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -226,5 +302,7 @@ try:  # pytest is a development dependency; benchmarks and scripts run without i
 
     #: Skips a test (or, as pytestmark, a module) where Debian's chromium is not installed.
     needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed")
+    #: Skips where Debian's nginx is not installed.
+    needs_nginx = pytest.mark.skipif(not Path(NGINX).exists(), reason="nginx is not installed (apt-get install nginx)")
 except ImportError:  # pragma: no cover
-    needs_chromium = None
+    needs_chromium = needs_nginx = None

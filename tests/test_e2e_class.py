@@ -1,7 +1,8 @@
 """The class board in Chromium on real servers: a teacher, two students, a stranger with a wrong code.
 
-Two server processes (replicas, as behind deploy/nginx.conf) share one fresh SQLite board file
-(NNLIB_BOARD_URL): the teacher and one student use replica B, the other student replica A.
+Two replicas behind nginx (deploy/replicas.sh) share one fresh SQLite board file
+(NNLIB_BOARD_URL); each browser is pinned to a replica by the proxy's cookie: the teacher and
+one student use r1, the other student r0, so a post seen live by the teacher crossed replicas.
 """
 
 from __future__ import annotations
@@ -13,31 +14,41 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from devtools.live import ACCURACY, go_to, needs_chromium, open_page, screenshot, start_server, stop_server
+from devtools.live import (
+    ACCURACY,
+    go_to,
+    needs_chromium,
+    needs_nginx,
+    open_page,
+    pinned_page,
+    screenshot,
+    start_replicas,
+    stop_replicas,
+)
 
-pytestmark = needs_chromium
+pytestmark = [needs_chromium, needs_nginx]
 
 HOSTILE = "<img src=x onerror=alert(1)>**b**"
 CODE = ".st-key-class-code [data-testid='stMetricValue']"
 
 
 @pytest.fixture(scope="module")
-def replicas(tmp_path_factory):
-    """The URLs of two servers on one board database."""
+def proxy(tmp_path_factory):
+    """The nginx URL in front of two replicas on one board database."""
     folder = tmp_path_factory.mktemp("class-server")
     env = {
         "NNLIB_BOARD_URL": f"sqlite:///{folder / 'b.sqlite'}",
+        "NNLIB_WORKERS": "1",
         # Edits of the shared working tree during the run must not reload modules under the server.
         "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
     }
-    servers = [start_server(folder / f"streamlit-{name}.log", extra_env=env) for name in "ab"]
-    yield [server.url for server in servers]
-    for server in servers:
-        stop_server(server)
+    replicas = start_replicas(2, folder / "replicas.log", env)
+    yield replicas.url
+    stop_replicas(replicas)
 
 
-def new_page(browser):
-    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+def new_page(browser, url: str, replica: str):
+    page = pinned_page(browser, url, replica)
     page.on("dialog", lambda dialog: pytest.fail(f"a nickname ran script: {dialog.message}"))
     return page
 
@@ -67,19 +78,18 @@ def teacher_csv(page) -> list[dict]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def test_a_class_posts_two_runs_and_the_teacher_sees_both(replicas, browser):
-    replica_a, replica_b = replicas
-    teacher = new_page(browser)
-    open_page(teacher, f"{replica_b}/Class", "Class")
+def test_a_class_posts_two_runs_and_the_teacher_sees_both(proxy, browser):
+    teacher = new_page(browser, proxy, "r1")
+    open_page(teacher, f"{proxy}/Class", "Class")
     teacher.get_by_role("button", name="Create a class board").click()
     teacher.locator(CODE).wait_for(timeout=30_000)
     code = teacher.locator(CODE).inner_text()
     assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}", code), code
 
     accuracies = {}
-    for nickname, replica in (("Ada", replica_a), (HOSTILE, replica_b)):
-        student = new_page(browser)
-        accuracies[nickname] = train_blog_preset(student, replica)
+    for nickname, replica in (("Ada", "r0"), (HOSTILE, "r1")):
+        student = new_page(browser, proxy, replica)
+        accuracies[nickname] = train_blog_preset(student, proxy)
         go_to(student, "Class")
         join(student, code.lower())
         assert student.locator(CODE).inner_text() == code
@@ -104,9 +114,9 @@ def test_a_class_posts_two_runs_and_the_teacher_sees_both(replicas, browser):
     teacher.context.close()
 
 
-def test_a_wrong_code_sees_no_board(replicas, browser):
-    stranger = new_page(browser)
-    open_page(stranger, f"{replicas[0]}/Class", "Class")
+def test_a_wrong_code_sees_no_board(proxy, browser):
+    stranger = new_page(browser, proxy, "r0")
+    open_page(stranger, f"{proxy}/Class", "Class")
     join(stranger, "ZZZZ-ZZZZ")
     stranger.get_by_text("No class board has this code").wait_for(timeout=10_000)
     assert stranger.locator(CODE).count() == 0

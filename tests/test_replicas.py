@@ -10,12 +10,8 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
-import socket
-import subprocess
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -25,48 +21,17 @@ from devtools.live import (
     BROWSER_ARGS,
     CHROMIUM,
     PREDICTION,
-    ROOT,
     draw_stroke,
     go_to,
     needs_chromium,
+    needs_nginx,
     open_page,
+    pinned_page,
+    start_replicas,
+    stop_replicas,
 )
 
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-pytestmark = [
-    needs_chromium,
-    pytest.mark.skipif(not Path(NGINX).exists(), reason="nginx is not installed (apt-get install nginx)"),
-]
-
-
-def free_port_block(size: int) -> int:
-    """A port p with p..p+size-1 free on loopback (checked, not reserved)."""
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            start = probe.getsockname()[1]
-        if start + size >= 65535:
-            continue
-        try:
-            sockets = []
-            for port in range(start, start + size):
-                sock = socket.socket()
-                sockets.append(sock)
-                sock.bind(("127.0.0.1", port))
-            return start
-        except OSError:
-            continue
-        finally:
-            for sock in sockets:
-                sock.close()
-    raise RuntimeError("no block of free ports")
-
-
-def answers(url: str) -> bool:
-    try:
-        return urllib.request.urlopen(url, timeout=3).status == 200
-    except OSError:
-        return False
+pytestmark = [needs_chromium, needs_nginx]
 
 
 def descendants(pid: int) -> set[int]:
@@ -101,29 +66,9 @@ def replica_pid(port: int, among: set[int]) -> int:
 
 @pytest.fixture(scope="module")
 def replicas(tmp_path_factory):
-    port = free_port_block(3)
-    log = open(tmp_path_factory.mktemp("replicas") / "replicas.log", "w")
-    script = subprocess.Popen(
-        ["bash", str(ROOT / "deploy" / "replicas.sh"), "2", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "REPLICA_BASE_PORT": str(port + 1), "NNLIB_WORKERS": "1"},
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while not answers(f"{url}/_stcore/health"):
-        assert script.poll() is None and time.time() < deadline, f"replicas did not start; see {log.name}"
-        time.sleep(0.5)
-    yield dict(url=url, base=port + 1, script=script)
-    if script.poll() is None:
-        script.terminate()
-        script.wait(timeout=30)
-
-
-def pinned_page(browser, url: str, replica: str):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    context.add_cookies([{"name": "nnlib_replica", "value": replica, "url": url}])
-    return context.new_page()
+    replicas = start_replicas(2, tmp_path_factory.mktemp("replicas") / "replicas.log", {"NNLIB_WORKERS": "1"})
+    yield dict(url=replicas.url, base=replicas.base, script=replicas.script)
+    stop_replicas(replicas)
 
 
 def train(page) -> str:
