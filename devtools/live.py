@@ -236,14 +236,22 @@ def screenshot(page, name: str):
 
 
 def draw_stroke(page, points):
+    draw_strokes(page, [points])
+
+
+def draw_strokes(page, strokes, gap_ms: int = 0):
+    """Mouse strokes on the Draw canvas, in canvas pixels, gap_ms between the pen's lift and its next touch."""
     canvas = page.locator("canvas.upper-canvas").first
     canvas.wait_for(timeout=30_000)
     box = canvas.bounding_box()
-    page.mouse.move(box["x"] + points[0][0], box["y"] + points[0][1])
-    page.mouse.down()
-    for x, y in points[1:]:
-        page.mouse.move(box["x"] + x, box["y"] + y, steps=8)
-    page.mouse.up()
+    for index, points in enumerate(strokes):
+        if index and gap_ms:
+            page.wait_for_timeout(gap_ms)
+        page.mouse.move(box["x"] + points[0][0], box["y"] + points[0][1])
+        page.mouse.down()
+        for x, y in points[1:]:
+            page.mouse.move(box["x"] + x, box["y"] + y, steps=8)
+        page.mouse.up()
 
 
 def start_ten_digit_training(page, url: str) -> None:

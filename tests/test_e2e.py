@@ -9,7 +9,16 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from devtools.live import ROOT, draw_stroke, needs_chromium, open_page, screenshot, start_ten_digit_training
+from devtools.live import (
+    PREDICTION,
+    ROOT,
+    draw_stroke,
+    draw_strokes,
+    needs_chromium,
+    open_page,
+    screenshot,
+    start_ten_digit_training,
+)
 
 pytestmark = needs_chromium
 
@@ -70,6 +79,24 @@ def test_drawing_a_zero(server, page):
     metric.wait_for(timeout=30_000)
     page.wait_for_timeout(1000)
     assert metric.locator("[data-testid='stMetricValue']").inner_text().strip() == "0"
+
+
+@pytest.mark.parametrize("gap_ms", [0, 120])
+def test_a_digit_of_two_quick_strokes_is_read_whole(server, page, gap_ms):
+    """The canvas sends each stroke 20 ms after the pen lifts: a rerun must not lose the next stroke."""
+    open_page(page, f"{server}/Draw", "Draw")
+    prediction = page.locator(PREDICTION)
+    for digit, strokes in (  # each first stroke alone reads as a 1: the second must arrive too
+        ("4", [[(170, 60), (165, 250)], [(90, 40), (70, 150), (200, 150)]]),
+        ("7", [[(195, 50), (110, 250)], [(70, 50), (195, 50)]]),
+    ):
+        page.get_by_role("button", name=re.compile("Clear")).click()
+        prediction.wait_for(state="detached", timeout=30_000)
+        page.get_by_text(re.compile("canvas is empty")).wait_for(timeout=30_000)
+        page.wait_for_timeout(1000)  # the new canvas mounted
+        draw_strokes(page, strokes, gap_ms)
+        page.wait_for_timeout(2000)  # the last stroke's rerun, and any other, finished
+        assert prediction.inner_text().strip() == digit
 
 
 def test_stop_keeps_the_partly_trained_model(server, page):
