@@ -179,13 +179,15 @@ def answers(url: str) -> bool:
 def start_replicas(count: int, log_path: Path, extra_env: dict | None = None) -> Replicas:
     """deploy/replicas.sh count PORT on free loopback ports; waits until nginx answers for a replica."""
     port = free_port_block(count + 1)
-    log = open(log_path, "w")
-    script = subprocess.Popen(
-        ["bash", str(ROOT / "deploy" / "replicas.sh"), str(count), str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "REPLICA_BASE_PORT": str(port + 1), **(extra_env or {})},
-    )
+    # a test's replicas never reload modules: edits of the working tree during a run must not reach them
+    env = {"REPLICA_BASE_PORT": str(port + 1), "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none", **(extra_env or {})}
+    with open(log_path, "w") as log:
+        script = subprocess.Popen(
+            ["bash", str(ROOT / "deploy" / "replicas.sh"), str(count), str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **env},
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90
     while not answers(f"{url}/_stcore/health"):
@@ -200,7 +202,62 @@ def stop_replicas(replicas: Replicas) -> None:
     """SIGTERM to the script, which stops nginx and every replica it started."""
     if replicas.script.poll() is None:
         replicas.script.terminate()
-        replicas.script.wait(timeout=30)
+        try:
+            replicas.script.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            replicas.script.kill()
+
+
+@dataclass
+class PrefixProxy:
+    url: str  # http://127.0.0.1:PORT/<prefix>
+    process: subprocess.Popen
+
+
+PREFIX_PROXY_CONF = """worker_processes 1;
+pid {folder}/nginx.pid;
+error_log stderr warn;
+daemon off;
+events {{ worker_connections 256; }}
+http {{
+    access_log off;
+    client_body_temp_path {folder}/body;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
+    map $http_upgrade $connection_upgrade {{ default upgrade; "" close; }}
+    server {{
+        listen 127.0.0.1:{port};
+        location /{prefix}/ {{
+            proxy_pass {server}/;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_set_header Host $host;
+            proxy_read_timeout 1h;
+            proxy_buffering off;
+        }}
+    }}
+}}
+"""
+
+
+def start_prefix_proxy(server_url: str, prefix: str, folder: Path) -> PrefixProxy:
+    """nginx serving server_url under /prefix/, the prefix stripped (a school's shared host, say)."""
+    port = free_port_block(1)
+    conf = folder / "nginx.conf"
+    conf.write_text(PREFIX_PROXY_CONF.format(folder=folder, port=port, prefix=prefix, server=server_url))
+    with open(folder / "nginx.log", "w") as log:
+        process = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(folder)], stdout=log, stderr=subprocess.STDOUT)
+    proxy = PrefixProxy(f"http://127.0.0.1:{port}/{prefix}", process)
+    deadline = time.time() + 30
+    while not answers(f"{proxy.url}/_stcore/health"):
+        if process.poll() is not None or time.time() > deadline:
+            process.kill()
+            raise RuntimeError(f"nginx did not start; see {folder / 'nginx.log'}")
+        time.sleep(0.3)
+    return proxy
 
 
 def pinned_page(browser, url: str, replica: str):

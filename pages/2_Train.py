@@ -168,6 +168,7 @@ if train_clicked and config is not None:
         st.session_state["trainer"] = trainer
         st.session_state["training"] = training = True
         st.session_state.pop("stopped_message", None)
+        st.session_state.pop("upload_message", None)  # the loaded model is replaced by this run's
         set_model(trainer.network, config, TRAINED_MODEL)
         st.rerun()  # draw the page (sidebar, buttons) for the new run, then train
 if resume_clicked and can_resume:
@@ -274,6 +275,64 @@ def draw_diagram(trainer, suffix: str) -> None:
     with diagram_box.container(key=f"network-diagram-train-{suffix}"):
         show_chart(fig, f"diagram-{suffix}")
 
+
+def model_files_section(busy: bool) -> None:
+    """Download the session's model; load one back, validated, with a message either way.
+
+    busy: a run is training; both wait until it stops or ends (a model loaded meanwhile
+    would replace the run's, and the download would not be the run's yet).
+    """
+    st.subheader(t("Save or load a model"))
+    model = current_model()
+    pixels = int(np.prod(dataset().image_shape))
+    download_col, upload_col = st.columns(2)
+    download_col.download_button(
+        t("⬇️ Download the model (.npz)"),
+        data=b"" if busy else model_to_bytes(model.network, model.config),
+        disabled=busy,
+        file_name=f"nnlib-{'-'.join(map(str, model.network.sizes))}.npz",
+        mime="application/octet-stream",
+        help=t("W1, B1, W2, B2, … in the blog's shapes, plus the settings; np.load opens it."),
+    )
+    upload = upload_col.file_uploader(
+        t("Load a model (.npz)"),
+        type=["npz"],
+        key="model_upload",
+        help=t("A file downloaded here or written by python -m nnlib train --save."),
+        disabled=busy,
+    )
+    if upload is not None and st.session_state.get("loaded_upload") != upload.file_id:
+        st.session_state["loaded_upload"] = upload.file_id
+        try:
+            network, loaded_config = open_model(upload.getvalue(), input_size=pixels, name=upload.name)
+            set_model(network, loaded_config, LOADED_MODEL, file_name=upload.name)
+            st.session_state["upload_message"] = (
+                "success",
+                t(
+                    "Loaded {name}: layers {sizes}. The other pages use it now.",
+                    name=upload.name,
+                    sizes="-".join(map(str, network.sizes)),
+                ),
+            )
+            st.rerun()  # redraw everything (the sidebar too) for the loaded model
+        except ModelFileError as error:
+            st.session_state["upload_message"] = (
+                "error",
+                t("Not loaded: {error}. Your current model is unchanged.", error=error),
+            )
+    if "upload_message" in st.session_state:
+        kind, text = st.session_state["upload_message"]
+        (upload_col.success if kind == "success" else upload_col.error)(text)
+    if busy:  # after the widgets, so that they keep their places (and the uploader its state)
+        st.caption(t("Available again when the run stops or ends."))
+
+
+with files_box:  # before the training loop: a run's page never shows a stale, clickable upload
+    st.divider()
+    with st.expander(t("🔗 Link to these settings")):
+        st.code(link_to_settings(), language=None)
+        st.caption(t("Copy it (button at the right) and hand it out: it opens this page with these settings."))
+    model_files_section(busy=training)
 
 if trainer is not None and training:
     status_box.info(
@@ -388,55 +447,6 @@ def show_results(trainer) -> None:
             st.caption(t("Under each image: the true digit → what the network said."))
 
 
-def model_files_section(config) -> None:
-    """Download the session's model; load one back, validated, with a message either way."""
-    st.subheader(t("Save or load a model"))
-    model = current_model()
-    pixels = int(np.prod(dataset().image_shape))
-    download_col, upload_col = st.columns(2)
-    download_col.download_button(
-        t("⬇️ Download the model (.npz)"),
-        data=model_to_bytes(model.network, model.config),
-        file_name=f"nnlib-{'-'.join(map(str, model.network.sizes))}.npz",
-        mime="application/octet-stream",
-        help=t("W1, B1, W2, B2, … in the blog's shapes, plus the settings; np.load opens it."),
-    )
-    upload = upload_col.file_uploader(
-        t("Load a model (.npz)"),
-        type=["npz"],
-        key="model_upload",
-        help=t("A file downloaded here or written by python -m nnlib train --save."),
-    )
-    if upload is not None and st.session_state.get("loaded_upload") != upload.file_id:
-        st.session_state["loaded_upload"] = upload.file_id
-        try:
-            network, loaded_config = open_model(upload.getvalue(), input_size=pixels, name=upload.name)
-            set_model(network, loaded_config, LOADED_MODEL, file_name=upload.name)
-            st.session_state["upload_message"] = (
-                "success",
-                t(
-                    "Loaded {name}: layers {sizes}. The other pages use it now.",
-                    name=upload.name,
-                    sizes="-".join(map(str, network.sizes)),
-                ),
-            )
-            st.rerun()  # redraw everything (the sidebar too) for the loaded model
-        except ModelFileError as error:
-            st.session_state["upload_message"] = (
-                "error",
-                t("Not loaded: {error}. Your current model is unchanged.", error=error),
-            )
-    if "upload_message" in st.session_state:
-        kind, text = st.session_state["upload_message"]
-        (upload_col.success if kind == "success" else upload_col.error)(text)
-
-
 if trainer is not None:
     with results_box.container():
         show_results(trainer)
-with files_box:
-    st.divider()
-    with st.expander(t("🔗 Link to these settings")):
-        st.code(link_to_settings(), language=None)
-        st.caption(t("Copy it (button at the right) and hand it out: it opens this page with these settings."))
-    model_files_section(config)

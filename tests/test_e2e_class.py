@@ -39,8 +39,6 @@ def proxy(tmp_path_factory):
     env = {
         "NNLIB_BOARD_URL": f"sqlite:///{folder / 'b.sqlite'}",
         "NNLIB_WORKERS": "1",
-        # Edits of the shared working tree during the run must not reload modules under the server.
-        "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
     }
     replicas = start_replicas(2, folder / "replicas.log", env)
     yield replicas.url

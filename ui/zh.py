@@ -124,6 +124,7 @@ ZH = {
     "Loaded {name}: layers {sizes}. The other pages use it now.": "已加载 {name}：层 {sizes}。其他页面现在使用它。",
     "Finished {epochs} epoch(s) in {seconds:.1f} s of training.": "已完成 {epochs} 轮，训练用时 {seconds:.1f} 秒。",
     "Not loaded: {error}. Your current model is unchanged.": "未加载：{error}。你当前的模型没有改变。",
+    "Available again when the run stops or ends.": "训练停止或结束后即可使用。",
     "a {true}, said {said}": "是 {true}，判为 {said}",
     # Train settings
     "**Data**": "**数据**",
