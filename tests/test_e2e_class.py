@@ -2,7 +2,7 @@
 
 Two replicas behind nginx (deploy/replicas.sh) share one fresh SQLite board file
 (NNLIB_BOARD_URL); each browser is pinned to a replica by the proxy's cookie: the teacher and
-one student use r1, the other student r0, so a post seen live by the teacher crossed replicas.
+one student use r1, the other student r0 (tests/test_replicas.py shows the pin holds).
 """
 
 from __future__ import annotations
