@@ -20,6 +20,9 @@ from ui.runtime import log_timing
 from ui.session import current_model, forget_model
 
 TOP_NEURONS = 4
+#: The answer's slot keeps one height in every state (empty, a dot, a Prediction), so the canvas
+#: under it never moves between two strokes of one digit (a phone's second stroke landed 34 px off).
+DRAW_CSS = "<style>.st-key-draw-answer { min-height: 7.5rem; }</style>"
 
 
 def hidden_neurons(network, cache, contributions, X, image_shape, answer) -> None:
@@ -65,6 +68,7 @@ def hidden_neurons(network, cache, contributions, X, image_shape, answer) -> Non
 
 run_started = time.perf_counter()
 page_setup("Draw", "✏️")
+st.html(DRAW_CSS)
 st.title(t("✏️ Draw"))
 model = current_model()
 network, config = model.network, model.config
@@ -93,7 +97,8 @@ if len(digits) < 10:
 canvas_col, seen_col, answer_col = st.columns([3, 2, 3])
 with canvas_col:
     # The answer's place, above the canvas: on a phone the columns stack, and a
-    # Prediction below them would be a screen away from the finger that drew.
+    # Prediction below them would be a screen away from the finger that drew. Its height
+    # is fixed (DRAW_CSS): an answer that grew the slot moved the canvas between two strokes.
     answer_slot = st.container(key="draw-answer")
     st.markdown(t("**Draw one digit, large, in the middle**"))
     stroke = st.slider(t("Stroke width"), 5, 40, 18, key="stroke_width", help=t("Pen thickness in canvas pixels."))
@@ -118,12 +123,7 @@ started = time.perf_counter()
 # mistaken for white paper with nothing on it.
 ink = ink_image(drawing, background=0.0) if drawing is not None and drawing.size else None
 if ink is not None and is_dot(ink):
-    answer_slot.warning(
-        t(
-            "Too little ink to read: a dot is not a digit, so to the network the canvas is empty. "
-            "Draw the whole digit, large, in the middle."
-        )
-    )
+    answer_slot.warning(t("Too little ink to read: a dot is not a digit. Draw the whole digit, large."))
     st.stop()
 reading = read_ink(ink, network, config) if ink is not None else None
 if reading is None:

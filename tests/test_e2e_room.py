@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from devtools.live import needs_chromium
+from devtools.live import PREDICTION, draw_stroke, needs_chromium
 
 pytestmark = needs_chromium
 
@@ -114,4 +114,25 @@ def test_the_focused_sidebar_link_is_told_from_the_current_page(server, browser)
     current_style, current_width = links.nth(2).evaluate(outline)
     assert focused_style != "none" and focused_width >= 2
     assert current_style == "none" or current_width == 0
+    page.context.close()
+
+
+@pytest.mark.parametrize("size", ["projector", "phone"])
+def test_the_canvas_stays_put_between_strokes(server, browser, size):
+    """The answer above the canvas changes (empty, a dot, a Prediction) without moving the canvas:
+    a phone's second stroke landed 34 px off when the first answer grew the slot."""
+    page = new_page(browser, size)
+    page.goto(f"{server}/Draw")
+    canvas = page.locator("canvas.upper-canvas").first
+    canvas.wait_for(timeout=60_000)
+    page.wait_for_timeout(1000)
+    places = [canvas.bounding_box()["y"]]
+    draw_stroke(page, [(140, 140), (141, 141)])
+    page.get_by_text(re.compile("Too little ink")).wait_for(timeout=30_000)
+    places.append(canvas.bounding_box()["y"])
+    draw_stroke(page, [(150, 40), (145, 140), (140, 240)])
+    page.locator(PREDICTION).wait_for(timeout=30_000)
+    places.append(canvas.bounding_box()["y"])
+    assert max(places) - min(places) < 1, places
+    assert not page.locator(".dc-toolbar").first.is_visible()  # no invisible buttons over the canvas
     page.context.close()

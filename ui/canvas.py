@@ -35,6 +35,12 @@ BUILD = Path(importlib.util.find_spec("streamlit_drawable_canvas").origin).paren
 WAIT_IN_BUNDLE = "Bc = 200,"  # streamlit-drawable-canvas 0.13.0's debounce, as built
 
 
+#: The package's toolbar (undo, redo, reset, …) waits invisible over the canvas's top right until a
+#: mouse hovers: on a phone, with no hover, it swallowed strokes that started there and a tap on its
+#: hidden Reset wiped the drawing. The page has its own Clear.
+HIDE_TOOLBAR = ".dc-toolbar { display: none !important; }"
+
+
 def _built(pattern: str) -> Path | None:
     """The one built file matching pattern, or None (another layout: the package is then used as it is)."""
     found = sorted(BUILD.glob(pattern))
@@ -142,7 +148,7 @@ def _quick_package():
                 streamlit_drawable_canvas.out = st.components.v2.component(
                     "nnlib.quick_canvas",
                     js=loader_js(st.get_option("server.baseUrlPath") or ""),
-                    css=STYLES.read_text(),
+                    css=STYLES.read_text() + HIDE_TOOLBAR,
                     html='<div class="canvas-root"></div>',
                     isolate_styles=True,
                 )

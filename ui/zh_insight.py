@@ -70,9 +70,8 @@ ZH_INSIGHT = {
     "Dreaming of '{digit}': step {step}": "梦见“{digit}”：第 {step} 步",
     "a blank image": "空白图像",
     "noise": "噪声",
-    "Too little ink to read: a dot is not a digit, so to the network the canvas is empty. "
-    "Draw the whole digit, large, in the middle.": (
-        "墨迹太少，无法识别：一个点不是数字，对网络来说画布仍是空的。请在中间把整个数字写大一些。"
+    "Too little ink to read: a dot is not a digit. Draw the whole digit, large.": (
+        "墨迹太少，无法识别：一个点不是数字。请把整个数字写大一些。"
     ),
     "The network": "网络",
     "Which pixels matter": "哪些像素重要",
