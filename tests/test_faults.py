@@ -149,10 +149,11 @@ def test_closing_a_tab_stops_its_training(browser, tmp_path):
         context = browser.new_context()
         page = context.new_page()
         start_ten_digit_training(page, server.url)
-        busy_start = server.tree_cpu_seconds()
-        time.sleep(2)
+        busy_start, waited = server.tree_cpu_seconds(), time.monotonic()
+        while server.tree_cpu_seconds() - busy_start < 0.8 and time.monotonic() - waited < 20:
+            time.sleep(0.2)  # on a busy machine the run gets less than a core: wait for its CPU, not a clock
         busy = server.tree_cpu_seconds() - busy_start
-        assert busy > 0.8, f"training should keep a core busy, used {busy:.2f} s in 2 s"
+        assert busy >= 0.8, f"training should be using CPU, used {busy:.2f} s in 20 s"
         context.close()
         time.sleep(6)  # 3 s unwatched, then the worker hands back its weights
         idle_start = server.tree_cpu_seconds()
