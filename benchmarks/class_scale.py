@@ -35,15 +35,11 @@ from devtools.canvas_like import canvas_drawing  # noqa: E402
 from nnlib import PRESETS, Trainer, load_mnist, prepare_data  # noqa: E402
 from nnlib.modelio import open_model  # noqa: E402
 from nnlib.pipeline import read_digit  # noqa: E402
-from server.jobs import JobPool, RemoteTrainer, default_workers  # noqa: E402
+from server.jobs import JobPool, RemoteTrainer, default_workers, usable_cores  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PRESET_NAMES = {"blog": "seed", "seed": "seed", "class": "class", "digits": "digits"}
 REFRESH_SECONDS = 0.3  # the Train page's poll
-
-
-def cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def pss_mb(pid: int) -> float:
@@ -183,12 +179,13 @@ def main() -> None:
 
     threadpool_limits(1, user_api="blas")
     one_cpu = one_run_cpu_seconds(config, data)
-    floor = args.sessions * one_cpu / cores()
+    cores = usable_cores()
+    floor = args.sessions * one_cpu / cores
     result = dict(
         sessions=args.sessions,
         preset=args.preset,
         workers=workers,
-        cores=cores(),
+        cores=cores,
         one_run_cpu_s=round(one_cpu, 2),
         floor_s=round(floor, 2),
     )
@@ -203,7 +200,7 @@ def main() -> None:
         old = min(old_runs, key=lambda run: run["wall_s"])
         result.update({f"old_{key}": value for key, value in old.items()})
         result["old_ratio"] = round(old["wall_s"] / floor, 2)
-    print(f"{args.sessions} × {args.preset} on {cores()} cores; one run {one_cpu:.2f} CPU-s; floor {floor:.2f} s")
+    print(f"{args.sessions} × {args.preset} on {cores} cores; one run {one_cpu:.2f} CPU-s; floor {floor:.2f} s")
     print(
         f"{'path':28s} {'wall s':>7s} {'÷ floor':>8s} {'CPU s':>7s} {'peak MB':>8s} {'draw p50':>9s} {'draw p99':>9s}"
     )

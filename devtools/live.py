@@ -48,7 +48,7 @@ class Server:
 
     def tree_cpu_seconds(self) -> float:
         """CPU time of the server and every process under it (its training workers)."""
-        return sum(_cpu_seconds(pid) for pid in [self.pid, *_descendants(self.pid)])
+        return sum(_cpu_seconds(pid) for pid in [self.pid, *descendants(self.pid)])
 
     def healthy(self) -> bool:
         try:
@@ -69,7 +69,8 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _descendants(pid: int) -> list[int]:
+def descendants(pid: int) -> list[int]:
+    """Every process under pid (from /proc): a server's workers, a script's replicas and nginx."""
     parents = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():

@@ -79,6 +79,11 @@ def default_workers() -> int:
         if value < 1:
             raise ValueError(f"NNLIB_WORKERS must be a whole number ≥ 1, got {text!r}")
         return value
+    return usable_cores()
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity), not every core of the machine."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 

@@ -21,6 +21,7 @@ from devtools.live import (
     BROWSER_ARGS,
     CHROMIUM,
     PREDICTION,
+    descendants,
     draw_stroke,
     go_to,
     needs_chromium,
@@ -34,25 +35,7 @@ from devtools.live import (
 pytestmark = [needs_chromium, needs_nginx]
 
 
-def descendants(pid: int) -> set[int]:
-    """Every process under pid (from /proc), for checking that nothing is left behind."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError):
-                continue
-            children.setdefault(parent, []).append(int(entry.name))
-    found, todo = set(), [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.add(child)
-            todo.append(child)
-    return found
-
-
-def replica_pid(port: int, among: set[int]) -> int:
+def replica_pid(port: int, among: list[int]) -> int:
     """The Streamlit replica listening on port, found by its command line."""
     for pid in among:
         try:
