@@ -10,7 +10,7 @@ from nnlib import evaluate
 from nnlib.modelio import ModelFileError, model_to_bytes, open_model
 from ui import charts, network_figures
 from ui.data import dataset, prepared
-from ui.display import show_chart
+from ui.display import literal, show_chart
 from ui.i18n import t
 from ui.insight_view import diagram_words
 from ui.navigation import page_setup
@@ -44,9 +44,9 @@ ignored, changed = apply_query_params()
 if ignored or changed:
     parts = []
     if ignored:
-        parts.append(t("left out (not understood): {items}", items=", ".join(ignored)))
+        parts.append(t("left out (not understood): {items}", items=", ".join(map(literal, ignored))))
     if changed:
-        parts.append(t("moved to the nearest allowed value: {items}", items=", ".join(changed)))
+        parts.append(t("moved to the nearest allowed value: {items}", items=", ".join(map(literal, changed))))
     st.warning(t("Some settings in the link were changed: {parts}.", parts="; ".join(parts)))
 ensure_widget_state()
 job_pool()  # the worker processes start while the settings are chosen

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from ui.charts import STATIC_CONFIG
+
+
+def literal(text: str) -> str:
+    """text that Streamlit's Markdown shows as typed, as inline code: a code span is the one place
+    where no Markdown rule applies (no bold, link, bare-URL link, image, colour, HTML or formula),
+    so a URL's value brings none into a message. The fence is one backtick longer than any run of
+    backticks in the text, as CommonMark requires; line breaks become spaces."""
+    flat = " ".join(str(text).split())
+    fence = "`" * (max((len(run) for run in re.findall("`+", flat)), default=0) + 1)
+    pad = " " if flat.startswith("`") or flat.endswith("`") else ""
+    return f"{fence}{pad}{flat}{pad}{fence}"
 
 
 def show_chart(fig, key: str, where=None, **options):
