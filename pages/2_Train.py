@@ -310,7 +310,7 @@ def model_files_section(busy: bool) -> None:
                 "success",
                 t(
                     "Loaded {name}: layers {sizes}. The other pages use it now.",
-                    name=upload.name,
+                    name=literal(upload.name),
                     sizes="-".join(map(str, network.sizes)),
                 ),
             )
@@ -318,7 +318,7 @@ def model_files_section(busy: bool) -> None:
         except ModelFileError as error:
             st.session_state["upload_message"] = (
                 "error",
-                t("Not loaded: {error}. Your current model is unchanged.", error=error),
+                t("Not loaded: {error}. Your current model is unchanged.", error=literal(error)),
             )
     if "upload_message" in st.session_state:
         kind, text = st.session_state["upload_message"]

@@ -2,7 +2,7 @@
 
 from urllib.parse import urlencode
 
-from devtools.live import needs_chromium, open_page, screenshot
+from devtools.live import ROOT, needs_chromium, open_page, screenshot
 from ui.display import literal
 
 pytestmark = needs_chromium
@@ -37,3 +37,20 @@ def test_markdown_in_a_link_is_shown_as_typed(server, page):
         assert alert.locator(tag).count() == 0, tag
     assert not [url for url in fetched if url.startswith("http://127.0.0.1:9/")]  # the image's beacon
     screenshot(page, "url-markdown-literal")
+
+
+def test_a_model_file_name_is_shown_as_typed(server, page):
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url))
+    open_page(page, f"{server}/Train", "Train")
+    name = "![i](http://127.0.0.1:9/beacon.png) **x**.npz"
+    model = (ROOT / "assets" / "models" / "digits.npz").read_bytes()
+    page.locator("input[type='file']").set_input_files(
+        {"name": name, "mimeType": "application/octet-stream", "buffer": model}
+    )
+    page.get_by_text("Loaded").first.wait_for(timeout=60_000)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_text(name).wait_for(timeout=30_000)  # the model's label, as typed
+    for where in (sidebar, page.locator("[data-testid='stAlert']")):
+        assert where.locator("img, a[href*='127.0.0.1:9'], strong:has-text('x')").count() == 0
+    assert not [url for url in fetched if url.startswith("http://127.0.0.1:9/")]

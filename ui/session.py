@@ -9,6 +9,7 @@ import streamlit as st
 
 from nnlib import PRESETS, Network, TrainConfig
 from nnlib.modelio import load_model
+from ui.display import literal
 from ui.i18n import t
 
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "assets" / "models" / "digits.npz"
@@ -43,7 +44,7 @@ class SessionModel:
     file_name: str = ""
 
     def label(self) -> str:
-        return t(self.description, name=self.file_name)
+        return t(self.description, name=literal(self.file_name))
 
 
 def current_model() -> SessionModel:
