@@ -7,33 +7,27 @@ never costs the server more memory than a real model would.
 
 from __future__ import annotations
 
-import ast
 import io
 import json
-import math
 import os
 import struct
 import zipfile
-from dataclasses import dataclass
 
 import numpy as np
 
 from .config import ConfigError, TrainConfig
 from .network import ACTIVATIONS, OUTPUTS, Network
+from .npyfile import NUMERIC_KINDS, TEXT_KIND, NpyFormatError, NpyHeader, array_from, read_exactly, read_header
 
 MAX_MODEL_BYTES = 64 * 1024 * 1024  # a model file as stored
 MAX_ARRAY_BYTES = 64 * 1024 * 1024  # all its arrays together, once inflated
-MAX_HEADER_BYTES = 64 * 1024  # one .npy header (NumPy writes about 100 bytes)
 MAX_META_BYTES = 64 * 1024  # the settings' JSON, as UTF-32 text (NumPy's 'U' type)
 MAX_LAYERS = 9
 MAX_ENTRIES = 2 * MAX_LAYERS + 1  # W1, B1, ... and meta
 MAX_DIRECTORY_ENTRY_BYTES = 1024  # one entry of the zip's central directory, name and extras included
 MAX_DIMENSIONS = 2
-READ_CHUNK = 1024 * 1024
 ACCEPTED_COMPRESSION = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)  # what np.savez and np.savez_compressed write
 COMPRESSION_NAMES = {zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "LZMA"}
-PLAIN_KINDS = "biufcU"  # booleans, integers, floats, complex; text for 'meta'
-NPY_MAGIC = b"\x93NUMPY"
 ZIP_END = struct.Struct("<4s4H2LH")  # the zip's end-of-central-directory record
 ZIP_END_SIGNATURE = b"PK\x05\x06"
 ZIP64_LOCATOR_SIGNATURE = b"PK\x06\x07"
@@ -85,6 +79,8 @@ def model_from_bytes(raw: bytes, source: str = "the model file") -> tuple[Networ
         arrays = _read_model_arrays(raw, source)
     except ModelFileError:
         raise
+    except NpyFormatError as error:
+        raise ModelFileError(str(error)) from None
     except Exception as error:  # a corrupt archive can fail in zipfile, zlib, struct, ...
         raise ModelFileError(f"{source} is corrupt ({type(error).__name__}: {error})") from None
     meta = _read_meta(arrays.pop("meta", None), source)
@@ -151,21 +147,7 @@ def open_model(
 # --- The bounded reader -----------------------------------------------------------------
 # Every size an archive declares is checked against a cap before the bytes it promises are
 # read or inflated, and inflation stops at the declared size, so a small hostile file can
-# never make the reader hold more than MAX_ARRAY_BYTES (plus one READ_CHUNK).
-
-
-@dataclass(frozen=True)
-class NpyHeader:
-    """One .npy member's header, parsed by us: where its data starts and what it holds."""
-
-    shape: tuple[int, ...]
-    dtype: np.dtype
-    fortran_order: bool
-    data_offset: int  # bytes from the member's start: magic, version, length field, header
-
-    @property
-    def nbytes(self) -> int:
-        return math.prod(self.shape) * self.dtype.itemsize  # Python ints: no overflow
+# never make the reader hold more than MAX_ARRAY_BYTES (plus one chunk).
 
 
 def _read_model_arrays(raw: bytes, source: str) -> dict[str, np.ndarray]:
@@ -201,8 +183,10 @@ def _check_zip_directory(raw: bytes, source: str) -> None:
         directory_offset,
     ):
         raise ModelFileError(f"{source} is a ZIP64 archive; a model file is small and never needs one")
-    if max(entries, entries_here) > MAX_ENTRIES or directory_size > MAX_ENTRIES * MAX_DIRECTORY_ENTRY_BYTES:
+    if max(entries, entries_here) > MAX_ENTRIES:
         raise ModelFileError(f"{source} holds {max(entries, entries_here)} entries; a model has at most {MAX_ENTRIES}")
+    if directory_size > MAX_ENTRIES * MAX_DIRECTORY_ENTRY_BYTES:
+        raise ModelFileError(f"{source} has a zip directory of {directory_size} bytes, too large for a model")
 
 
 def _checked_members(archive: zipfile.ZipFile, source: str) -> dict[str, zipfile.ZipInfo]:
@@ -230,86 +214,17 @@ def _checked_members(archive: zipfile.ZipFile, source: str) -> dict[str, zipfile
 
 
 def _read_npy_header(archive: zipfile.ZipFile, member: zipfile.ZipInfo, what: str) -> NpyHeader:
-    """The .npy magic, version and header length read by us, the length capped before
-    the header is read, then the header itself (a Python literal) parsed safely."""
     with archive.open(member) as handle:
-        prefix = _read_exactly(handle, 10, what)
-        if not prefix.startswith(NPY_MAGIC):
-            raise ModelFileError(f"{what} is not a NumPy array (.npy)")
-        version = prefix[6]
-        if version == 1:
-            length, start = int.from_bytes(prefix[8:10], "little"), 10
-        elif version in (2, 3):
-            length, start = int.from_bytes(prefix[8:10] + _read_exactly(handle, 2, what), "little"), 12
-        else:
-            raise ModelFileError(f"{what} has .npy version {version}.{prefix[7]}, which is not supported")
-        if length > MAX_HEADER_BYTES or start + length > member.file_size:
-            raise ModelFileError(
-                f"{what} declares a header of {length} bytes; at most {MAX_HEADER_BYTES} "
-                f"within its {member.file_size} bytes are allowed"
-            )
-        text = _read_exactly(handle, length, what).decode("utf8" if version == 3 else "latin1", errors="replace")
-    header = _parse_npy_header(text, what)
-    header = NpyHeader(header.shape, header.dtype, header.fortran_order, start + length)
-    if header.data_offset + header.nbytes != member.file_size:
-        raise ModelFileError(
-            f"{what}: its header promises {header.nbytes} bytes of data, "
-            f"but the member holds {member.file_size - header.data_offset}"
-        )
-    return header
-
-
-def _parse_npy_header(text: str, what: str) -> NpyHeader:
-    """{'descr': '<f8', 'fortran_order': False, 'shape': (10, 784)} -> NpyHeader (offset 0).
-
-    Only a plain element type: numbers, or text for the settings; never objects,
-    records (structured types), sub-arrays, raw bytes or dates."""
-    try:
-        fields = ast.literal_eval(text)
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        raise ModelFileError(f"{what} has an unreadable .npy header") from None
-    if not isinstance(fields, dict) or set(fields) != {"descr", "fortran_order", "shape"}:
-        raise ModelFileError(f"{what} has an unreadable .npy header")
-    shape, descr, fortran_order = fields["shape"], fields["descr"], fields["fortran_order"]
-    if not isinstance(shape, tuple) or not all(type(n) is int and n >= 0 for n in shape):
-        raise ModelFileError(f"{what} has an unreadable .npy header (shape {str(shape)[:40]})")
-    if len(shape) > MAX_DIMENSIONS:
-        raise ModelFileError(f"{what} has {len(shape)} dimensions; a model's arrays have at most {MAX_DIMENSIONS}")
-    if not isinstance(fortran_order, bool):
-        raise ModelFileError(f"{what} has an unreadable .npy header (fortran_order {str(fortran_order)[:40]})")
-    if not isinstance(descr, str):
-        raise ModelFileError(f"{what} holds records (a structured type), which are refused")
-    try:
-        dtype = np.dtype(descr)
-    except (TypeError, ValueError):
-        raise ModelFileError(f"{what} has an unknown element type {descr[:40]!r}") from None
-    if dtype.hasobject:
-        raise ModelFileError(f"{what} holds Python objects (pickled), which are refused for safety")
-    if dtype.fields is not None or dtype.subdtype is not None or dtype.kind not in PLAIN_KINDS:
-        raise ModelFileError(f"{what} holds {dtype}, not plain numbers")
-    return NpyHeader(shape, dtype, fortran_order, 0)
+        return read_header(handle, member.file_size, what, MAX_DIMENSIONS, NUMERIC_KINDS + TEXT_KIND)
 
 
 def _read_npy_data(archive: zipfile.ZipFile, member: zipfile.ZipInfo, header: NpyHeader, what: str) -> np.ndarray:
     """The member's array, read in chunks that stop at its declared size (a member may lie)."""
     with archive.open(member) as handle:
-        buffer = _read_exactly(handle, member.file_size, what)
+        buffer = read_exactly(handle, member.file_size, what)
         if handle.read(1):
             raise ModelFileError(f"{what} holds more data than it declares")
-    order = "F" if header.fortran_order else "C"
-    array = np.frombuffer(buffer, dtype=header.dtype, offset=header.data_offset)
-    return array.reshape(header.shape, order=order)
-
-
-def _read_exactly(handle, size: int, what: str) -> bytearray:
-    """size bytes from a member, READ_CHUNK at a time, never more; ModelFileError if it ends early."""
-    buffer = bytearray()
-    while len(buffer) < size:
-        chunk = handle.read(min(READ_CHUNK, size - len(buffer)))
-        if not chunk:
-            raise ModelFileError(f"{what} is truncated: it ends after {len(buffer)} of {size} bytes")
-        buffer += chunk
-    return buffer
+    return array_from(buffer, header)
 
 
 def _check_layout(headers: dict[str, NpyHeader], source: str) -> None:
