@@ -1,4 +1,5 @@
-"""Hostile model files (.npz) for tests: archive bombs and members that lie about their sizes.
+"""Hostile files for tests: model archives (.npz) that are bombs or lie about their sizes,
+and pictures whose headers declare billions of pixels.
 
 Each is small on disk and would make a careless reader inflate hundreds of megabytes.
 """
@@ -9,6 +10,7 @@ import functools
 import io
 import struct
 import zipfile
+import zlib
 
 import numpy as np
 
@@ -115,4 +117,20 @@ def zero_width_model() -> bytes:
             "W2": npy_bytes(np.zeros((2, 0))),
             "B2": npy_bytes(np.zeros((2, 1))),
         }
+    )
+
+
+def png_header_bomb(width: int, height: int) -> bytes:
+    """A valid-looking 1-bit greyscale PNG of width × height whose pixel data is one
+    short deflate stream: a hundred bytes that a decoder would expand to the full size."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 4096))
+        + chunk(b"IEND", b"")
     )

@@ -16,7 +16,8 @@ from .config import DTYPES, PRESETS, SCHEDULES, ConfigError, TrainConfig, parse_
 from .data import DataError, load_mnist
 from .modelio import ModelFileError, open_model, save_model
 from .network import ACTIVATIONS, INITS, OUTPUTS
-from .pipeline import read_digit, read_picture_file
+from .pipeline import read_digit
+from .preprocess import MAX_PICTURE_PIXELS, read_picture_file
 from .trainer import DivergedEvent, EvalEvent, Trainer, evaluate, prepare_data
 
 #: Below this many multiply-adds per batch, one BLAS thread is the safe choice: the matrices
@@ -230,6 +231,9 @@ def predict_one(path: str, network, config) -> dict:
 
 def command_predict(args) -> int:
     """Prints one JSON line per image; returns how many failed."""
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = MAX_PICTURE_PIXELS  # Pillow's own bomb check, for the frames it decodes later too
     network, config = open_model(args.model, input_size=28 * 28)
     failed = 0
     for path in args.images:

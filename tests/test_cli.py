@@ -7,6 +7,7 @@ import sys
 import numpy as np
 from PIL import Image
 
+from devtools.hostile_models import png_header_bomb
 from devtools.live import ROOT
 
 
@@ -93,3 +94,34 @@ def test_nnlib_never_imports_streamlit():
         timeout=60,
     )
     assert probe.stdout.strip() == "False", probe.stderr
+
+
+SHIPPED_MODEL = ROOT / "assets" / "models" / "digits.npz"
+
+
+def test_predict_reads_every_image_after_a_bad_one(tmp_path, mnist):
+    """A decompression bomb, bad .npy files and a broken PNG are each a message; the good images are still read."""
+    seven, two = mnist.test.images[0], mnist.test.images[1]
+    assert (mnist.test.labels[0], mnist.test.labels[1]) == (7, 2)
+    (tmp_path / "bomb.png").write_bytes(png_header_bomb(100_000, 100_000))
+    Image.fromarray(seven.astype(np.uint16) * 257).save(tmp_path / "seven16.png")
+    np.save(tmp_path / "strings.npy", np.array([["a"] * 28] * 28))
+    np.save(tmp_path / "nan.npy", np.full((28, 28), np.nan))
+    np.save(tmp_path / "huge.npy", np.zeros((28, 28), np.uint8))
+    (tmp_path / "huge.npy").write_bytes((tmp_path / "huge.npy").read_bytes().replace(b"(28, 28)", b"(99,999)"))
+    Image.fromarray(two).save(tmp_path / "two.png")
+    names = ["bomb.png", "seven16.png", "strings.npy", "nan.npy", "huge.npy", "missing.png", "two.png"]
+
+    run = nnlib("predict", "--model", SHIPPED_MODEL, *(tmp_path / name for name in names))
+
+    assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr
+    assert "5 of 7 images could not be read" in run.stderr
+    records = {record["image"].rsplit("/", 1)[-1]: record for record in map(json.loads, run.stdout.splitlines())}
+    assert list(records) == names
+    assert "decompression bomb" in records["bomb.png"]["error"]
+    assert records["seven16.png"]["digit"] == 7  # scaled, not clipped (which read it as 8)
+    assert "not plain numbers" in records["strings.npy"]["error"]
+    assert "NaN" in records["nan.npy"]["error"]
+    assert "promises 98901 bytes" in records["huge.npy"]["error"]
+    assert "error" in records["missing.png"]
+    assert records["two.png"]["digit"] == 2
