@@ -1,6 +1,9 @@
 """python -m nnlib, end to end in a subprocess, on a small IDX folder."""
 
 import json
+import os
+import pty
+import re
 import subprocess
 import sys
 
@@ -125,3 +128,53 @@ def test_predict_reads_every_image_after_a_bad_one(tmp_path, mnist):
     assert "promises 98901 bytes" in records["huge.npy"]["error"]
     assert "error" in records["missing.png"]
     assert records["two.png"]["digit"] == 2
+
+
+def test_train_prints_each_evaluation_as_it_is_made():
+    """The digits preset trains for half a minute or more: its first evaluation shows long before the end."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "nnlib", "train", "--preset", "digits", "--json"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        lines = []
+        for line in process.stderr:  # line by line, as the process writes them
+            lines.append(line)
+            if line.startswith("epoch"):
+                break
+        still_training = process.poll() is None
+    finally:
+        process.kill()
+        process.wait(timeout=30)
+    assert lines and lines[-1].startswith("epoch   1.00"), lines  # the first of 12 epochs
+    assert still_training
+    assert "\r" not in "".join(lines)  # piped: no progress bar
+
+
+def test_train_draws_a_progress_bar_on_a_terminal(small_data_dir):
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "nnlib", "train", "--data-dir", str(small_data_dir)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+    )
+    os.close(terminal)
+    shown = bytearray()
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:  # the terminal closed: the process ended
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(controller)
+    assert process.wait(timeout=300) == 0
+    text = shown.decode()
+    assert re.search(r"\r\[#+\.*\] +\d+%  epoch", text), text[:500]
+    assert "\r\x1b[Kepoch   1.00" in text  # an evaluation line clears the bar, which is drawn again under it
+    assert "test accuracy" in process.stdout.read().decode()
