@@ -12,6 +12,7 @@ from PIL import Image
 
 from devtools.hostile_models import png_header_bomb
 from devtools.live import ROOT
+from nnlib.cli import SURE_CONFIDENCE
 
 
 def nnlib(*args, cwd=ROOT):
@@ -103,7 +104,8 @@ SHIPPED_MODEL = ROOT / "assets" / "models" / "digits.npz"
 
 
 def test_predict_reads_every_image_after_a_bad_one(tmp_path, mnist):
-    """A decompression bomb, bad .npy files and a broken PNG are each a message; the good images are still read."""
+    """A decompression bomb, bad .npy files and a missing file are each a message; the good images
+    are still read, each with how sure the answer is."""
     seven, two = mnist.test.images[0], mnist.test.images[1]
     assert (mnist.test.labels[0], mnist.test.labels[1]) == (7, 2)
     (tmp_path / "bomb.png").write_bytes(png_header_bomb(100_000, 100_000))
@@ -113,12 +115,23 @@ def test_predict_reads_every_image_after_a_bad_one(tmp_path, mnist):
     np.save(tmp_path / "huge.npy", np.zeros((28, 28), np.uint8))
     (tmp_path / "huge.npy").write_bytes((tmp_path / "huge.npy").read_bytes().replace(b"(28, 28)", b"(99,999)"))
     Image.fromarray(two).save(tmp_path / "two.png")
-    names = ["bomb.png", "seven16.png", "strings.npy", "nan.npy", "huge.npy", "missing.png", "two.png"]
+    four, nine = (mnist.test.images[mnist.test.labels == digit][0].astype(float) for digit in (4, 9))
+    np.save(tmp_path / "four-or-nine.npy", ((four + nine) / 2).astype(np.uint8))
+    names = [
+        "bomb.png",
+        "seven16.png",
+        "strings.npy",
+        "nan.npy",
+        "huge.npy",
+        "missing.png",
+        "two.png",
+        "four-or-nine.npy",
+    ]
 
     run = nnlib("predict", "--model", SHIPPED_MODEL, *(tmp_path / name for name in names))
 
     assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr
-    assert "5 of 7 images could not be read" in run.stderr
+    assert "5 of 8 images could not be read" in run.stderr
     records = {record["image"].rsplit("/", 1)[-1]: record for record in map(json.loads, run.stdout.splitlines())}
     assert list(records) == names
     assert "decompression bomb" in records["bomb.png"]["error"]
@@ -128,6 +141,10 @@ def test_predict_reads_every_image_after_a_bad_one(tmp_path, mnist):
     assert "promises 98901 bytes" in records["huge.npy"]["error"]
     assert "error" in records["missing.png"]
     assert records["two.png"]["digit"] == 2
+    assert records["two.png"]["sure"] is True and records["two.png"]["confidence"] >= SURE_CONFIDENCE
+    blend = records["four-or-nine.npy"]  # half a 4, half a 9: an answer, flagged not sure
+    assert blend["sure"] is False and blend["confidence"] < SURE_CONFIDENCE and sorted(blend["likeliest"]) == [4, 9]
+    assert blend["confidence"] == max(blend["probabilities"].values())
 
 
 def test_train_prints_each_evaluation_as_it_is_made():
