@@ -6,10 +6,13 @@ the server's peak resident memory (VmHWM, from /proc) must barely move.
 
 import re
 
+import numpy as np
 import pytest
 
 from devtools.hostile_models import bzip2_header_bomb, deflate_bomb, zero_width_model
-from devtools.live import go_to, needs_chromium, open_page
+from devtools.live import draw_stroke, go_to, needs_chromium, open_page
+from nnlib import Network
+from nnlib.modelio import model_to_bytes
 
 pytestmark = needs_chromium
 
@@ -53,3 +56,20 @@ def test_hostile_model_upload_is_refused_without_the_server_growing(live_server,
         for label in ("Weights", "Backprop", "Draw"):
             go_to(page, label)
     assert live_server.healthy()
+
+
+@pytest.mark.parametrize(
+    "sizes", [(784, 2), (784, 1, 2), (784, 3, 1, 10)], ids=["no hidden layer", "1 neuron", "1-wide"]
+)
+def test_smallest_models_load_and_every_page_draws_them(live_server, page, tmp_path, sizes):
+    network = Network.create(sizes, output="softmax", rng=np.random.default_rng(0))
+    path = tmp_path / f"{'-'.join(map(str, sizes))}.npz"
+    path.write_bytes(model_to_bytes(network))
+    open_page(page, f"{live_server.url}/Train", "Train")
+    page.locator("input[type='file']").set_input_files(str(path))
+    page.get_by_text(re.compile(f"Loaded {re.escape(path.name)}")).first.wait_for(timeout=60_000)
+    for label in ("Weights", "Backprop", "Draw"):
+        go_to(page, label)
+    draw_stroke(page, [(150, 40), (145, 140), (140, 240)])
+    page.locator("[data-testid='stMetric']", has_text="Prediction").wait_for(timeout=30_000)
+    assert page.locator("[data-testid='stException']").count() == 0
