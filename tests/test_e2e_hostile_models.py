@@ -58,9 +58,7 @@ def test_hostile_model_upload_is_refused_without_the_server_growing(live_server,
     assert live_server.healthy()
 
 
-@pytest.mark.parametrize(
-    "sizes", [(784, 2), (784, 1, 2), (784, 3, 1, 10)], ids=["no hidden layer", "1 neuron", "1-wide"]
-)
+@pytest.mark.parametrize("sizes", [(784, 2), (784, 1, 2)], ids=["no hidden layer", "1 neuron"])
 def test_smallest_models_load_and_every_page_draws_them(live_server, page, tmp_path, sizes):
     network = Network.create(sizes, output="softmax", rng=np.random.default_rng(0))
     path = tmp_path / f"{'-'.join(map(str, sizes))}.npz"
