@@ -1,4 +1,4 @@
-"""Fuzzing the two parsers that read files from outside: IDX data and model uploads.
+"""Fuzzing the parsers that read files from outside: IDX data, model uploads and .npy pictures.
 
 Whatever the bytes, the answer is the parsed thing or our own error with a
 message (DataError, ModelFileError): never another exception, never a hang.
@@ -6,17 +6,22 @@ message (DataError, ModelFileError): never another exception, never a hang.
 
 import io
 import json
+import tempfile
 import zipfile
+from pathlib import Path
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.extra.numpy import array_shapes, arrays
 
 from devtools.hostile_models import npy_bytes
 from devtools.hostile_models import npz_bytes as npz_members
 from nnlib import Network
 from nnlib.data import IMAGES_MAGIC, LABELS_MAGIC, DataError, read_idx_bytes
-from nnlib.modelio import ModelFileError, model_from_bytes, model_to_bytes
+from nnlib.modelio import ModelFileError, model_from_bytes, model_to_bytes, settings_for
+from nnlib.pipeline import read_digit
+from nnlib.preprocess import PictureError, read_picture_file
 
 FUZZ = settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -180,3 +185,51 @@ def test_model_loader_on_lying_zip_sizes(data):
         where = data.draw(st.sampled_from(starts)) + offset
         raw[where : where + 4] = data.draw(st.integers(0, 2**32 - 1)).to_bytes(4, "little")
     loads_or_refuses_model(bytes(raw))
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(HEADER_DICTS.map(repr), st.text(max_size=200)),
+    st.sampled_from([1, 2, 3]),
+    st.binary(max_size=300),
+)
+def test_picture_reader_on_hostile_npy_files(text, version, payload):
+    """An .npy picture with any header and data: pixels in [0, 1] or a PictureError, never another exception."""
+    header = text.encode("utf8" if version == 3 else "latin1", errors="replace")
+    field = len(header).to_bytes(2 if version == 1 else 4, "little") if len(header) < 2**16 else b"\xff\xff"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "picture.npy"
+        path.write_bytes(b"\x93NUMPY" + bytes([version, 0]) + field + header + payload)
+        try:
+            picture = read_picture_file(path)
+        except PictureError as error:
+            assert str(error)
+        else:
+            assert picture.dtype == np.float64 and 0 <= picture.min() and picture.max() <= 1
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    arrays(
+        st.sampled_from([np.uint8, np.uint16, np.int32, np.int64, np.float32, np.float64, np.bool_]),
+        array_shapes(min_dims=1, max_dims=4, min_side=0, max_side=6),
+    )
+)
+def test_picture_reader_on_any_numeric_npy(array):
+    """Any plain array saved as a picture (NaN, infinities, negatives, odd shapes included)
+    is pixels in [0, 1] that nnlib predict reads (or finds empty), or a PictureError."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "picture.npy"
+        np.save(path, array)
+        try:
+            picture = read_picture_file(path)
+        except PictureError as error:
+            assert str(error)
+        else:
+            assert picture.dtype == np.float64 and 0 <= picture.min() and picture.max() <= 1
+            reading = read_digit(picture, READER, READER_SETTINGS)
+            assert reading is None or reading.digit in (0, 1, 2)
+
+
+READER = Network.create((784, 4, 3), output="softmax", rng=np.random.default_rng(0))
+READER_SETTINGS = settings_for(READER, None)
