@@ -15,14 +15,15 @@ import zipfile
 
 import numpy as np
 
-from .config import ConfigError, TrainConfig
+from .config import HIDDEN_SIZE_RANGE, MAX_HIDDEN_LAYERS, ConfigError, TrainConfig
 from .network import ACTIVATIONS, OUTPUTS, Network
 from .npyfile import NUMERIC_KINDS, TEXT_KIND, NpyFormatError, NpyHeader, array_from, read_exactly, read_header
 
 MAX_MODEL_BYTES = 64 * 1024 * 1024  # a model file as stored
 MAX_ARRAY_BYTES = 64 * 1024 * 1024  # all its arrays together, once inflated
 MAX_META_BYTES = 64 * 1024  # the settings' JSON, as UTF-32 text (NumPy's 'U' type)
-MAX_LAYERS = 9
+MAX_LAYERS = MAX_HIDDEN_LAYERS + 1
+MAX_OUTPUTS = 10  # one per digit
 MAX_ENTRIES = 2 * MAX_LAYERS + 1  # W1, B1, ... and meta
 MAX_DIRECTORY_ENTRY_BYTES = 1024  # one entry of the zip's central directory, name and extras included
 MAX_DIMENSIONS = 2
@@ -252,9 +253,15 @@ def _check_layout(headers: dict[str, NpyHeader], source: str) -> None:
             raise ModelFileError(f"{source}: W{l} is {W}; every layer needs at least one neuron and one input")
         if width is not None and W[1] != width:
             raise ModelFileError(f"{source}: W{l} takes {W[1]} inputs but layer {l - 1} has {width} neurons")
+        if l < layers and W[0] > HIDDEN_SIZE_RANGE[1]:
+            raise ModelFileError(
+                f"{source}: hidden layer {l} has {W[0]} neurons; at most {HIDDEN_SIZE_RANGE[1]} are supported"
+            )
         width = W[0]
-    if width < 2:
-        raise ModelFileError(f"{source}: the output layer must have at least 2 neurons")
+    if not 2 <= width <= MAX_OUTPUTS:
+        raise ModelFileError(
+            f"{source}: the output layer has {width} neurons; a model of digits has 2 to {MAX_OUTPUTS}"
+        )
 
 
 def _read_meta(array, source: str) -> dict:
@@ -276,5 +283,5 @@ def _checked_values(arrays: dict, source: str) -> dict[str, np.ndarray]:
     for name in sorted(arrays, key=lambda name: (int(name[1:]), name[0] == "B")):
         if not np.isfinite(arrays[name]).all():
             raise ModelFileError(f"{source}: {name} holds NaN or infinite values")
-        params[name] = arrays[name].astype(dtype)
+        params[name] = arrays[name].astype(dtype, copy=False)  # writable: read into a bytearray
     return params

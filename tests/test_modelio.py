@@ -242,3 +242,22 @@ def test_an_oversized_meta_is_refused(network):
 def test_model_files_that_are_devices_are_read_with_a_bound():
     with pytest.raises(ModelFileError, match="larger than 64 MiB"):
         load_model("/dev/zero")
+
+
+@pytest.mark.parametrize(
+    "sizes,message",
+    [
+        ((784, 4097, 2), "hidden layer 1 has 4097 neurons; at most 4096"),
+        ((784, 10, 11), "output layer has 11 neurons; a model of digits has 2 to 10"),
+        ((784, 10, 1), "output layer has 1 neurons"),
+    ],
+)
+def test_models_nnlib_could_not_have_made_are_refused(sizes, message):
+    params = Network.create(sizes, rng=np.random.default_rng(0), dtype=np.float32).params
+    with pytest.raises(ModelFileError, match=message):
+        model_from_bytes(npz_bytes(**params))
+
+
+def test_loaded_weights_are_writable_for_training_on(network):
+    loaded, _ = model_from_bytes(model_to_bytes(network))
+    assert all(value.flags.writeable for value in loaded.params.values())
