@@ -53,18 +53,18 @@ def _npy_picture(path: Path) -> np.ndarray:
         array = read_npy_file(path, path.name, MAX_PICTURE_FILE_BYTES, max_dimensions=3)
     except NpyFormatError as error:
         raise PictureError(str(error)) from None
-    _check_picture_size(array.shape[:2] if array.ndim >= 2 else array.shape, path.name)
     if array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[2] not in (1, 3, 4)):
         raise PictureError(f"{path.name} is an array of shape {array.shape}; expected (h, w) or (h, w, 1|3|4)")
+    _check_picture_size(array.shape[:2], path.name)
     if array.dtype.kind == "c":
         raise PictureError(f"{path.name} holds complex numbers, not pixels")
     return in_unit_range(array.squeeze(axis=2) if array.ndim == 3 and array.shape[2] == 1 else array, path.name)
 
 
 def _check_picture_size(shape: tuple[int, ...], name: str) -> None:
-    """Refuse (h, w) with no pixel, or more than MAX_PICTURE_PIXELS."""
+    """Refuse a picture of (h, w) with no pixel, or more than MAX_PICTURE_PIXELS."""
     pixels = math.prod(shape)
-    if len(shape) < 2 or pixels == 0:
+    if pixels == 0:
         raise PictureError(f"{name} has no pixels (shape {shape})")
     if pixels > MAX_PICTURE_PIXELS:
         raise PictureError(
