@@ -6,6 +6,7 @@ import pty
 import re
 import subprocess
 import sys
+import threading
 
 import numpy as np
 from PIL import Image
@@ -156,6 +157,8 @@ def test_train_prints_each_evaluation_as_it_is_made():
         stderr=subprocess.PIPE,
         text=True,
     )
+    watchdog = threading.Timer(300, process.kill)  # a hung run fails the test instead of hanging it
+    watchdog.start()
     try:
         lines = []
         for line in process.stderr:  # line by line, as the process writes them
@@ -164,6 +167,7 @@ def test_train_prints_each_evaluation_as_it_is_made():
                 break
         still_training = process.poll() is None
     finally:
+        watchdog.cancel()
         process.kill()
         process.wait(timeout=30)
     assert lines and lines[-1].startswith("epoch   1.00"), lines  # the first of 12 epochs
