@@ -1,5 +1,6 @@
 """python -m nnlib, end to end in a subprocess, on a small IDX folder."""
 
+import contextlib
 import json
 import os
 import pty
@@ -148,6 +149,19 @@ def test_predict_reads_every_image_after_a_bad_one(tmp_path, mnist):
     assert blend["confidence"] == max(blend["probabilities"].values())
 
 
+@contextlib.contextmanager
+def killed_after(process, seconds: float):
+    """Kill the process when the block ends, or after seconds if the block hangs reading it."""
+    watchdog = threading.Timer(seconds, process.kill)
+    watchdog.start()
+    try:
+        yield
+    finally:
+        watchdog.cancel()
+        process.kill()
+        process.wait(timeout=30)
+
+
 def test_train_prints_each_evaluation_as_it_is_made():
     """The digits preset trains for half a minute or more: its first evaluation shows long before the end."""
     process = subprocess.Popen(
@@ -157,19 +171,13 @@ def test_train_prints_each_evaluation_as_it_is_made():
         stderr=subprocess.PIPE,
         text=True,
     )
-    watchdog = threading.Timer(300, process.kill)  # a hung run fails the test instead of hanging it
-    watchdog.start()
-    try:
+    with killed_after(process, 300):
         lines = []
         for line in process.stderr:  # line by line, as the process writes them
             lines.append(line)
             if line.startswith("epoch"):
                 break
         still_training = process.poll() is None
-    finally:
-        watchdog.cancel()
-        process.kill()
-        process.wait(timeout=30)
     assert lines and lines[-1].startswith("epoch   1.00"), lines  # the first of 12 epochs
     assert still_training
     assert "\r" not in "".join(lines)  # piped: no progress bar
@@ -185,16 +193,17 @@ def test_train_draws_a_progress_bar_on_a_terminal(small_data_dir):
     )
     os.close(terminal)
     shown = bytearray()
-    while True:
-        try:
-            chunk = os.read(controller, 4096)
-        except OSError:  # the terminal closed: the process ended
-            break
-        if not chunk:
-            break
-        shown += chunk
-    os.close(controller)
-    assert process.wait(timeout=300) == 0
+    with killed_after(process, 300):
+        while True:
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:  # the terminal closed: the process ended
+                break
+            if not chunk:
+                break
+            shown += chunk
+        os.close(controller)
+        assert process.wait(timeout=300) == 0
     text = shown.decode()
     assert re.search(r"\r\[#+\.*\] +\d+%  epoch", text), text[:500]
     assert "\r\x1b[Kepoch   1.00" in text  # an evaluation line clears the bar, which is drawn again under it
