@@ -1,24 +1,37 @@
 """Model files: .npz with W1, B1, W2, B2, ... in the blog's shapes, plus the config as JSON.
 
-Loading never unpickles (allow_pickle=False) and checks everything a file
-could get wrong, so a wrong, corrupt or hostile upload gets a clear message.
+Loading never unpickles and reads a file with bounds at every step (see
+_read_model_arrays): a wrong, corrupt or hostile upload gets a clear message and
+never costs the server more memory than a real model would.
 """
 
 from __future__ import annotations
 
 import io
 import json
-import math
 import os
+import struct
 import zipfile
 
 import numpy as np
 
-from .config import ConfigError, TrainConfig
+from .config import HIDDEN_SIZE_RANGE, MAX_HIDDEN_LAYERS, ConfigError, TrainConfig
 from .network import ACTIVATIONS, OUTPUTS, Network
+from .npyfile import NUMERIC_KINDS, TEXT_KIND, NpyFormatError, NpyHeader, array_from, read_exactly, read_header
 
-MAX_MODEL_BYTES = 64 * 1024 * 1024
-MAX_LAYERS = 9
+MAX_MODEL_BYTES = 64 * 1024 * 1024  # a model file as stored
+MAX_ARRAY_BYTES = 64 * 1024 * 1024  # all its arrays together, once inflated
+MAX_META_BYTES = 64 * 1024  # the settings' JSON, as UTF-32 text (NumPy's 'U' type)
+MAX_LAYERS = MAX_HIDDEN_LAYERS + 1
+MAX_OUTPUTS = 10  # one per digit
+MAX_ENTRIES = 2 * MAX_LAYERS + 1  # W1, B1, ... and meta
+MAX_DIRECTORY_ENTRY_BYTES = 1024  # one entry of the zip's central directory, name and extras included
+MAX_DIMENSIONS = 2
+ACCEPTED_COMPRESSION = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)  # what np.savez and np.savez_compressed write
+COMPRESSION_NAMES = {zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "LZMA"}
+ZIP_END = struct.Struct("<4s4H2LH")  # the zip's end-of-central-directory record
+ZIP_END_SIGNATURE = b"PK\x05\x06"
+ZIP64_LOCATOR_SIGNATURE = b"PK\x06\x07"
 
 
 class ModelFileError(ValueError):
@@ -49,7 +62,7 @@ def load_model(path: str | os.PathLike) -> tuple[Network, TrainConfig | None]:
         if size > MAX_MODEL_BYTES:
             raise ModelFileError(f"{path}: {size} bytes, larger than the {MAX_MODEL_BYTES // 2**20} MiB allowed")
         with open(path, "rb") as handle:
-            raw = handle.read()
+            raw = handle.read(MAX_MODEL_BYTES + 1)  # bounded: a device or a growing file reports no true size
     except OSError as error:
         raise ModelFileError(f"{path}: cannot be read ({error.strerror or error})") from None
     return model_from_bytes(raw, source=str(path))
@@ -64,19 +77,15 @@ def model_from_bytes(raw: bytes, source: str = "the model file") -> tuple[Networ
     if not raw.startswith(b"PK"):
         raise ModelFileError(f"{source} is not an .npz file (a zip archive of arrays)")
     try:
-        _check_array_headers(raw, source)
-        with np.load(io.BytesIO(raw), allow_pickle=False) as archive:
-            arrays = {name: archive[name] for name in archive.files}
+        arrays = _read_model_arrays(raw, source)
     except ModelFileError:
         raise
-    except ValueError as error:
-        if "pickle" in str(error).lower():
-            raise ModelFileError(f"{source} holds pickled objects, which are refused for safety") from None
-        raise ModelFileError(f"{source} is not a valid .npz file ({error})") from None
+    except NpyFormatError as error:
+        raise ModelFileError(str(error)) from None
     except Exception as error:  # a corrupt archive can fail in zipfile, zlib, struct, ...
         raise ModelFileError(f"{source} is corrupt ({type(error).__name__}: {error})") from None
     meta = _read_meta(arrays.pop("meta", None), source)
-    params = _check_params(arrays, source)
+    params = _checked_values(arrays, source)
     activation = meta.get("activation", "tanh")
     output = meta.get("output", "sigmoid")
     if (
@@ -136,35 +145,130 @@ def open_model(
     return network, settings_for(network, config)
 
 
-def _check_array_headers(raw: bytes, source: str) -> None:
-    """Read every member's .npy header before any data: refuse object arrays,
-    members that are not arrays, and sizes that a hostile header inflates."""
-    declared = 0
+# --- The bounded reader -----------------------------------------------------------------
+# Every size an archive declares is checked against a cap before the bytes it promises are
+# read or inflated, and inflation stops at the declared size, so a small hostile file can
+# never make the reader hold more than MAX_ARRAY_BYTES (plus one chunk).
+
+
+def _read_model_arrays(raw: bytes, source: str) -> dict[str, np.ndarray]:
+    """The arrays of an .npz, by name, read with bounds at every step.
+
+    The zip's directory is checked before zipfile parses it, every member's compression
+    and declared size before it is opened, every .npy header (capped length, plain
+    dtype, size matching the member) and the model's layer shapes before any data is read.
+    """
+    _check_zip_directory(raw, source)
     with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-        members = archive.infolist()
-        if len(members) > 2 * MAX_LAYERS + 1:
-            raise ModelFileError(f"{source} holds {len(members)} entries; a model has at most {2 * MAX_LAYERS + 1}")
-        for member in members:
-            if not member.filename.endswith(".npy"):
-                raise ModelFileError(f"{source} holds {member.filename!r}, which is not an array")
-            with archive.open(member) as handle:
-                version = np.lib.format.read_magic(handle)
-                reader = (
-                    np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
-                )
-                shape, _, dtype = reader(handle)
-            if dtype.hasobject:
-                raise ModelFileError(f"{source} holds pickled objects, which are refused for safety")
-            declared += math.prod(shape) * dtype.itemsize  # Python ints: no overflow
-            if declared > MAX_MODEL_BYTES:
-                raise ModelFileError(f"{source} declares arrays larger than {MAX_MODEL_BYTES // 2**20} MiB")
+        members = _checked_members(archive, source)
+        headers = {name: _read_npy_header(archive, member, f"{source}: {name}") for name, member in members.items()}
+        _check_layout(headers, source)
+        return {
+            name: _read_npy_data(archive, members[name], header, f"{source}: {name}")
+            for name, header in headers.items()
+        }
+
+
+def _check_zip_directory(raw: bytes, source: str) -> None:
+    """The zip's end record, found as zipfile finds it, read before zipfile builds an object
+    for every entry of the central directory: a small directory, few entries, no ZIP64."""
+    if len(raw) >= ZIP_END.size and raw[-ZIP_END.size :].startswith(ZIP_END_SIGNATURE) and raw.endswith(b"\0\0"):
+        start = len(raw) - ZIP_END.size
+    else:
+        start = raw.rfind(ZIP_END_SIGNATURE, max(0, len(raw) - ZIP_END.size - 65535))
+    if start < 0 or len(raw) - start < ZIP_END.size:
+        raise ModelFileError(f"{source} is not a valid .npz file (its zip directory is missing)")
+    _, _, _, entries_here, entries, directory_size, directory_offset, _ = ZIP_END.unpack_from(raw, start)
+    if raw[max(0, start - 20) : start].startswith(ZIP64_LOCATOR_SIGNATURE) or 0xFFFFFFFF in (
+        directory_size,
+        directory_offset,
+    ):
+        raise ModelFileError(f"{source} is a ZIP64 archive; a model file is small and never needs one")
+    if max(entries, entries_here) > MAX_ENTRIES:
+        raise ModelFileError(f"{source} holds {max(entries, entries_here)} entries; a model has at most {MAX_ENTRIES}")
+    if directory_size > MAX_ENTRIES * MAX_DIRECTORY_ENTRY_BYTES:
+        raise ModelFileError(f"{source} has a zip directory of {directory_size} bytes, too large for a model")
+
+
+def _checked_members(archive: zipfile.ZipFile, source: str) -> dict[str, zipfile.ZipInfo]:
+    """Members by array name, once their names, compression and declared sizes are checked."""
+    infos = archive.infolist()
+    if len(infos) > MAX_ENTRIES:
+        raise ModelFileError(f"{source} holds {len(infos)} entries; a model has at most {MAX_ENTRIES}")
+    members, declared = {}, 0
+    for info in infos:
+        name = info.filename.removesuffix(".npy")
+        if name == info.filename or name in members:
+            raise ModelFileError(f"{source} holds {info.filename!r}, which is not an array of a model")
+        if info.flag_bits & 0x1:
+            raise ModelFileError(f"{source}: {name} is encrypted")
+        if info.compress_type not in ACCEPTED_COMPRESSION:
+            method = COMPRESSION_NAMES.get(info.compress_type, f"method {info.compress_type}")
+            raise ModelFileError(
+                f"{source}: {name} is compressed with {method}; only stored or deflate members are accepted"
+            )
+        declared += info.file_size
+        if declared > MAX_ARRAY_BYTES:
+            raise ModelFileError(f"{source} declares arrays larger than {MAX_ARRAY_BYTES // 2**20} MiB in all")
+        members[name] = info
+    return members
+
+
+def _read_npy_header(archive: zipfile.ZipFile, member: zipfile.ZipInfo, what: str) -> NpyHeader:
+    with archive.open(member) as handle:
+        return read_header(handle, member.file_size, what, MAX_DIMENSIONS, NUMERIC_KINDS + TEXT_KIND)
+
+
+def _read_npy_data(archive: zipfile.ZipFile, member: zipfile.ZipInfo, header: NpyHeader, what: str) -> np.ndarray:
+    """The member's array, read in chunks that stop at its declared size (a member may lie)."""
+    with archive.open(member) as handle:
+        buffer = read_exactly(handle, member.file_size, what)
+        if handle.read(1):
+            raise ModelFileError(f"{what} holds more data than it declares")
+    return array_from(buffer, header)
+
+
+def _check_layout(headers: dict[str, NpyHeader], source: str) -> None:
+    """From the headers alone: W1, B1, ... float arrays whose shapes chain, no layer
+    without neurons, and at most a small text 'meta'. Runs before any data is read."""
+    meta = headers.get("meta")
+    if meta is not None and (meta.dtype.kind != "U" or meta.shape != () or meta.nbytes > MAX_META_BYTES):
+        raise ModelFileError(f"{source}: its 'meta' entry is not a short JSON text")
+    shapes = {name: header.shape for name, header in headers.items() if name != "meta"}
+    layers = len([name for name in shapes if name.startswith("W")])
+    expected = {f"{kind}{l}" for l in range(1, layers + 1) for kind in "WB"}
+    if layers == 0 or set(shapes) != expected:
+        raise ModelFileError(f"{source}: expected arrays W1, B1, W2, B2, ... but found {sorted(shapes) or 'none'}")
+    if layers > MAX_LAYERS:
+        raise ModelFileError(f"{source}: {layers} layers, at most {MAX_LAYERS} are supported")
+    width = None
+    for l in range(1, layers + 1):
+        for name in (f"W{l}", f"B{l}"):
+            if headers[name].dtype not in (np.float32, np.float64):
+                raise ModelFileError(f"{source}: {name} is {headers[name].dtype}, expected float32 or float64")
+        W, B = shapes[f"W{l}"], shapes[f"B{l}"]
+        if len(W) != 2 or B != (W[0], 1):
+            raise ModelFileError(f"{source}: W{l} is {W} and B{l} is {B}; expected (n, k) and (n, 1)")
+        if 0 in W:
+            raise ModelFileError(f"{source}: W{l} is {W}; every layer needs at least one neuron and one input")
+        if width is not None and W[1] != width:
+            raise ModelFileError(f"{source}: W{l} takes {W[1]} inputs but layer {l - 1} has {width} neurons")
+        if l < layers and W[0] > HIDDEN_SIZE_RANGE[1]:
+            raise ModelFileError(
+                f"{source}: hidden layer {l} has {W[0]} neurons; at most {HIDDEN_SIZE_RANGE[1]} are supported"
+            )
+        width = W[0]
+    if not 2 <= width <= MAX_OUTPUTS:
+        raise ModelFileError(
+            f"{source}: the output layer has {width} neurons; a model of digits has 2 to {MAX_OUTPUTS}"
+        )
 
 
 def _read_meta(array, source: str) -> dict:
     if array is None:
         return {}
     try:
-        meta = json.loads(str(array))
+        meta = json.loads(str(array[()]))
     except (ValueError, RecursionError):  # JSONDecodeError is a ValueError
         raise ModelFileError(f"{source}: its 'meta' entry is not JSON") from None
     if not isinstance(meta, dict):
@@ -172,30 +276,12 @@ def _read_meta(array, source: str) -> dict:
     return meta
 
 
-def _check_params(arrays: dict, source: str) -> dict[str, np.ndarray]:
-    """W1, B1, ... present, numeric, finite and with shapes that chain."""
-    layers = len([name for name in arrays if name.startswith("W")])
-    expected = {f"{kind}{l}" for l in range(1, layers + 1) for kind in "WB"}
-    if layers == 0 or set(arrays) != expected:
-        raise ModelFileError(f"{source}: expected arrays W1, B1, W2, B2, ... but found {sorted(arrays) or 'none'}")
-    if layers > MAX_LAYERS:
-        raise ModelFileError(f"{source}: {layers} layers, at most {MAX_LAYERS} are supported")
+def _checked_values(arrays: dict, source: str) -> dict[str, np.ndarray]:
+    """The parameters, finite, as writable arrays of W1's dtype (shapes were checked by _check_layout)."""
     params = {}
-    width = None
-    for l in range(1, layers + 1):
-        W, B = arrays[f"W{l}"], arrays[f"B{l}"]
-        for name, array in ((f"W{l}", W), (f"B{l}", B)):
-            if array.dtype not in (np.float32, np.float64):
-                raise ModelFileError(f"{source}: {name} is {array.dtype}, expected float32 or float64")
-            if not np.isfinite(array).all():
-                raise ModelFileError(f"{source}: {name} holds NaN or infinite values")
-        if W.ndim != 2 or B.shape != (W.shape[0], 1):
-            raise ModelFileError(f"{source}: W{l} is {W.shape} and B{l} is {B.shape}; expected (n, k) and (n, 1)")
-        if width is not None and W.shape[1] != width:
-            raise ModelFileError(f"{source}: W{l} takes {W.shape[1]} inputs but layer {l - 1} has {width} neurons")
-        width = W.shape[0]
-        dtype = arrays["W1"].dtype
-        params[f"W{l}"], params[f"B{l}"] = W.astype(dtype), B.astype(dtype)
-    if arrays[f"W{layers}"].shape[0] < 2:
-        raise ModelFileError(f"{source}: the output layer must have at least 2 neurons")
+    dtype = arrays["W1"].dtype
+    for name in sorted(arrays, key=lambda name: (int(name[1:]), name[0] == "B")):
+        if not np.isfinite(arrays[name]).all():
+            raise ModelFileError(f"{source}: {name} holds NaN or infinite values")
+        params[name] = arrays[name].astype(dtype, copy=False)  # writable: read into a bytearray
     return params

@@ -8,7 +8,13 @@ MNIST expects exactly that, so a canvas drawing must go through it too.
 
 from __future__ import annotations
 
+import math
+import warnings
+from pathlib import Path
+
 import numpy as np
+
+from .npyfile import NpyFormatError, read_npy_file
 
 INK_THRESHOLD = 0.15  # ink level (0-1) that counts as drawn when cropping
 MIN_INK_FRACTION = 2e-4  # less ink than this share of the canvas is "empty"
@@ -17,6 +23,101 @@ DOT_EXTENT = 0.08  # ink less than this share of the picture across is a dot (a 
 BLOB_EXTENT, BLOB_FILL = 0.2, 0.6  # ... and so is a solid blob this small (a fat pen's tap)
 BOX = 20  # the digit fits in BOX×BOX ...
 FIELD = 28  # ... centred by mass in FIELD×FIELD
+
+MAX_PICTURE_PIXELS = 36_000_000  # a picture file larger than 6000×6000 is refused unread (a phone photo: 12 MP)
+MAX_PICTURE_SIDE = 1024  # a larger picture is reduced (box average) as it is read: a digit needs no more
+MAX_PICTURE_FILE_BYTES = 64 * 1024 * 1024  # an .npy picture
+WIDE_MODES = ("I;16", "I;16B", "I;16L", "I;16N", "I", "F")  # Pillow's modes of more than 8 bits per pixel
+
+
+class PictureError(ValueError):
+    """A picture file that cannot be read, with a message for people."""
+
+
+def read_picture_file(path: str | Path) -> np.ndarray:
+    """A picture file (PNG, JPEG, ... or .npy) -> float64 (h, w) or (h, w, 3|4) in [0, 1].
+
+    Every depth is scaled, never clipped: a 16-bit PNG's 65535 is 1.0. A picture larger
+    than MAX_PICTURE_SIDE is reduced while it is read; one over MAX_PICTURE_PIXELS (or
+    over Pillow's decompression-bomb limit) is refused before it is decoded. Raises
+    PictureError for anything unreadable (OSError when the file cannot be opened).
+    """
+    path = Path(path)
+    if path.suffix.lower() == ".npy":
+        return _npy_picture(path)
+    return _decoded_picture(path)
+
+
+def _npy_picture(path: Path) -> np.ndarray:
+    try:
+        array = read_npy_file(path, path.name, MAX_PICTURE_FILE_BYTES, max_dimensions=3)
+    except NpyFormatError as error:
+        raise PictureError(str(error)) from None
+    if array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[2] not in (1, 3, 4)):
+        raise PictureError(f"{path.name} is an array of shape {array.shape}; expected (h, w) or (h, w, 1|3|4)")
+    _check_picture_size(array.shape[:2], path.name)
+    if array.dtype.kind == "c":
+        raise PictureError(f"{path.name} holds complex numbers, not pixels")
+    return in_unit_range(array.squeeze(axis=2) if array.ndim == 3 and array.shape[2] == 1 else array, path.name)
+
+
+def _check_picture_size(shape: tuple[int, ...], name: str) -> None:
+    """Refuse a picture of (h, w) with no pixel, or more than MAX_PICTURE_PIXELS."""
+    pixels = math.prod(shape)
+    if pixels == 0:
+        raise PictureError(f"{name} has no pixels (shape {shape})")
+    if pixels > MAX_PICTURE_PIXELS:
+        raise PictureError(
+            f"{name} is {shape[1]}×{shape[0]} pixels; at most {MAX_PICTURE_PIXELS / 1e6:.0f} million are read"
+        )
+
+
+def _decoded_picture(path: Path) -> np.ndarray:
+    """A picture decoded by Pillow: its size checked before decoding, reduced while decoded,
+    wide modes (16-bit, 32-bit, float) scaled to [0, 1] by their range."""
+    from PIL import Image  # only needed for picture files
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as picture:
+                _check_picture_size(picture.size[::-1], path.name)
+                picture.draft(picture.mode, (MAX_PICTURE_SIDE, MAX_PICTURE_SIDE))  # JPEG: decode at a reduced scale
+                if picture.mode in WIDE_MODES:
+                    top = 65535.0 if picture.mode.startswith("I;16") else None
+                    picture = picture.convert("F")
+                else:
+                    top, picture = 255.0, picture.convert("RGBA")
+                factor = math.ceil(max(picture.size) / MAX_PICTURE_SIDE)
+                if factor > 1:
+                    picture = picture.reduce(factor)
+                array = np.asarray(picture, dtype=np.float64)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise PictureError(f"{path.name} declares more pixels than a picture may have (a decompression bomb)") from None
+    except (PictureError, FileNotFoundError, PermissionError, IsADirectoryError):
+        raise
+    except Exception as error:  # Pillow's decoders fail in many ways (OSError, SyntaxError, struct.error, ...)
+        raise PictureError(f"{path.name} cannot be read as a picture ({type(error).__name__}: {error})") from None
+    return in_unit_range(array, path.name, top)
+
+
+def in_unit_range(array: np.ndarray, name: str, top: float | None = None) -> np.ndarray:
+    """Pixels as float64 in [0, 1], scaled by top (the depth's white) when known; otherwise
+    by what the values suggest: 1, 255, the integer type's largest value, or the largest value."""
+    values = array.astype(np.float64)
+    if not np.isfinite(values).all():
+        raise PictureError(f"{name} holds NaN or infinite values")
+    if top is None:
+        largest = float(values.max(initial=0))
+        if largest <= 1 and array.dtype.kind in "fb":
+            top = 1.0
+        elif largest <= 255:
+            top = 255.0
+        elif array.dtype.kind in "iu":
+            top = float(np.iinfo(array.dtype).max)
+        else:
+            top = largest
+    return np.clip(values / top, 0.0, 1.0)
 
 
 def ink_image(image: np.ndarray, background: float | None = None) -> np.ndarray:

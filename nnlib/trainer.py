@@ -2,13 +2,15 @@
 
 The trainer never draws anything: ``advance`` runs some batches and returns
 the events they produced (batch losses, evaluations, W1 snapshots, the end or
-a divergence). The same events accumulate in ``history`` for charts.
+a divergence); ``events`` yields them as they come until the run ends. The same
+events accumulate in ``history`` for charts.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -235,6 +237,12 @@ class Trainer:
     def run(self) -> list:
         """Train to the end; return all events."""
         return self.advance()
+
+    def events(self, interval_seconds: float = 0.1) -> Iterator:
+        """Train to the end, yielding each event as it is made (at most interval_seconds late):
+        for a live display, which may also read step, epoch and train_seconds between events."""
+        while not self.done:
+            yield from self.advance(max_seconds=interval_seconds)
 
     @property
     def _divergence_limit(self) -> float:

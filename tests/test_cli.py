@@ -1,13 +1,20 @@
 """python -m nnlib, end to end in a subprocess, on a small IDX folder."""
 
+import contextlib
 import json
+import os
+import pty
+import re
 import subprocess
 import sys
+import threading
 
 import numpy as np
 from PIL import Image
 
+from devtools.hostile_models import png_header_bomb
 from devtools.live import ROOT
+from nnlib.cli import SURE_CONFIDENCE
 
 
 def nnlib(*args, cwd=ROOT):
@@ -93,3 +100,111 @@ def test_nnlib_never_imports_streamlit():
         timeout=60,
     )
     assert probe.stdout.strip() == "False", probe.stderr
+
+
+SHIPPED_MODEL = ROOT / "assets" / "models" / "digits.npz"
+
+
+def test_predict_reads_every_image_after_a_bad_one(tmp_path, mnist):
+    """A decompression bomb, bad .npy files and a missing file are each a message; the good images
+    are still read, each with how sure the answer is."""
+    seven, two = mnist.test.images[0], mnist.test.images[1]
+    assert (mnist.test.labels[0], mnist.test.labels[1]) == (7, 2)
+    (tmp_path / "bomb.png").write_bytes(png_header_bomb(100_000, 100_000))
+    Image.fromarray(seven.astype(np.uint16) * 257).save(tmp_path / "seven16.png")
+    np.save(tmp_path / "strings.npy", np.array([["a"] * 28] * 28))
+    np.save(tmp_path / "nan.npy", np.full((28, 28), np.nan))
+    np.save(tmp_path / "huge.npy", np.zeros((28, 28), np.uint8))
+    (tmp_path / "huge.npy").write_bytes((tmp_path / "huge.npy").read_bytes().replace(b"(28, 28)", b"(99,999)"))
+    Image.fromarray(two).save(tmp_path / "two.png")
+    four, nine = (mnist.test.images[mnist.test.labels == digit][0].astype(float) for digit in (4, 9))
+    np.save(tmp_path / "four-or-nine.npy", ((four + nine) / 2).astype(np.uint8))
+    names = [
+        "bomb.png",
+        "seven16.png",
+        "strings.npy",
+        "nan.npy",
+        "huge.npy",
+        "missing.png",
+        "two.png",
+        "four-or-nine.npy",
+    ]
+
+    run = nnlib("predict", "--model", SHIPPED_MODEL, *(tmp_path / name for name in names))
+
+    assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr
+    assert "5 of 8 images could not be read" in run.stderr
+    records = {record["image"].rsplit("/", 1)[-1]: record for record in map(json.loads, run.stdout.splitlines())}
+    assert list(records) == names
+    assert "decompression bomb" in records["bomb.png"]["error"]
+    assert records["seven16.png"]["digit"] == 7  # scaled, not clipped (which read it as 8)
+    assert "not plain numbers" in records["strings.npy"]["error"]
+    assert "NaN" in records["nan.npy"]["error"]
+    assert "promises 98901 bytes" in records["huge.npy"]["error"]
+    assert "error" in records["missing.png"]
+    assert records["two.png"]["digit"] == 2
+    assert records["two.png"]["sure"] is True and records["two.png"]["confidence"] >= SURE_CONFIDENCE
+    blend = records["four-or-nine.npy"]  # half a 4, half a 9: an answer, flagged not sure
+    assert blend["sure"] is False and blend["confidence"] < SURE_CONFIDENCE and sorted(blend["likeliest"]) == [4, 9]
+    assert blend["confidence"] == max(blend["probabilities"].values())
+
+
+@contextlib.contextmanager
+def killed_after(process, seconds: float):
+    """Kill the process when the block ends, or after seconds if the block hangs reading it."""
+    watchdog = threading.Timer(seconds, process.kill)
+    watchdog.start()
+    try:
+        yield
+    finally:
+        watchdog.cancel()
+        process.kill()
+        process.wait(timeout=30)
+
+
+def test_train_prints_each_evaluation_as_it_is_made():
+    """The digits preset trains for half a minute or more: its first evaluation shows long before the end."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "nnlib", "train", "--preset", "digits", "--json"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    with killed_after(process, 300):
+        lines = []
+        for line in process.stderr:  # line by line, as the process writes them
+            lines.append(line)
+            if line.startswith("epoch"):
+                break
+        still_training = process.poll() is None
+    assert lines and lines[-1].startswith("epoch   1.00"), lines  # the first of 12 epochs
+    assert still_training
+    assert "\r" not in "".join(lines)  # piped: no progress bar
+
+
+def test_train_draws_a_progress_bar_on_a_terminal(small_data_dir):
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "nnlib", "train", "--data-dir", str(small_data_dir)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+    )
+    os.close(terminal)
+    shown = bytearray()
+    with killed_after(process, 300):
+        while True:
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:  # the terminal closed: the process ended
+                break
+            if not chunk:
+                break
+            shown += chunk
+        os.close(controller)
+        assert process.wait(timeout=300) == 0
+    text = shown.decode()
+    assert re.search(r"\r\[#+\.*\] +\d+%  epoch", text), text[:500]
+    assert "\r\x1b[Kepoch   1.00" in text  # an evaluation line clears the bar, which is drawn again under it
+    assert "test accuracy" in process.stdout.read().decode()

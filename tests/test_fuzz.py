@@ -1,4 +1,4 @@
-"""Fuzzing the two parsers that read files from outside: IDX data and model uploads.
+"""Fuzzing the parsers that read files from outside: IDX data, model uploads and .npy pictures.
 
 Whatever the bytes, the answer is the parsed thing or our own error with a
 message (DataError, ModelFileError): never another exception, never a hang.
@@ -6,14 +6,22 @@ message (DataError, ModelFileError): never another exception, never a hang.
 
 import io
 import json
+import tempfile
+import zipfile
+from pathlib import Path
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.extra.numpy import array_shapes, arrays
 
+from devtools.hostile_models import npy_bytes
+from devtools.hostile_models import npz_bytes as npz_members
 from nnlib import Network
 from nnlib.data import IMAGES_MAGIC, LABELS_MAGIC, DataError, read_idx_bytes
-from nnlib.modelio import ModelFileError, model_from_bytes, model_to_bytes
+from nnlib.modelio import ModelFileError, model_from_bytes, model_to_bytes, settings_for
+from nnlib.pipeline import read_digit
+from nnlib.preprocess import PictureError, read_picture_file
 
 FUZZ = settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -75,6 +83,8 @@ def valid_model_bytes() -> bytes:
 
 
 GOOD_MODEL = valid_model_bytes()
+GOOD_MEMBERS = {name: npy_bytes(value) for name, value in Network.create((6, 4, 3), dtype=np.float32).params.items()}
+GOOD_MODEL_DEFLATED = npz_members(GOOD_MEMBERS, compression=zipfile.ZIP_DEFLATED)
 
 
 def loads_or_refuses_model(raw: bytes) -> None:
@@ -133,3 +143,92 @@ def test_a_header_that_declares_a_huge_array_is_refused_before_reading():
         assert "larger than" in str(error) or "corrupt" in str(error)
     else:
         raise AssertionError("a header declaring 7 GB was accepted")
+
+
+HEADER_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.text(max_size=12)
+    | st.sampled_from(["<f8", "<f4", "|O", "<U5", "|S3", "V8", "<M8[s]", "(2,3)<f8", "<c16", ">i8", "|b1"]),
+    lambda inner: st.tuples(inner, inner) | st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner),
+    max_leaves=8,
+)
+HEADER_DICTS = st.fixed_dictionaries(
+    {"descr": HEADER_VALUES, "fortran_order": HEADER_VALUES, "shape": HEADER_VALUES | st.tuples(st.integers(0, 2**40))}
+)
+
+
+@FUZZ
+@given(
+    st.one_of(HEADER_DICTS.map(repr), st.text(max_size=300)),
+    st.sampled_from([1, 2, 3]),
+    st.integers(0, 2**32 - 1) | st.none(),
+    st.binary(max_size=200),
+)
+def test_model_loader_on_hostile_npy_headers(text, version, declared_length, payload):
+    """Any header text, any declared header length (up to 4 GiB), any data after it."""
+    header = text.encode("utf8" if version == 3 else "latin1", errors="replace")
+    length = len(header) if declared_length is None else declared_length
+    field = length.to_bytes(2, "little") if version == 1 and length < 2**16 else length.to_bytes(4, "little")
+    member = b"\x93NUMPY" + bytes([version, 0]) + field + header + payload
+    loads_or_refuses_model(npz_members(dict(GOOD_MEMBERS, W1=member)))
+
+
+@FUZZ
+@given(st.data())
+def test_model_loader_on_lying_zip_sizes(data):
+    """Any member's declared uncompressed size rewritten: read up to the truth or a cap, never past."""
+    raw = bytearray(GOOD_MODEL_DEFLATED)
+    for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        starts = [i for i in range(len(raw)) if raw.startswith(signature, i)]
+        where = data.draw(st.sampled_from(starts)) + offset
+        raw[where : where + 4] = data.draw(st.integers(0, 2**32 - 1)).to_bytes(4, "little")
+    loads_or_refuses_model(bytes(raw))
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(HEADER_DICTS.map(repr), st.text(max_size=200)),
+    st.sampled_from([1, 2, 3]),
+    st.binary(max_size=300),
+)
+def test_picture_reader_on_hostile_npy_files(text, version, payload):
+    """An .npy picture with any header and data."""
+    header = text.encode("utf8" if version == 3 else "latin1", errors="replace")
+    field = len(header).to_bytes(2 if version == 1 else 4, "little") if len(header) < 2**16 else b"\xff\xff"
+    reads_or_refuses_picture(b"\x93NUMPY" + bytes([version, 0]) + field + header + payload)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    arrays(
+        st.sampled_from([np.uint8, np.uint16, np.int32, np.int64, np.float32, np.float64, np.bool_]),
+        array_shapes(min_dims=1, max_dims=4, min_side=0, max_side=6),
+    )
+)
+def test_picture_reader_on_any_numeric_npy(array):
+    """Any plain array saved as a picture (NaN, infinities, negatives, odd shapes included)."""
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    reads_or_refuses_picture(buffer.getvalue())
+
+
+READER = Network.create((784, 4, 3), output="softmax", rng=np.random.default_rng(0))
+READER_SETTINGS = settings_for(READER, None)
+
+
+def reads_or_refuses_picture(raw: bytes) -> None:
+    """raw as an .npy picture file: pixels in [0, 1] that nnlib predict reads (or finds empty),
+    or a PictureError with a message; never another exception."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "picture.npy"
+        path.write_bytes(raw)
+        try:
+            picture = read_picture_file(path)
+        except PictureError as error:
+            assert str(error)
+            return
+    assert picture.dtype == np.float64 and 0 <= picture.min() and picture.max() <= 1
+    reading = read_digit(picture, READER, READER_SETTINGS)
+    assert reading is None or reading.digit in (0, 1, 2)

@@ -1,12 +1,19 @@
 """Model files: round trip, and every kind of bad file gets a clear error."""
 
+import functools
 import io
+import json
 import pickle
+import re
+import struct
+import tracemalloc
 import zipfile
 
 import numpy as np
 import pytest
 
+from devtools.hostile_models import bzip2_header_bomb, deflate_bomb, npy_bytes, zero_width_model
+from devtools.hostile_models import npz_bytes as npz_members
 from nnlib import PRESETS, Network
 from nnlib.modelio import ModelFileError, load_model, model_from_bytes, model_to_bytes, save_model
 
@@ -120,8 +127,137 @@ def test_bytes_round_trip(network):
 @pytest.mark.parametrize("config", [True, [], "digits", 7])
 def test_settings_that_are_not_an_object_are_refused(network, config):
     """Found by the fuzzer: a non-object "config" crashed the loader."""
-    import json
-
     meta = np.array(json.dumps({"config": config}))
     with pytest.raises(ModelFileError, match="settings are invalid"):
         model_from_bytes(npz_bytes(meta=meta, **network.params))
+
+
+# --- Hostile archives: every step of reading is bounded ----------------------------------
+
+MEMORY_RISE_LIMIT = 50 * 1024 * 1024
+
+
+def refusal_and_peak_memory(raw: bytes) -> tuple[str, int]:
+    """The loader's message for raw and the most memory (bytes) Python and NumPy held meanwhile."""
+    tracemalloc.start()
+    try:
+        model_from_bytes(raw)
+    except ModelFileError as error:
+        message = str(error)
+    else:
+        message = ""
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return message, peak
+
+
+@pytest.mark.parametrize(
+    "bomb,message",
+    [
+        (bzip2_header_bomb, "W1 is compressed with bzip2; only stored or deflate"),
+        (deflate_bomb, "declares arrays larger than 64 MiB"),
+        (functools.partial(deflate_bomb, lie=True), "corrupt|more data than it declares"),
+    ],
+    ids=["bzip2 with a 4 GiB header length", "deflate declaring 128 MiB", "deflate lying about its size"],
+)
+def test_archive_bombs_are_refused_without_inflating(bomb, message):
+    raw = bomb()
+    assert len(raw) < 200_000
+    text, peak = refusal_and_peak_memory(raw)
+    assert re.search(message, text), text
+    assert "pickle" not in text
+    assert peak < MEMORY_RISE_LIMIT, f"{peak / 2**20:.0f} MiB held while refusing"
+
+
+def test_a_header_length_over_the_cap_is_refused_before_the_header_is_read(network):
+    head = b"\x93NUMPY\x02\x00" + struct.pack("<I", 70_000)
+    raw = npz_members({"W1": head + b" " * 70_000 + b"\n", "B1": b"", "W2": b"", "B2": b""})
+    with pytest.raises(ModelFileError, match="declares a header of 70000 bytes; at most 65536"):
+        model_from_bytes(raw)
+
+
+def test_lzma_members_are_refused(network):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_LZMA) as archive:
+        for name, value in network.params.items():
+            archive.writestr(f"{name}.npy", npy_bytes(value))
+    with pytest.raises(ModelFileError, match="compressed with LZMA"):
+        model_from_bytes(buffer.getvalue())
+
+
+def test_savez_compressed_and_fortran_order_load(network):
+    params = dict(network.params, W1=np.asfortranarray(network.params["W1"]))
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **params)
+    loaded, _ = model_from_bytes(buffer.getvalue())
+    for name, value in network.params.items():
+        np.testing.assert_array_equal(loaded.params[name], value)
+
+
+def test_zero_size_layer_is_refused():
+    with pytest.raises(ModelFileError, match=r"W1 is \(0, 784\); every layer needs at least one neuron"):
+        model_from_bytes(zero_width_model())
+
+
+@pytest.mark.parametrize(
+    "W1,message",
+    [
+        (np.array([["a", "b"]] * 10), "W1 is <U1, expected float32 or float64"),
+        (np.zeros((10, 784), dtype="S3"), "W1 holds \\|S3, not plain numbers"),
+        (np.zeros((10, 784), dtype=[("a", "<f8")]), "structured"),
+        (np.zeros((10, 784), dtype="M8[s]"), "not plain numbers"),
+        (np.zeros((10, 784, 1)), "3 dimensions"),
+        (np.full((10, 784), np.inf), "NaN or infinite"),
+        (np.zeros((10, 784), dtype=np.complex128), "complex128, expected float32"),
+    ],
+    ids=["text", "bytes", "records", "dates", "3-D", "infinite", "complex"],
+)
+def test_arrays_that_are_not_plain_weights_are_refused(network, W1, message):
+    with pytest.raises(ModelFileError, match=message):
+        model_from_bytes(npz_bytes(**dict(network.params, W1=W1)))
+
+
+def test_a_header_promising_more_than_the_member_holds_is_refused_before_reading(network):
+    raw = npz_bytes(**network.params).replace(b"'shape': (10, 784)", b"'shape': (9**9, 9)", 1)
+    with pytest.raises(ModelFileError, match="unreadable .npy header"):  # an expression, not a literal
+        model_from_bytes(raw)
+    raw = npz_bytes(**network.params).replace(b"'shape': (10, 784)", b"'shape': (99,9999)", 1)
+    with pytest.raises(ModelFileError, match="promises 7919208 bytes of data, but 62720 follow it"):
+        model_from_bytes(raw)
+
+
+def test_an_archive_directory_with_too_many_entries_is_refused_before_parsing():
+    raw = npz_members({f"x{i}": b"" for i in range(30)})
+    with pytest.raises(ModelFileError, match="holds 30 entries; a model has at most 19"):
+        model_from_bytes(raw)
+
+
+def test_an_oversized_meta_is_refused(network):
+    meta = np.array(json.dumps({"pad": "x" * 20_000}))
+    with pytest.raises(ModelFileError, match="'meta' entry is not a short JSON text"):
+        model_from_bytes(npz_bytes(meta=meta, **network.params))
+
+
+def test_model_files_that_are_devices_are_read_with_a_bound():
+    with pytest.raises(ModelFileError, match="larger than 64 MiB"):
+        load_model("/dev/zero")
+
+
+@pytest.mark.parametrize(
+    "sizes,message",
+    [
+        ((784, 4097, 2), "hidden layer 1 has 4097 neurons; at most 4096"),
+        ((784, 10, 11), "output layer has 11 neurons; a model of digits has 2 to 10"),
+        ((784, 10, 1), "output layer has 1 neurons"),
+    ],
+)
+def test_models_nnlib_could_not_have_made_are_refused(sizes, message):
+    params = Network.create(sizes, rng=np.random.default_rng(0), dtype=np.float32).params
+    with pytest.raises(ModelFileError, match=message):
+        model_from_bytes(npz_bytes(**params))
+
+
+def test_loaded_weights_are_writable_for_training_on(network):
+    loaded, _ = model_from_bytes(model_to_bytes(network))
+    assert all(value.flags.writeable for value in loaded.params.values())

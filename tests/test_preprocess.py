@@ -1,9 +1,20 @@
 """Drawings to MNIST inputs: crop, fit 20x20, centre by mass, detect empty."""
 
+import tracemalloc
+
 import numpy as np
 import pytest
+from PIL import Image
 
-from nnlib.preprocess import centre_of_mass, ink_image, to_mnist
+from devtools.hostile_models import png_header_bomb
+from nnlib.preprocess import (
+    MAX_PICTURE_SIDE,
+    PictureError,
+    centre_of_mass,
+    ink_image,
+    read_picture_file,
+    to_mnist,
+)
 
 
 def stroke_canvas(size=280, points=((60, 100), (220, 180)), width=18, ink=255, background=0, rgba=False):
@@ -76,3 +87,103 @@ def test_known_black_paper_reads_a_filled_canvas_as_ink():
     filled = to_mnist(full, background=0.0)  # the app's black canvas, painted over
     assert filled is not None and filled.mean() > 100
     assert to_mnist(np.zeros((280, 280, 4), np.uint8) + np.array([0, 0, 0, 255], np.uint8), background=0.0) is None
+
+
+# --- Reading picture files: every depth scaled, every bad file a PictureError -------------
+
+
+def test_a_16_bit_png_is_scaled_not_clipped(tmp_path, mnist):
+    seven = mnist.test.images[0]  # uint8, a 7
+    path = tmp_path / "seven16.png"
+    Image.fromarray(seven.astype(np.uint16) * 257).save(path)
+    assert Image.open(path).mode == "I;16"
+    picture = read_picture_file(path)
+    np.testing.assert_allclose(picture, seven / 255.0, atol=1e-9)  # grey levels kept, not 0 or 1
+
+
+@pytest.mark.parametrize("mode", ["L", "RGB", "P", "1", "I", "F", "LA", "CMYK"])
+def test_other_modes_read_in_unit_range(tmp_path, mnist, mode):
+    seven = mnist.test.images[0]
+    if mode == "I":
+        picture = Image.fromarray(seven.astype(np.int32) * 1000)
+    elif mode == "F":
+        picture = Image.fromarray(seven.astype(np.float32) / 255)
+    else:
+        picture = Image.fromarray(seven).convert(mode)
+    path = tmp_path / f"seven-{mode}.{'tif' if mode in ('I', 'F', 'CMYK') else 'png'}"
+    picture.save(path)
+    array = read_picture_file(path)
+    assert array.dtype == np.float64 and 0 <= array.min() and array.max() <= 1
+    assert to_mnist(array) is not None and array.max() > 0.9
+
+
+def test_a_large_picture_is_reduced_while_read(tmp_path):
+    path = tmp_path / "big.png"
+    Image.fromarray(stroke_canvas(size=3000, points=((500, 900), (2500, 2000)), width=200)).save(path)
+    array = read_picture_file(path)
+    assert max(array.shape[:2]) <= MAX_PICTURE_SIDE
+    assert to_mnist(array) is not None
+
+
+@pytest.mark.parametrize(
+    "size,message",
+    [((100_000, 100_000), "decompression bomb"), ((8000, 8000), "8000×8000 pixels; at most 36 million")],
+)
+def test_pictures_declaring_too_many_pixels_are_refused_undecoded(tmp_path, size, message):
+    path = tmp_path / "bomb.png"
+    path.write_bytes(png_header_bomb(*size))
+    tracemalloc.start()
+    try:
+        with pytest.raises(PictureError, match=message):
+            read_picture_file(path)
+        assert tracemalloc.get_traced_memory()[1] < 10 * 2**20
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize(
+    "array,message",
+    [
+        (np.array([["1", "2"], ["3", "4"]]), "not plain numbers"),
+        (np.full((28, 28), np.nan), "NaN or infinite"),
+        (np.full((28, 28), np.inf), "NaN or infinite"),
+        (np.zeros((0, 28)), "no pixels"),
+        (np.zeros((28, 28, 2)), r"shape \(28, 28, 2\)"),
+        (np.zeros((4, 4, 4, 4)), "4 dimensions"),
+        (np.zeros((28, 28), dtype=[("a", "<f8")]), "structured"),
+        (np.zeros((28, 28), dtype=np.complex64), "complex"),
+    ],
+    ids=["strings", "nan", "inf", "empty", "2 channels", "4-D", "records", "complex"],
+)
+def test_bad_npy_pictures_are_messages(tmp_path, array, message):
+    path = tmp_path / "bad.npy"
+    np.save(path, array)
+    with pytest.raises(PictureError, match=message):
+        read_picture_file(path)
+
+
+def test_an_npy_picture_declaring_a_huge_shape_or_header_is_refused_before_reading(tmp_path):
+    path = tmp_path / "huge.npy"
+    np.save(path, np.zeros((28, 28), np.uint8))
+    path.write_bytes(path.read_bytes().replace(b"(28, 28)", b"(99,999)", 1))
+    with pytest.raises(PictureError, match="promises 98901 bytes of data, but 784 follow it"):
+        read_picture_file(path)
+    path.write_bytes(b"\x93NUMPY\x02\x00" + (2**32 - 1).to_bytes(4, "little") + b" " * 100_000)
+    with pytest.raises(PictureError, match="declares a header of 4294967295 bytes"):
+        read_picture_file(path)
+
+
+def test_npy_pictures_of_any_depth_are_scaled(tmp_path, mnist):
+    seven = mnist.test.images[0]
+    for array in (seven, seven.astype(np.uint16) * 257, seven / 255.0, seven.astype(np.float32), seven > 128):
+        np.save(tmp_path / "p.npy", array)
+        picture = read_picture_file(tmp_path / "p.npy")
+        assert picture.max() == 1.0 and picture.min() == 0.0, array.dtype
+
+
+def test_a_truncated_picture_is_a_message(tmp_path, mnist):
+    path = tmp_path / "cut.png"
+    Image.fromarray(mnist.test.images[0]).save(path)
+    path.write_bytes(path.read_bytes()[:60])
+    with pytest.raises(PictureError, match="cannot be read as a picture"):
+        read_picture_file(path)
