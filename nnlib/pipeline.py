@@ -10,7 +10,6 @@ The Draw page, ``python -m nnlib predict`` and the benchmarks all call this.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -89,14 +88,3 @@ def read_ink(ink: np.ndarray, network: Network, config: TrainConfig) -> Reading 
         contributions,
         float((ink > 0.5).mean()),
     )
-
-
-def read_picture_file(path: str | Path) -> np.ndarray:
-    """A PNG/JPEG (as RGBA) or a .npy array from disk; OSError or ValueError when unreadable."""
-    path = Path(path)
-    if path.suffix.lower() == ".npy":
-        return np.load(path, allow_pickle=False)
-    from PIL import Image  # only needed for picture files
-
-    with Image.open(path) as picture:
-        return np.asarray(picture.convert("RGBA"))
