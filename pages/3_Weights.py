@@ -9,7 +9,7 @@ from ui.data import dataset
 from ui.display import show_chart
 from ui.i18n import t
 from ui.navigation import page_setup
-from ui.session import current_model
+from ui.session import current_model, diverged_run_kept_out
 
 MAX_FILTERS = 64  # filters drawn in the grid at once
 MAX_ANIMATED = 36  # filters in the timeline animation
@@ -32,6 +32,8 @@ st.markdown(
         columns=W1.shape[1],
     )
 )
+if diverged_run_kept_out():
+    st.info(t("Your last run diverged, so it did not replace this model: these are the weights you had before it."))
 
 controls = st.columns([2, 2, 3])
 per_filter = (
@@ -145,8 +147,8 @@ test_X = prepare_input(test.images[of_model[test_index]], network, config.normal
 insight_view.network_section(network, test_X, network.forward(test_X)[1], config.digits, "weights-diagram")
 
 st.subheader(t("Watch the filters form"))
-trainer = st.session_state.get("trainer")
-if trainer is None or trainer.network is not network or len(trainer.history.snapshots) < 2:
+trainer = model.run  # the run that trained this model, if this session trained it
+if trainer is None or len(trainer.history.snapshots) < 2:
     st.info(t("Train a model on the **Train** page to see its filters form from noise here, step by step."))
     st.stop()
 

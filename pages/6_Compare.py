@@ -59,7 +59,7 @@ st.markdown(
 base_col, epochs_col = st.columns([3, 1])
 preset = base_col.selectbox(
     t("Start from"),
-    list(PRESET_LABELS),
+    list(PRESETS),
     format_func=lambda k: t(PRESET_LABELS[k]),
     key="cmp_preset",
     help=t("Every run uses this preset, changed only where you say."),

@@ -96,6 +96,36 @@ def test_diverging_run_shows_a_message_not_a_traceback():
     assert any("diverged" in e.value for e in at.error)
 
 
+def test_choosing_the_same_preset_again_sets_every_field():
+    at = app("pages/2_Train.py").run()
+    at.select_slider(key="cfg_learning_rate").set_value(10.0).run()
+    assert at.selectbox(key="preset").value == "custom"  # the settings are no longer the blog's
+    at.selectbox(key="preset").set_value("seed").run()
+    assert not at.exception, at.exception
+    assert at.select_slider(key="cfg_learning_rate").value == 0.001
+    at.text_input(key="cfg_hidden").set_value("32").run()
+    at.selectbox(key="preset").set_value("seed").run()
+    assert at.text_input(key="cfg_hidden").value == "10"
+
+
+def test_a_diverged_run_leaves_the_previous_model_and_its_timeline():
+    at = app("pages/2_Train.py").run()
+    at.button[0].click().run()  # the blog's preset: a good model
+    trained = at.session_state["model"].network
+    W1 = trained.params["W1"].copy()
+    at.select_slider(key="cfg_learning_rate").set_value(10.0).run()
+    at.button[0].click().run()
+    assert any("Your model is unchanged" in e.value for e in at.error)
+    assert at.session_state["model"].network is trained
+    at.switch_page("pages/3_Weights.py").run()
+    assert not at.exception, at.exception
+    assert any("Your last run diverged" in i.value for i in at.info)
+    grid = next(f for f in figures(at) if f["layout"]["title"]["text"].startswith("W1: neurons"))
+    assert np.allclose(np.nanmax(np.abs(values(grid["data"][0]["z"]))), np.abs(W1).max())
+    timeline = next(f for f in figures(at) if "during training" in f["layout"]["title"]["text"])
+    assert len(timeline["frames"]) == 31  # the good run's timeline, not the diverged one's
+
+
 def test_weights_page_shows_the_timeline_after_training():
     at = app("pages/2_Train.py").run()
     at.button[0].click().run()
