@@ -216,13 +216,15 @@ def test_backprop_step_moves_W1_by_minus_lr_times_dW1():
     assert any(m.label.startswith("Loss on image") for m in at.metric)
 
 
-def test_backprop_gradient_check_is_below_1e_6():
+def test_backprop_gradient_check_after_a_step_is_never_wrong():
     at = app("pages/5_Backprop.py").run()
+    next(b for b in at.button if "Take one SGD step" in b.label).click().run()
     next(b for b in at.button if "Check the gradients" in b.label).click().run()
     assert not at.exception, at.exception
-    _, errors = at.session_state["bp_check"]
-    assert set(errors) == {"dW1", "dB1", "dW2", "dB2", "dW3", "dB3"}  # the shipped 784-256-128-10
-    assert max(errors.values()) < 1e-6
+    _, checks = at.session_state["bp_check"]
+    assert set(checks) == {"dW1", "dB1", "dW2", "dB2", "dW3", "dB3"}  # the shipped 784-512-256-10
+    shown = at.dataframe[-1].value
+    assert set(shown["agrees"]) <= {"✅", "too small to check"}, shown
 
 
 def test_compare_two_runs_fill_the_table_and_show_symmetry():

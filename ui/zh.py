@@ -388,6 +388,11 @@ ZH = {
     "Training diverged after {step} steps (epoch {epoch:.2f}): {what}. The learning rate {lr:g} is too large for this setup: each step overshoots, and the next one overshoots more. Training stopped at once. Your model is unchanged: the other pages keep the one you had before this run. Try a learning rate 10 times smaller.": "训练在 {step} 步后发散（第 {epoch:.2f} 轮）：{what}。学习率 {lr:g} 对这个设置太大了：每一步都走过了头，下一步走得更过。训练已立即停止。你的模型没有变：其他页面继续使用这次训练之前的模型。试试小 10 倍的学习率。",
     "Your own settings (a preset, changed): choose a preset to start again from it": "你自己的设置（改动过的预设）：选择一个预设即可从它重新开始",
     "Your last run diverged, so it did not replace this model: these are the weights you had before it.": "你上一次训练发散了，所以没有替换这个模型：这里显示的是那次训练之前的权重。",
+    "Is the derivation right? Each gradient above is compared with finite differences (Loss(w + ε) − Loss(w − ε)) / 2ε, in float64, on up to 300 entries of each array, with two sizes of ε: where they disagree, the finite difference itself is inexact (rounding, a curve, a ReLU kink).": "推导对吗？上面的每个梯度都与有限差分 (Loss(w + ε) − Loss(w − ε)) / 2ε 比较，用 float64，每个数组最多检查 300 个元素，并用两种大小的 ε：两者不一致的地方，说明有限差分本身不精确（舍入误差、曲率、ReLU 的折点）。",
+    "Takes a few seconds.": "需要几秒钟。",
+    "allowed": "允许",
+    "too small to check": "太小，无法检验",
+    "Image #{index}. Relative error = largest difference / largest gradient. Allowed = what the finite differences' own inexactness allows (at least 1e-6). ✅: the formulas are right. Too small to check: the gradient is so small (a nearly certain answer) that rounding in the loss hides it; pick an image the network is less sure of.": "第 {index} 号图片。相对误差 = 最大差值 / 最大梯度。允许 = 有限差分自身的不精确所允许的误差（至少 1e-6）。✅：公式是对的。太小，无法检验：梯度太小（网络几乎完全确定答案），损失中的舍入误差把它掩盖了；换一张网络不那么确定的图片试试。",
 }
 # Each feature keeps its own texts' Chinese in a module of its own.
 from .zh_board import ZH_BOARD  # noqa: E402
