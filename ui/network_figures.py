@@ -195,8 +195,9 @@ def _node_trace(layer, heights, words: DiagramWords, names) -> dict:
         words.node_hover.format(layer=layer.layer, neuron=int(j), Z=float(z), A=float(a))
         for j, z, a in zip(layer.shown, layer.Z, layer.A)
     ]
-    if names is not None:  # outputs: the class and how sure, beside the node
-        text, position = [f"{names[int(j)]}  {a:.0%}" for j, a in zip(layer.shown, layer.A)], "middle right"
+    if names is not None:  # outputs: the class and how sure (its share of the outputs, as Draw's answer says)
+        shares = output_shares(layer.A)
+        text, position = [f"{names[int(j)]}  {share:.0%}" for j, share in zip(layer.shown, shares)], "middle right"
         text_colours = "#222222"
     else:  # the neuron's number on the node, white on a dark one
         text, position = [str(int(j)) for j in layer.shown], "middle center"
@@ -226,6 +227,13 @@ def _node_trace(layer, heights, words: DiagramWords, names) -> dict:
         selected=dict(marker=dict(opacity=1)),
         unselected=dict(marker=dict(opacity=1)),
     )
+
+
+def output_shares(A: np.ndarray) -> np.ndarray:
+    """Output activations as shares of their sum: a softmax's unchanged, two sigmoids' made to add up to 1
+    (Network.output_probabilities, the numbers the Prediction and the bar chart show)."""
+    total = float(np.sum(A))
+    return np.asarray(A, float) / total if total > 0 else np.asarray(A, float)
 
 
 def _ring(data: Diagram, positions, selected) -> list[dict]:
