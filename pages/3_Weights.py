@@ -59,12 +59,33 @@ if hidden > MAX_FILTERS:
     )
 shown = np.arange(first, min(first + MAX_FILTERS, hidden))
 columns = int(min(len(shown), 5 if len(shown) <= 10 else 8))
-grid = charts.filters_grid(W1[shown], image_shape, columns, per_filter)
+run = model.run  # the run that trained this model, if this session trained it: its initial weights
+show_change = run is not None and (
+    st.radio(
+        t("Show"),
+        ["change", "weights"],
+        key="w_show",
+        horizontal=True,
+        format_func=lambda v: t("what training changed: W1 − initial W1") if v == "change" else t("W1 itself"),
+        help=t(
+            "After a short run W1 is still mostly its random start; the change shows what the network learned "
+            "(the blog's run: 0 and 1 detectors)."
+        ),
+    )
+    == "change"
+)
+filters = W1[shown] - run.initial_W1[shown] if show_change else W1[shown]
+grid = charts.filters_grid(filters.astype(np.float64), image_shape, columns, per_filter)
 rows = -(-len(shown) // columns)
+title = (
+    t("What training changed in W1: neurons {first}–{last}", first=shown[0], last=shown[-1])
+    if show_change
+    else t("W1: neurons {first}–{last}", first=shown[0], last=shown[-1])
+)
 show_chart(
     charts.weights_heatmap(
         grid,
-        t("W1: neurons {first}–{last}", first=shown[0], last=shown[-1]),
+        title,
         zmax=1.0 if per_filter else None,
         height=min(900, 120 + 150 * rows),
     ),
@@ -147,7 +168,7 @@ test_X = prepare_input(test.images[of_model[test_index]], network, config.normal
 insight_view.network_section(network, test_X, network.forward(test_X)[1], config.digits, "weights-diagram")
 
 st.subheader(t("Watch the filters form"))
-trainer = model.run  # the run that trained this model, if this session trained it
+trainer = run
 if trainer is None or len(trainer.history.snapshots) < 2:
     st.info(t("Train a model on the **Train** page to see its filters form from noise here, step by step."))
     st.stop()
