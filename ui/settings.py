@@ -37,11 +37,13 @@ from nnlib.cost import CostCheck, check_cost, estimate_seconds, max_cpu_seconds
 from ui.i18n import t
 
 CUSTOM = "custom"  # the preset selector's value once a setting differs from the chosen preset
-PRESET_LABELS = {  # English templates, translated when shown; the first ten-digit entry is a class's choice
-    "seed": "The blog: 0 vs 1, 784-10-2, per-sample SGD (seed)",
-    "class": "All ten digits, quick: 784-192-10, 5 epochs (class)",
-    "digits": "All ten digits, 784-256-128-10 (digits)",
-    "robust": "Anyone's handwriting, 784-512-256-10, minutes of training: the shipped model (robust)",
+# One name per preset everywhere (Home, README, here): the name, then what it is. The keys are
+# the URL's and the command line's (?preset=class, --preset class). English templates, translated when shown.
+PRESET_LABELS = {
+    "seed": "The blog: 0 vs 1, 784-10-2, per-sample SGD",
+    "class": "All ten digits, quick: 784-192-10, 5 epochs",
+    "digits": "All ten digits, 784-256-128-10",
+    "robust": "Anyone's handwriting, 784-512-256-10, minutes of training: the shipped model",
     CUSTOM: "Your own settings (a preset, changed): choose a preset to start again from it",
 }
 SCHEDULE_LABELS = {"constant": "constant", "step": "step: halve at 50% and 75%", "cosine": "cosine"}
