@@ -35,7 +35,7 @@ st.markdown(
 if diverged_run_kept_out():
     st.info(t("Your last run diverged, so it did not replace this model: these are the weights you had before it."))
 
-controls = st.columns([2, 2, 3])
+controls = st.columns([2, 3, 2, 2])  # colour scale, what to show, first neuron shown, neuron to enlarge
 per_filter = (
     controls[0].radio(
         t("Colour scale"),
@@ -48,7 +48,7 @@ per_filter = (
 )
 first = 0
 if hidden > MAX_FILTERS:
-    first = controls[1].number_input(
+    first = controls[2].number_input(
         t("First neuron shown (of {count})", count=hidden),
         0,
         hidden - 1,
@@ -61,11 +61,10 @@ shown = np.arange(first, min(first + MAX_FILTERS, hidden))
 columns = int(min(len(shown), 5 if len(shown) <= 10 else 8))
 run = model.run  # the run that trained this model, if this session trained it: its initial weights
 show_change = run is not None and (
-    st.radio(
+    controls[1].radio(
         t("Show"),
         ["change", "weights"],
         key="w_show",
-        horizontal=True,
         format_func=lambda v: t("what training changed: W1 − initial W1") if v == "change" else t("W1 itself"),
         help=t(
             "After a short run W1 is still mostly its random start; the change shows what the network learned "
@@ -99,7 +98,7 @@ st.caption(
 )
 
 st.subheader(t("One neuron, enlarged"))
-neuron = controls[2].selectbox(
+neuron = controls[3].selectbox(
     t("Neuron to enlarge"),
     list(range(hidden)),
     key="w_neuron",

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from devtools.lesson_checks import detector_likeness
 from devtools.live import ROOT
 
 PAGES = ["streamlit_app.py", "pages/1_Dataset.py", "pages/2_Train.py", "pages/3_Weights.py", "pages/4_Draw.py"]
@@ -133,7 +134,7 @@ def test_weights_shows_the_blogs_detectors_after_one_epoch(mnist):
     at.switch_page("pages/3_Weights.py").run()
     assert not at.exception, at.exception
     grid = next(f for f in figures(at) if f["layout"]["title"]["text"].startswith("What training changed"))
-    assert filter_contrast(grid, mnist) > 0.75
+    assert detector_likeness(grid_values(grid["data"][0]["z"]), mnist) > 0.75
 
 
 def grid_values(array) -> np.ndarray:
@@ -142,22 +143,6 @@ def grid_values(array) -> np.ndarray:
         shape = [int(n) for n in str(array["shape"]).split(",")]
         return values(array).astype(float).reshape(shape)
     return np.array(array, dtype=float)
-
-
-def filter_contrast(grid: dict, mnist) -> float:
-    """How much the shown 28×28 filters look like "0, not 1": the median |correlation| of each
-    filter with the mean 0 minus the mean 1 (noise: about 0.3; the blog's detectors: about 0.9)."""
-    z = grid_values(grid["data"][0]["z"])
-    images, labels = mnist.train.images.reshape(len(mnist.train.labels), -1) / 255.0, mnist.train.labels
-    pattern = (images[labels == 0].mean(0) - images[labels == 1].mean(0)).reshape(28, 28)
-    rows, cols = z.shape[0] // 29, (z.shape[1] + 1) // 29
-    found = []
-    for r in range(rows + 1):
-        for c in range(cols + 1):
-            tile = z[r * 29 : r * 29 + 28, c * 29 : c * 29 + 28]
-            if tile.shape == (28, 28) and np.isfinite(tile).all() and tile.std() > 0:
-                found.append(abs(np.corrcoef(tile.reshape(-1), pattern.reshape(-1))[0, 1]))
-    return float(np.median(found))
 
 
 def test_weights_page_shows_the_timeline_after_training():
