@@ -145,6 +145,21 @@ def grid_values(array) -> np.ndarray:
     return np.array(array, dtype=float)
 
 
+def test_wrong_images_come_a_page_at_a_time():
+    at = app("pages/2_Train.py").run()
+    at.multiselect(key="cfg_digits").set_value([3, 5]).run()
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    wrong = int(re.search(r"got wrong\*\* \(([\d,]+)\)", " ".join(m.value for m in at.markdown)).group(1))
+    pager = next(n for n in at.number_input if n.label.startswith("Page (of"))
+    assert wrong > 12 and pager.max == -(-wrong // 12)
+    shown = [caption for element in at.get("image") for caption in element.captions]
+    assert len(shown) == 12
+    pager.set_value(pager.max).run()
+    shown = [caption for element in at.get("image") for caption in element.captions]
+    assert len(shown) == wrong - 12 * (pager.max - 1)
+
+
 def test_weights_page_shows_the_timeline_after_training():
     at = app("pages/2_Train.py").run()
     at.button[0].click().run()

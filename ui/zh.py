@@ -421,6 +421,8 @@ ZH = {
     "Where does accuracy stop growing? What does a network ten times bigger cost?": "准确率在哪里不再增长？大十倍的网络要付出什么代价？",
     "**{minutes} min** · {where} — {step}  \n*{ask}* {question}": "**{minutes} 分钟** · {where} — {step}  \n*{ask}* {question}",
     "Ask:": "提问：",
+    "Page (of {pages})": "页码（共 {pages} 页）",
+    "{count} images a page.": "每页 {count} 张图片。",
     "ⓘ The blog's outputs are sigmoids, each between 0 and 1 on its own; shown here (and in the diagram) as shares of their sum, so that they add up to 1, as the Prediction does.": "ⓘ 博客的输出是 sigmoid，每个都独立地在 0 到 1 之间；这里（以及网络图中）显示的是它们各自占总和的比例，所以加起来等于 1，和“预测”一致。",
     "allowed": "允许",
     "too small to check": "太小，无法检验",
