@@ -518,3 +518,24 @@ def test_every_page_imports_ui_before_it_draws():
             node.module for node in ast.parse(path.read_text()).body if isinstance(node, ast.ImportFrom) and node.module
         ]
         assert any(module == "ui" or module.startswith("ui.") for module in imports), path.name
+
+
+def test_the_cost_line_never_says_about_0_cpu_seconds():
+    from nnlib.cost import CostCheck
+    from ui.settings import cost_words
+
+    def check(seconds):
+        return CostCheck(estimate_s=seconds, cap_s=60.0, fits_epochs=None, fits_hidden=None)
+
+    assert "under a CPU-second" in cost_words(check(0.3))
+    assert "about 4 CPU-seconds" in cost_words(check(4.2))
+
+
+def test_compare_draws_each_run_in_okabe_ito_on_an_honest_accuracy_axis():
+    from ui.charts import BLUE, VERMILLION, runs_figure
+
+    figure = runs_figure([("a", [1], [99.82]), ("b", [1], [99.96])], "t", "y", "x", min_span=5.0)
+    assert [trace.line.color for trace in figure.data] == [BLUE, VERMILLION]
+    assert figure.data[0].marker.symbol != figure.data[1].marker.symbol
+    low, high = figure.layout.yaxis.range
+    assert high - low >= 5.0 and high <= 100.2

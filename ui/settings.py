@@ -80,6 +80,18 @@ def refusal_values(check: CostCheck) -> dict[str, str]:
     )
 
 
+def cost_words(check: CostCheck) -> str:
+    """The cost line under the Train button: "about 4 CPU-seconds", or "under a CPU-second" (never "about 0")."""
+    values = refusal_values(check)
+    if check.estimate_s < 0.5:
+        return t("This run: under a CPU-second of training (at most {cap} per run on this server).", cap=values["cap"])
+    return t(
+        "This run: about {estimate} CPU-seconds of training (at most {cap} per run on this server).",
+        estimate=values["estimate"],
+        cap=values["cap"],
+    )
+
+
 def hidden_text(hidden) -> str:
     return ", ".join(map(str, hidden))
 

@@ -423,6 +423,7 @@ ZH = {
     "Ask:": "提问：",
     "Page (of {pages})": "页码（共 {pages} 页）",
     "{count} images a page.": "每页 {count} 张图片。",
+    "This run: under a CPU-second of training (at most {cap} per run on this server).": "这次训练：不到 1 CPU 秒（这台服务器上每次最多 {cap}）。",
     "ⓘ The blog's outputs are sigmoids, each between 0 and 1 on its own; shown here (and in the diagram) as shares of their sum, so that they add up to 1, as the Prediction does.": "ⓘ 博客的输出是 sigmoid，每个都独立地在 0 到 1 之间；这里（以及网络图中）显示的是它们各自占总和的比例，所以加起来等于 1，和“预测”一致。",
     "allowed": "允许",
     "too small to check": "太小，无法检验",
