@@ -7,7 +7,6 @@ fresh server runs (a deep link): page_setup does everything an entrypoint would.
 from __future__ import annotations
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from ui import runtime
 from ui.i18n import init_language, language, language_switch, t
@@ -45,22 +44,18 @@ PAGE_CSS = """<style>
 
 
 # On a phone the sidebar covers the page: after a tap on one of its page links it closes, as a
-# phone's menu does. Installed once per browser tab, in the app's own document (the component's
-# frame is same-origin); on a wide screen the sidebar stays as it is.
+# phone's menu does. Installed once per browser tab (a constant script of ours, run in the app's
+# document); on a wide screen the sidebar stays as it is.
 CLOSE_SIDEBAR_ON_PHONE = """<script>
-const app = window.parent;
-if (!app.nnlibClosesSidebar) {  // a script of the app's own page: this frame goes with the page
-  app.nnlibClosesSidebar = true;
-  const script = app.document.createElement("script");
-  script.textContent = `
-    document.addEventListener("click", (event) => {
-      if (window.innerWidth >= 768 || !event.target.closest('[data-testid="stSidebar"] a')) return;
-      setTimeout(() => {  // after the new page has drawn its sidebar
-        const close = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
-        if (close && close.getAttribute("aria-expanded") === "true") close.click();
-      }, 700);
-    }, true);`;
-  app.document.head.appendChild(script);
+if (!window.nnlibClosesSidebar) {
+  window.nnlibClosesSidebar = true;
+  document.addEventListener("click", (event) => {
+    if (window.innerWidth >= 768 || !event.target.closest('[data-testid="stSidebar"] a')) return;
+    setTimeout(() => {  // after the new page has drawn its sidebar
+      const close = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+      if (close && close.getAttribute("aria-expanded") === "true") close.click();
+    }, 700);
+  }, true);
 }
 </script>"""
 
@@ -82,4 +77,4 @@ def page_setup(title: str, icon: str = "🧠") -> None:
         st.divider()
         language_switch()
         st.caption(t("**Model:** {model}", model=current_model().label()))
-        components.html(CLOSE_SIDEBAR_ON_PHONE, height=0)
+        st.html(CLOSE_SIDEBAR_ON_PHONE, unsafe_allow_javascript=True)
