@@ -31,11 +31,15 @@ DRAW_CSS = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
 @media (max-height: 500px) and (orientation: landscape) {
   [data-testid="stMainBlockContainer"] { padding-top: 0.5rem; }
-  .st-key-draw-title, .st-key-draw-model { display: none; }
-  .st-key-draw-answer { min-height: 2.5rem; }
+  .st-key-draw-title, .st-key-draw-model {  /* off screen, still read out by a screen reader */
+    position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);
+  }
+  .st-key-draw-answer { min-height: 3rem; }
   .st-key-draw-answer [data-testid="stMetricLabel"] { display: none; }
   .st-key-draw-answer [data-testid="stMetric"] > div { display: flex; gap: 1rem; align-items: center; }
   .st-key-draw-answer [data-testid="stMetricValue"] { font-size: 1.75rem; }
+  .st-key-draw-answer [data-testid="stAlert"] p { font-size: 0.8rem; }
+  .st-key-draw-answer [data-testid="stAlertContainer"] { padding: 0.25rem 0.5rem; }
   [data-testid="stColumn"]:has(.st-key-draw-answer) { min-width: 290px; }
 }
 </style>"""
