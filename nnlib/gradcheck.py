@@ -3,9 +3,19 @@
 Central differences of the mean loss, entry by entry, compared with the
 gradients backward returns. Run in float64: in float32 the round-off of the
 loss swamps the differences.
+
+``check_gradients`` gives a verdict that is right for right formulas in every
+state: each difference is taken with two steps, h and h/2, and their
+disagreement measures the finite difference's own error (round-off, which
+grows as h shrinks, and curvature or a ReLU kink, which grow with h). A
+gradient agrees when backward is within that error; a gradient no larger than
+the round-off of the loss (a saturated, nearly certain output) is too small to
+check, never a failure.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -72,3 +82,113 @@ def gradient_check(network: Network, X, Y, max_entries: int = 300, rng=None) -> 
         numeric = numerical_gradient(exact, X, Y, name, entries=entries).reshape(-1)[entries]
         errors["d" + name] = relative_error(grads["d" + name].reshape(-1)[entries], numeric)
     return errors
+
+
+AGREES, DIFFERS, TOO_SMALL = "agrees", "differs", "too small"
+STEP = 1e-3  # the larger of the two finite-difference steps; the other is STEP / 2
+RELATIVE_TOLERANCE = 1e-6  # what right formulas reach when the finite differences are exact
+SAFETY = 10  # the finite differences' error estimates, times this, are what is allowed
+RESOLVABLE = 1e-2  # a gradient whose finite differences are noisier than this share of it is too small
+ROUND_OFF_OPERATIONS = 2  # unit round-offs in one loss value, per unit of the largest logit
+
+
+@dataclass(frozen=True)
+class ArrayCheck:
+    """One gradient array (dW1, dB1, …) against finite differences.
+
+    error: the largest |backward − finite difference| over the largest gradient;
+    allowed: the relative error the finite differences' own error allows;
+    verdict: AGREES, DIFFERS, or TOO_SMALL (the gradient is within the loss's round-off).
+    """
+
+    error: float
+    allowed: float
+    verdict: str
+
+
+def check_gradients(network: Network, X, Y, max_entries: int = 300, rng=None) -> dict[str, ArrayCheck]:
+    """Every dW/dB of network on images X (784, m), labels Y (classes, m), against finite differences.
+
+    In float64 on a copy; up to max_entries entries per array, chosen at random with rng.
+    Entries whose nudges switch a ReLU on or off (a kink, where no finite difference is the
+    derivative) are left out. Returns {"dW1": ArrayCheck, "dB1": …}.
+    """
+    rng = np.random.default_rng(0) if rng is None else rng
+    exact = Network({k: v.astype(np.float64) for k, v in network.params.items()}, network.activation, network.output)
+    X, Y = np.asarray(X, np.float64), np.asarray(Y, np.float64)
+    cache = exact.forward(X)[1]
+    grads = exact.backward(cache, Y)
+    round_off = loss_round_off(cache[f"Z{exact.layer_count}"])
+    checks = {}
+    for name, param in exact.params.items():
+        entries = np.arange(param.size) if param.size <= max_entries else rng.choice(param.size, max_entries, False)
+        coarse, fine, smooth = two_step_differences(exact, X, Y, name, entries)
+        analytic = grads["d" + name].reshape(-1)[entries]
+        checks["d" + name] = judge(analytic[smooth], fine[smooth], np.abs(coarse - fine)[smooth], round_off)
+    return checks
+
+
+def two_step_differences(network: Network, X, Y, name: str, entries):
+    """Central differences of the mean loss for the given flat entries of params[name].
+
+    Returns (with step STEP, with step STEP / 2, smooth): smooth is False where a nudge
+    switched some unit's ReLU on or off.
+    """
+    flat = network.params[name].reshape(-1)
+    pattern = relu_pattern(network, network.forward(X)[1])
+    coarse, fine = np.zeros(len(entries)), np.zeros(len(entries))
+    smooth = np.ones(len(entries), bool)
+    for row, index in enumerate(entries):
+        saved = flat[index]
+        for step, out in ((STEP, coarse), (STEP / 2, fine)):
+            losses = []
+            for value in (saved + step, saved - step):
+                flat[index] = value
+                cache = network.forward(X)[1]
+                losses.append(network.loss(cache, Y))
+                smooth[row] &= relu_pattern(network, cache) == pattern
+            out[row] = (losses[0] - losses[1]) / (2 * step)
+        flat[index] = saved
+    return coarse, fine, smooth
+
+
+def relu_pattern(network: Network, cache) -> bytes:
+    """Which hidden units are on (ReLU networks; empty for smooth activations)."""
+    if network.activation != "relu":
+        return b""
+    return b"".join(np.packbits(cache[f"Z{l}"] > 0).tobytes() for l in range(1, network.layer_count))
+
+
+def loss_round_off(Z_out: np.ndarray) -> float:
+    """How far round-off can move one value of the mean loss computed from the output logits Z_out.
+
+    The loss is a sum of terms as large as the logits (logsumexp(Z) − Z_y, or log(1 + e^−Z)),
+    so its round-off scales with their size, not with the loss: a loss of 1e-9 from logits of 20
+    is known only to about 20 × 1e-16.
+    """
+    size = float(np.abs(Z_out).max(axis=0).mean()) + 1.0
+    return ROUND_OFF_OPERATIONS * float(np.finfo(np.float64).eps) * size
+
+
+def judge(analytic: np.ndarray, numeric: np.ndarray, disagreement: np.ndarray, round_off: float) -> ArrayCheck:
+    """The verdict on one array's entries, from its worst entry (largest difference per allowance).
+
+    numeric: central differences with step STEP / 2; disagreement: |those with step STEP − numeric|,
+    the finite differences' own error per entry (large at a kink or a strong curve); round_off: of
+    one loss value, which moves a difference with step STEP / 2 by up to 2 · round_off / STEP.
+    """
+    if analytic.size == 0:  # every entry sat on a kink
+        return ArrayCheck(float("nan"), float("nan"), TOO_SMALL)
+    noise = max(2 * round_off / STEP, float(np.median(disagreement)))
+    scale = max(float(np.abs(analytic).max()), float(np.abs(numeric).max()), np.finfo(np.float64).tiny)
+    difference = np.abs(analytic - numeric)
+    allowed = SAFETY * (disagreement + noise) + RELATIVE_TOLERANCE * scale
+    worst = int(np.argmax(difference / allowed))
+    error, allowed_relative = float(difference[worst] / scale), float(allowed[worst] / scale)
+    if SAFETY * noise > RESOLVABLE * scale:
+        verdict = TOO_SMALL
+    elif error <= allowed_relative:
+        verdict = AGREES
+    else:
+        verdict = DIFFERS
+    return ArrayCheck(error, allowed_relative, verdict)

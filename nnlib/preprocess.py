@@ -307,3 +307,60 @@ def from_ink(ink: np.ndarray) -> np.ndarray | None:
     field = shift_subpixel(field, centre - row, centre - col)
     field *= 1 / max(field.max(), 1e-12)
     return np.clip(np.round(field * 255), 0, 255).astype(np.uint8)
+
+
+PART_GRID = 56  # connected parts are found on the ink pooled to at most this many cells a side
+PART_SHARE = 0.15  # a part with less of the ink than this (a dot, a stray touch) does not count
+SIDE_BY_SIDE_OVERLAP = 0.25  # two parts overlapping less than this share of the narrower one's width
+
+
+def ink_parts(ink: np.ndarray) -> list[tuple[slice, slice, float]]:
+    """The drawing's separate marks: connected parts of the ink (8-neighbours), largest first.
+
+    ink (h, w) in [0, 1] is pooled (max) to at most PART_GRID cells a side, so a stroke's
+    anti-aliased edge does not split it. Each part: (rows, cols) of its bounding box in
+    pooled cells, and its share of the ink.
+    """
+    cell = max(1, -(-max(ink.shape) // PART_GRID))
+    height, width = -(-ink.shape[0] // cell), -(-ink.shape[1] // cell)
+    padded = np.zeros((height * cell, width * cell))
+    padded[: ink.shape[0], : ink.shape[1]] = ink
+    pooled = padded.reshape(height, cell, width, cell).max(axis=(1, 3))
+    mass = padded.reshape(height, cell, width, cell).sum(axis=(1, 3))
+    drawn = pooled >= INK_THRESHOLD
+    labels = np.zeros(drawn.shape, int)
+    parts = []
+    for start in zip(*np.nonzero(drawn)):
+        if labels[start]:
+            continue
+        labels[start] = len(parts) + 1
+        stack, cells = [start], []
+        while stack:
+            r, c = stack.pop()
+            cells.append((r, c))
+            for nr in range(max(r - 1, 0), min(r + 2, height)):
+                for nc in range(max(c - 1, 0), min(c + 2, width)):
+                    if drawn[nr, nc] and not labels[nr, nc]:
+                        labels[nr, nc] = len(parts) + 1
+                        stack.append((nr, nc))
+        rows, cols = np.array(cells).T
+        parts.append((slice(rows.min(), rows.max() + 1), slice(cols.min(), cols.max() + 1), mass[rows, cols].sum()))
+    total = sum(part[2] for part in parts) or 1.0
+    return sorted(((rows, cols, float(share / total)) for rows, cols, share in parts), key=lambda p: -p[2])
+
+
+def side_by_side(ink: np.ndarray) -> bool:
+    """True when the ink is two or more marks next to each other, like "17": not one digit.
+
+    Counts only parts with at least PART_SHARE of the ink; two of them are side by side
+    when their columns overlap by less than SIDE_BY_SIDE_OVERLAP of the narrower one's width.
+    A digit drawn in two touching or stacked strokes (a 4, a 5's bar) is not.
+    """
+    parts = [part for part in ink_parts(ink) if part[2] >= PART_SHARE]
+    for index, (_, cols_a, _) in enumerate(parts):
+        for _, cols_b, _ in parts[index + 1 :]:
+            overlap = min(cols_a.stop, cols_b.stop) - max(cols_a.start, cols_b.start)
+            narrower = min(cols_a.stop - cols_a.start, cols_b.stop - cols_b.start)
+            if overlap < SIDE_BY_SIDE_OVERLAP * narrower:
+                return True
+    return False

@@ -36,7 +36,7 @@ from ui.words import divergence_words
 REFRESH_SECONDS = 0.3  # live charts redraw about three times a second
 DIAGRAM_SECONDS = 1.0  # the network diagram, at most once a second while training
 DIAGRAM_IMAGE = 0  # the test image the Train page's diagram follows
-WRONG_SHOWN = 24  # test images it got wrong, shown at most
+WRONG_PER_PAGE = 12  # test images it got wrong, shown a page at a time
 
 page_setup("Train", "🏋️")
 st.title(t("🏋️ Train"))
@@ -434,15 +434,29 @@ def show_results(trainer) -> None:
         st.markdown(t("**Test images it got wrong** ({count})", count=f"{len(wrong):,}"))
         if len(wrong) == 0:
             st.write(t("None: every test image is right."))
-        for row_start in range(0, min(len(wrong), WRONG_SHOWN), 4):
-            cols = st.columns(4)
-            for col, index in zip(cols, wrong[row_start : row_start + 4]):
-                image = data.X_test[index].reshape(data.image_shape)
-                col.image(
-                    np.kron(image, np.ones((3, 3))),
-                    clamp=True,
-                    caption=t("{true} → {said}", true=digits[data.y_test[index]], said=digits[predictions[index]]),
+        if len(wrong):
+            pages = -(-len(wrong) // WRONG_PER_PAGE)
+            page = 1
+            if pages > 1:
+                page = st.number_input(
+                    t("Page (of {pages})", pages=pages),
+                    1,
+                    pages,
+                    1,
+                    key=f"wrong_page_{len(wrong)}",  # a new run, a new count: page 1 again
+                    help=t("{count} images a page.", count=WRONG_PER_PAGE),
                 )
+            shown = wrong[(page - 1) * WRONG_PER_PAGE : page * WRONG_PER_PAGE]
+            # One flowing row of images, wrapped by the screen's width (columns would stack on a phone).
+            st.image(
+                [np.kron(data.X_test[index].reshape(data.image_shape), np.ones((3, 3))) for index in shown],
+                caption=[
+                    t("{true} → {said}", true=digits[data.y_test[index]], said=digits[predictions[index]])
+                    for index in shown
+                ],
+                width=84,
+                clamp=True,
+            )
         if len(wrong):
             st.caption(t("Under each image: the true digit → what the network said."))
 

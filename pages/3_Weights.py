@@ -9,7 +9,7 @@ from ui.data import dataset
 from ui.display import show_chart
 from ui.i18n import t
 from ui.navigation import page_setup
-from ui.session import current_model
+from ui.session import current_model, diverged_run_kept_out
 
 MAX_FILTERS = 64  # filters drawn in the grid at once
 MAX_ANIMATED = 36  # filters in the timeline animation
@@ -32,8 +32,10 @@ st.markdown(
         columns=W1.shape[1],
     )
 )
+if diverged_run_kept_out():
+    st.info(t("Your last run diverged, so it did not replace this model: these are the weights you had before it."))
 
-controls = st.columns([2, 2, 3])
+controls = st.columns([2, 3, 2, 2])  # colour scale, what to show, first neuron shown, neuron to enlarge
 per_filter = (
     controls[0].radio(
         t("Colour scale"),
@@ -46,7 +48,7 @@ per_filter = (
 )
 first = 0
 if hidden > MAX_FILTERS:
-    first = controls[1].number_input(
+    first = controls[2].number_input(
         t("First neuron shown (of {count})", count=hidden),
         0,
         hidden - 1,
@@ -57,12 +59,32 @@ if hidden > MAX_FILTERS:
     )
 shown = np.arange(first, min(first + MAX_FILTERS, hidden))
 columns = int(min(len(shown), 5 if len(shown) <= 10 else 8))
-grid = charts.filters_grid(W1[shown], image_shape, columns, per_filter)
+run = model.run  # the run that trained this model, if this session trained it: its initial weights
+show_change = run is not None and (
+    controls[1].radio(
+        t("Show"),
+        ["change", "weights"],
+        key="w_show",
+        format_func=lambda v: t("what training changed: W1 − initial W1") if v == "change" else t("W1 itself"),
+        help=t(
+            "After a short run W1 is still mostly its random start; the change shows what the network learned "
+            "(the blog's run: 0 and 1 detectors)."
+        ),
+    )
+    == "change"
+)
+filters = W1[shown] - run.initial_W1[shown] if show_change else W1[shown]
+grid = charts.filters_grid(filters.astype(np.float64), image_shape, columns, per_filter)
 rows = -(-len(shown) // columns)
+title = (
+    t("What training changed in W1: neurons {first}–{last}", first=shown[0], last=shown[-1])
+    if show_change
+    else t("W1: neurons {first}–{last}", first=shown[0], last=shown[-1])
+)
 show_chart(
     charts.weights_heatmap(
         grid,
-        t("W1: neurons {first}–{last}", first=shown[0], last=shown[-1]),
+        title,
         zmax=1.0 if per_filter else None,
         height=min(900, 120 + 150 * rows),
     ),
@@ -76,7 +98,7 @@ st.caption(
 )
 
 st.subheader(t("One neuron, enlarged"))
-neuron = controls[2].selectbox(
+neuron = controls[3].selectbox(
     t("Neuron to enlarge"),
     list(range(hidden)),
     key="w_neuron",
@@ -145,8 +167,8 @@ test_X = prepare_input(test.images[of_model[test_index]], network, config.normal
 insight_view.network_section(network, test_X, network.forward(test_X)[1], config.digits, "weights-diagram")
 
 st.subheader(t("Watch the filters form"))
-trainer = st.session_state.get("trainer")
-if trainer is None or trainer.network is not network or len(trainer.history.snapshots) < 2:
+trainer = run
+if trainer is None or len(trainer.history.snapshots) < 2:
     st.info(t("Train a model on the **Train** page to see its filters form from noise here, step by step."))
     st.stop()
 

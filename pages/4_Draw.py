@@ -10,7 +10,7 @@ import numpy as np
 import streamlit as st
 
 from nnlib.pipeline import read_ink
-from nnlib.preprocess import ink_image, is_dot
+from nnlib.preprocess import ink_image, is_dot, side_by_side
 from ui import charts, insight_view
 from ui.canvas import st_canvas
 from ui.display import show_chart
@@ -20,9 +20,29 @@ from ui.runtime import log_timing
 from ui.session import current_model, forget_model
 
 TOP_NEURONS = 4
+UNSURE = 0.75  # an answer less sure than this gets a hint that the drawing may not be one clear digit
 #: The answer's slot keeps one height in every state (empty, a dot, a Prediction), so the canvas
 #: under it never moves between two strokes of one digit (a phone's second stroke landed 34 px off).
-DRAW_CSS = "<style>.st-key-draw-answer { min-height: 7.5rem; }</style>"
+#: Less space above the canvas, so that it is on the first screen of a projector (1280×720); on a
+#: phone held sideways (a short screen) the title goes, so that the canvas and the answer fit.
+DRAW_CSS = """<style>
+.st-key-draw-answer { min-height: 6.5rem; }
+.st-key-draw-answer [data-testid="stMetric"] { padding: 0; }
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
+@media (max-height: 500px) and (orientation: landscape) {
+  [data-testid="stMainBlockContainer"] { padding-top: 0.5rem; }
+  .st-key-draw-title, .st-key-draw-model {  /* off screen, still read out by a screen reader */
+    position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);
+  }
+  .st-key-draw-answer { min-height: 3rem; }
+  .st-key-draw-answer [data-testid="stMetricLabel"] { display: none; }
+  .st-key-draw-answer [data-testid="stMetric"] > div { display: flex; gap: 1rem; align-items: center; }
+  .st-key-draw-answer [data-testid="stMetricValue"] { font-size: 1.75rem; }
+  .st-key-draw-answer [data-testid="stAlert"] p { font-size: 0.8rem; }
+  .st-key-draw-answer [data-testid="stAlertContainer"] { padding: 0.25rem 0.5rem; }
+  [data-testid="stColumn"]:has(.st-key-draw-answer) { min-width: 290px; }
+}
+</style>"""
 
 
 def hidden_neurons(network, cache, contributions, X, image_shape, answer) -> None:
@@ -69,30 +89,35 @@ def hidden_neurons(network, cache, contributions, X, image_shape, answer) -> Non
 run_started = time.perf_counter()
 page_setup("Draw", "✏️")
 st.html(DRAW_CSS)
-st.title(t("✏️ Draw"))
+with st.container(key="draw-title"):
+    st.title(t("✏️ Draw"))
 model = current_model()
 network, config = model.network, model.config
 digits = config.digits
-st.caption(
-    t(
-        "Using **{model}** (layers {sizes}, digits {digits}).",
-        model=model.label(),
-        sizes="-".join(map(str, network.sizes)),
-        digits=", ".join(map(str, digits)),
-    )
-)
-if len(digits) < 10:
-    note, reset = st.columns([4, 1])
-    note.warning(
-        t(
-            "This model only knows the digits {digits}: whatever you draw, it answers one of them. "
-            "Train *All ten digits*, or go back to the shipped model.",
-            digits=", ".join(map(str, digits)),
+with st.container(key="draw-model"):
+    if len(digits) < 10:
+        note, reset = st.columns([3, 1], vertical_alignment="center")
+        note.warning(
+            t(
+                "**{model}** knows only the digits {digits}: whatever you draw, it answers one of them.",
+                model=model.label(),
+                digits=", ".join(map(str, digits)),
+            )
         )
-    )
-    if reset.button(t("Use the ten-digit model"), help=t("Forget this session's model; use the shipped one.")):
-        forget_model()
-        st.rerun()
+        if reset.button(
+            t("Use the ten-digit model"), width="stretch", help=t("Forget this session's model; use the shipped one.")
+        ):
+            forget_model()
+            st.rerun()
+    else:
+        st.caption(
+            t(
+                "Using **{model}** (layers {sizes}, digits {digits}).",
+                model=model.label(),
+                sizes="-".join(map(str, network.sizes)),
+                digits=", ".join(map(str, digits)),
+            )
+        )
 
 canvas_col, seen_col, answer_col = st.columns([3, 2, 3])
 with canvas_col:
@@ -100,8 +125,7 @@ with canvas_col:
     # Prediction below them would be a screen away from the finger that drew. Its height
     # is fixed (DRAW_CSS): an answer that grew the slot moved the canvas between two strokes.
     answer_slot = st.container(key="draw-answer")
-    st.markdown(t("**Draw one digit, large, in the middle**"))
-    stroke = st.slider(t("Stroke width"), 5, 40, 18, key="stroke_width", help=t("Pen thickness in canvas pixels."))
+    stroke = st.session_state.get("stroke_width", 18)
     canvas_round = st.session_state.setdefault("canvas_round", 0)
     result = st_canvas(
         stroke_width=stroke,
@@ -113,9 +137,11 @@ with canvas_col:
         return_image_data=True,
         key=f"canvas-{canvas_round}",
     )
-    if st.button(t("🧽 Clear"), key="clear_canvas", help=t("Wipe the canvas and draw again.")):
+    # No tooltip on Clear: on a touch screen it stayed over the canvas after the tap.
+    if st.button(t("🧽 Clear"), key="clear_canvas"):
         st.session_state["canvas_round"] = canvas_round + 1
         st.rerun()
+    st.slider(t("Stroke width"), 5, 40, 18, key="stroke_width", help=t("Pen thickness in canvas pixels."))
 
 drawing = result.image_data if result is not None else None
 started = time.perf_counter()
@@ -127,10 +153,22 @@ if ink is not None and is_dot(ink):
     st.stop()
 reading = read_ink(ink, network, config) if ink is not None else None
 if reading is None:
-    answer_slot.info(t("The canvas is empty: draw a digit and the network will read it."))
+    answer_slot.info(t("The canvas is empty: draw one digit, large, in the middle, and the network will read it."))
     st.stop()
 if reading.mostly_ink:
     seen_col.warning(t("The canvas is mostly ink: clear it and draw one digit with a thinner stroke."))
+elif side_by_side(ink):
+    seen_col.warning(
+        t("Separate marks side by side: is this more than one digit? The network reads one digit at a time.")
+    )
+elif reading.confidence < UNSURE:
+    seen_col.info(
+        t(
+            "Only {sure:.0%} sure: to the network this is not clearly one digit. A scribble or two digits get "
+            "an answer all the same: the network always picks one of its digits.",
+            sure=reading.confidence,
+        )
+    )
 image, X, probabilities, predicted = reading.image, reading.X, reading.probabilities, reading.class_index
 contributions, cache = reading.contributions, reading.cache
 elapsed_ms = 1000 * (time.perf_counter() - started)
@@ -140,9 +178,11 @@ elapsed_ms = 1000 * (time.perf_counter() - started)
 answer_slot.metric(
     t("Prediction"),
     str(digits[predicted]),
-    help=t("{sure:.1%} sure; read in {ms:.0f} ms.", sure=probabilities[predicted], ms=elapsed_ms),
+    delta=t("{sure:.1%} sure", sure=probabilities[predicted]),
+    delta_color="off",
+    delta_arrow="off",
+    help=t("Read in {ms:.0f} ms.", ms=elapsed_ms),
 )
-answer_slot.caption(t("{sure:.1%} sure", sure=probabilities[predicted]))
 log_timing("draw-prediction", time.perf_counter() - run_started)
 with seen_col:
     show_chart(charts.image_heatmap(image, t("Input, 28×28"), height=320), "seen")
@@ -162,7 +202,15 @@ with answer_col:
         ),
         "probabilities",
     )
-    st.caption(t("ⓘ How sure the network is of each digit (they add up to 1). Try a sloppy 4, or a 7 with a bar."))
+    if network.output == "sigmoid":
+        st.caption(
+            t(
+                "ⓘ The blog's outputs are sigmoids, each between 0 and 1 on its own; shown here (and in the "
+                "diagram) as shares of their sum, so that they add up to 1, as the Prediction does."
+            )
+        )
+    else:
+        st.caption(t("ⓘ How sure the network is of each digit (they add up to 1). Try a sloppy 4, or a 7 with a bar."))
 
 st.subheader(t("Inside the network"))
 # One id per drawing: a result of "Fool it" belongs to the drawing it was found for.

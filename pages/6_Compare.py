@@ -18,6 +18,7 @@ from ui.runtime import run_in_background
 from ui.settings import PRESET_LABELS, work_cap, work_of
 from ui.training import new_trainer
 
+ACCURACY_SPAN = 5.0  # points of accuracy the chart shows at least: small differences look small
 DIGIT_SETS = {"0,1": (0, 1), "3,8": (3, 8), "0-9": tuple(range(10))}
 # setting -> (label, options, default choice, how to put a value into the config); the options
 # are the Train page's own (nnlib.config), except hidden sizes, a one-layer series to compare.
@@ -59,7 +60,7 @@ st.markdown(
 base_col, epochs_col = st.columns([3, 1])
 preset = base_col.selectbox(
     t("Start from"),
-    list(PRESET_LABELS),
+    list(PRESETS),
     format_func=lambda k: t(PRESET_LABELS[k]),
     key="cmp_preset",
     help=t("Every run uses this preset, changed only where you say."),
@@ -253,6 +254,7 @@ with right:
             t("Test accuracy of every run"),
             y_title=t("test accuracy (%)"),
             x_title=t("epoch"),
+            min_span=ACCURACY_SPAN,
         ),
         "cmp-accuracy",
     )

@@ -136,3 +136,47 @@ def test_the_canvas_stays_put_between_strokes(server, browser, size):
     assert max(places) - min(places) < 1, places
     assert not page.locator(".dc-toolbar").first.is_visible()  # no invisible buttons over the canvas
     page.context.close()
+
+
+def test_a_phone_closes_the_sidebar_after_a_tap_on_a_page_link(server, browser):
+    page = new_page(browser, "phone")
+    open_train(page, server)
+    page.locator("[data-testid='stExpandSidebarButton']").first.tap()
+    sidebar = page.locator("[data-testid='stSidebar']")
+    link = sidebar.get_by_role("link", name=re.compile("Draw"))
+    link.wait_for(timeout=10_000)
+    link.tap()
+    page.get_by_role("heading", name=re.compile("Draw")).first.wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)
+    box = sidebar.bounding_box()
+    assert box is None or box["x"] + box["width"] <= 0, box  # slid away, the page uncovered
+    page.context.close()
+
+
+@pytest.mark.parametrize("size", ["projector", "landscape"])
+def test_the_blog_models_canvas_and_answer_on_the_first_screen(server, browser, size):
+    """At a projector and on a phone held sideways (844×390), with the blog's 0/1 model: the whole
+    canvas is on the first screen, and so is the answer once drawn; Clear leaves no tooltip over it."""
+    touch = size == "landscape"
+    viewport = SIZES["projector"] if size == "projector" else dict(width=844, height=390)
+    page = browser.new_context(viewport=viewport, has_touch=touch, is_mobile=touch).new_page()
+    open_train(page, server)
+    page.get_by_role("button", name=re.compile("Train")).first.click()
+    page.locator("[data-testid='stMetric']", has_text="Test accuracy").wait_for(timeout=120_000)
+    page.locator("[data-testid='stSidebar']").get_by_role("link", name=re.compile("Draw")).click()
+    canvas = page.locator("canvas.upper-canvas").first
+    canvas.wait_for(timeout=60_000)
+    page.wait_for_timeout(1000)
+    if size == "projector":
+        assert in_viewport(page, canvas), canvas.bounding_box()
+        assert page.get_by_role("button", name="Use the ten-digit model").is_visible()
+    draw_stroke(page, [(150, 40), (145, 140), (140, 240)])
+    answer = page.locator(PREDICTION)
+    answer.wait_for(timeout=30_000)
+    page.wait_for_timeout(1000)
+    assert in_viewport(page, answer) and in_viewport(page, canvas), (answer.bounding_box(), canvas.bounding_box())
+    clear = page.get_by_role("button", name=re.compile("Clear"))
+    clear.tap() if touch else clear.click()
+    page.wait_for_timeout(1500)
+    assert page.locator("[data-testid='stTooltipContent']").count() == 0
+    page.context.close()

@@ -43,6 +43,23 @@ PAGE_CSS = """<style>
 </style>"""
 
 
+# On a phone the sidebar covers the page: after a tap on one of its page links it closes, as a
+# phone's menu does. Installed once per browser tab (a constant script of ours, run in the app's
+# document); on a wide screen the sidebar stays as it is.
+CLOSE_SIDEBAR_ON_PHONE = """<script>
+if (!window.nnlibClosesSidebar) {
+  window.nnlibClosesSidebar = true;
+  document.addEventListener("click", (event) => {
+    if (window.innerWidth >= 768 || !event.target.closest('[data-testid="stSidebar"] a')) return;
+    setTimeout(() => {  // after the new page has drawn its sidebar
+      const close = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+      if (close && close.getAttribute("aria-expanded") === "true") close.click();
+    }, 700);
+  }, true);
+}
+</script>"""
+
+
 def page_label(label: str) -> str:
     return PAGE_LABELS_ZH.get(label, label) if language() == "zh" else label
 
@@ -60,3 +77,4 @@ def page_setup(title: str, icon: str = "🧠") -> None:
         st.divider()
         language_switch()
         st.caption(t("**Model:** {model}", model=current_model().label()))
+        st.html(CLOSE_SIDEBAR_ON_PHONE, unsafe_allow_javascript=True)

@@ -27,6 +27,7 @@ from .charts import BLUE, FONT_SIZE, GREY, VERMILLION, layout
 EDGE_WIDTHS = (1.0, 2.5, 4.5, 7.0)  # line widths for the four bins of |contribution|
 LAYER_GAP = 1.0  # horizontal distance between two columns of neurons
 NODE_SIZE = 30
+LABEL_ROOM = 0.9  # room right of the outputs for "7  100%" (in layer gaps), whole on a phone's 360 px too
 POSITIVE, NEGATIVE = VERMILLION, BLUE  # the weights' red +, blue − (as the W1 heatmaps)
 ACTIVATION_SCALE = "RdBu_r"  # nodes: blue (−) · white (0) · red (+)
 
@@ -94,8 +95,13 @@ def diagram_figure(
             showarrow=False,
             yanchor="bottom",
         )
-        for layer in data.layers
+        for layer in data.layers[1:]
     ]
+    # The input's label over its picture, lower than the layers' labels: on a phone they would overlap.
+    annotations.append(
+        dict(**_column_label(data.layers[0], count, words), x=0, y=1.02, xref="x", yref="y", xanchor="left")
+        | dict(showarrow=False, yanchor="bottom")
+    )
     annotations.append(
         dict(
             text=words.edge_note,
@@ -126,7 +132,9 @@ def diagram_figure(
                 # the picture in axes of its own, kept square; the network beside it
                 xaxis=dict(domain=[0, 0.18], visible=False, range=[0, 1], fixedrange=True),
                 yaxis=dict(domain=[0.2, 0.8], visible=False, range=[0, 1], fixedrange=True, scaleanchor="x"),
-                xaxis2=dict(domain=[0.19, 1], visible=False, range=[-0.05, count * LAYER_GAP + 0.45], fixedrange=True),
+                xaxis2=dict(
+                    domain=[0.19, 1], visible=False, range=[-0.05, count * LAYER_GAP + LABEL_ROOM], fixedrange=True
+                ),
                 yaxis2=dict(domain=[0.06, 1], visible=False, range=[-0.04, 1.22], fixedrange=True),
             ),
         )
@@ -195,8 +203,9 @@ def _node_trace(layer, heights, words: DiagramWords, names) -> dict:
         words.node_hover.format(layer=layer.layer, neuron=int(j), Z=float(z), A=float(a))
         for j, z, a in zip(layer.shown, layer.Z, layer.A)
     ]
-    if names is not None:  # outputs: the class and how sure, beside the node
-        text, position = [f"{names[int(j)]}  {a:.0%}" for j, a in zip(layer.shown, layer.A)], "middle right"
+    if names is not None:  # outputs: the class and how sure (its share of the outputs, as Draw's answer says)
+        shares = output_shares(layer.A)
+        text, position = [f"{names[int(j)]}  {share:.0%}" for j, share in zip(layer.shown, shares)], "middle right"
         text_colours = "#222222"
     else:  # the neuron's number on the node, white on a dark one
         text, position = [str(int(j)) for j in layer.shown], "middle center"
@@ -209,6 +218,7 @@ def _node_trace(layer, heights, words: DiagramWords, names) -> dict:
         text=text,
         textposition=position,
         textfont=dict(size=FONT_SIZE - 2 if names is None else FONT_SIZE, color=text_colours),
+        cliponaxis=False,
         marker=dict(
             size=NODE_SIZE,
             color=layer.A,
@@ -226,6 +236,13 @@ def _node_trace(layer, heights, words: DiagramWords, names) -> dict:
         selected=dict(marker=dict(opacity=1)),
         unselected=dict(marker=dict(opacity=1)),
     )
+
+
+def output_shares(A: np.ndarray) -> np.ndarray:
+    """Output activations as shares of their sum: a softmax's unchanged, two sigmoids' made to add up to 1
+    (Network.output_probabilities, the numbers the Prediction and the bar chart show)."""
+    total = float(np.sum(A))
+    return np.asarray(A, float) / total if total > 0 else np.asarray(A, float)
 
 
 def _ring(data: Diagram, positions, selected) -> list[dict]:
@@ -256,7 +273,7 @@ def _column_label(layer, count: int, words: DiagramWords) -> dict:
     name = words.output if layer.layer == count else words.hidden.format(layer=layer.layer)
     if layer.partial:
         name += "<br>" + words.partial.format(shown=len(layer.shown), size=layer.size)
-    return dict(text=name, font=dict(size=FONT_SIZE))
+    return dict(text=name, font=dict(size=FONT_SIZE - 3))  # smaller: neighbours' labels must not overlap
 
 
 def clicked_neuron(event) -> tuple[int, int] | None:

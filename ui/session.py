@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,7 @@ SHIPPED_MODEL = "the shipped ten-digit model (robust preset)"
 TRAINED_MODEL = "trained in this session"
 LOADED_MODEL = "loaded from {name}"
 MODEL_DESCRIPTIONS = (SHIPPED_MODEL, TRAINED_MODEL, LOADED_MODEL)
+DIVERGED_RUN = "diverged_run"  # session key: the last run, when it diverged and left the model as it was
 
 
 @st.cache_resource(show_spinner=False)
@@ -42,13 +44,23 @@ class SessionModel:
     description: str
     is_default: bool = False
     file_name: str = ""
+    run: object | None = None  # the trainer whose network this is: its history holds the weights timeline
+    before: SessionModel | None = None  # the model it replaced, taken back if this run diverges
 
     def label(self) -> str:
         return t(self.description, name=literal(self.file_name))
 
 
 def current_model() -> SessionModel:
+    """The session's model; a run that diverged gives way to the model it replaced.
+
+    A diverged run keeps the weights of its last good step, which after a learning
+    rate of 10 are the random ones of step 0: never worth more than the model before.
+    """
     model = st.session_state.get("model")
+    if model is not None and model.run is not None and model.run.status == "diverged":
+        st.session_state[DIVERGED_RUN] = model.run
+        model = st.session_state["model"] = model.before
     if model is not None:
         return model
     network, config = default_model()
@@ -56,7 +68,21 @@ def current_model() -> SessionModel:
 
 
 def set_model(network: Network, config: TrainConfig, description: str, file_name: str = "") -> None:
-    st.session_state["model"] = SessionModel(network, config, description, file_name=file_name)
+    """Make network the session's model; a network of the session's trainer keeps that run beside it."""
+    trainer = st.session_state.get("trainer")
+    run = trainer if trainer is not None and trainer.network is network else None
+    current_model()  # a diverged run gives way first
+    before = st.session_state.get("model")
+    if before is not None:  # one model back is enough, and older ones are freed
+        before = dataclasses.replace(before, before=None)
+    st.session_state.pop(DIVERGED_RUN, None)
+    st.session_state["model"] = SessionModel(network, config, description, file_name=file_name, run=run, before=before)
+
+
+def diverged_run_kept_out() -> bool:
+    """Whether the session's last run diverged and so did not replace the model."""
+    current_model()
+    return st.session_state.get(DIVERGED_RUN) is not None
 
 
 def forget_model() -> None:

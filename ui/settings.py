@@ -36,11 +36,15 @@ from nnlib.config import (
 from nnlib.cost import CostCheck, check_cost, estimate_seconds, max_cpu_seconds
 from ui.i18n import t
 
-PRESET_LABELS = {  # English templates, translated when shown; the first ten-digit entry is a class's choice
-    "seed": "The blog: 0 vs 1, 784-10-2, per-sample SGD (seed)",
-    "class": "All ten digits, quick: 784-192-10, 5 epochs (class)",
-    "digits": "All ten digits, 784-256-128-10 (digits)",
-    "robust": "Anyone's handwriting, 784-512-256-10, minutes of training: the shipped model (robust)",
+CUSTOM = "custom"  # the preset selector's value once a setting differs from the chosen preset
+# One name per preset everywhere (Home, README, here): the name, then what it is. The keys are
+# the URL's and the command line's (?preset=class, --preset class). English templates, translated when shown.
+PRESET_LABELS = {
+    "seed": "The blog: 0 vs 1, 784-10-2, per-sample SGD",
+    "class": "All ten digits, quick: 784-192-10, 5 epochs",
+    "digits": "All ten digits, 784-256-128-10",
+    "robust": "Anyone's handwriting, 784-512-256-10, minutes of training: the shipped model",
+    CUSTOM: "Your own settings (a preset, changed): choose a preset to start again from it",
 }
 SCHEDULE_LABELS = {"constant": "constant", "step": "step: halve at 50% and 75%", "cosine": "cosine"}
 
@@ -76,17 +80,73 @@ def refusal_values(check: CostCheck) -> dict[str, str]:
     )
 
 
+def cost_words(check: CostCheck) -> str:
+    """The cost line under the Train button: "about 4 CPU-seconds", or "under a CPU-second" (never "about 0")."""
+    values = refusal_values(check)
+    if check.estimate_s < 0.5:
+        return t("This run: under a CPU-second of training (at most {cap} per run on this server).", cap=values["cap"])
+    return t(
+        "This run: about {estimate} CPU-seconds of training (at most {cap} per run on this server).",
+        estimate=values["estimate"],
+        cap=values["cap"],
+    )
+
+
 def hidden_text(hidden) -> str:
     return ", ".join(map(str, hidden))
 
 
 def apply_preset() -> None:
     """Write the chosen preset's values into every settings widget."""
-    config = PRESETS[st.session_state.get("preset", "seed")]
-    for name, value in config.to_dict().items():
-        st.session_state[f"cfg_{name}"] = value
-    st.session_state["cfg_digits"] = list(config.digits)
-    st.session_state["cfg_hidden"] = hidden_text(config.hidden)
+    key = st.session_state.get("preset", "seed")
+    if key == CUSTOM:  # nothing to write: the widgets keep their values
+        return
+    st.session_state["preset_base"] = key
+    for name, value in preset_widget_values(PRESETS[key]).items():
+        st.session_state[name] = value
+
+
+def preset_widget_values(config: TrainConfig) -> dict:
+    """A preset as the settings widgets' values, keyed by widget key."""
+    values = {f"cfg_{name}": value for name, value in config.to_dict().items()}
+    values["cfg_digits"] = list(config.digits)
+    values["cfg_hidden"] = hidden_text(config.hidden)
+    return values
+
+
+def base_preset() -> str:
+    """The preset the settings started from (the chosen one, or the last one before they changed)."""
+    key = st.session_state.get("preset", "seed")
+    return st.session_state.get("preset_base", "seed") if key == CUSTOM else key
+
+
+def mark_changed_preset() -> None:
+    """Show "your own settings" once a widget differs from the chosen preset.
+
+    Called before the preset selector is drawn: choosing that preset again is then a
+    change, which writes every field it names (a selector calls on_change only on a change).
+    """
+    state = st.session_state
+    key = state.get("preset", "seed")
+    if key == CUSTOM or key not in PRESETS:
+        return
+    expected = preset_widget_values(PRESETS[key])
+    if any(name in state and not _same_setting(state[name], value) for name, value in expected.items()):
+        state["preset_base"] = key
+        state["preset"] = CUSTOM
+
+
+def _same_setting(current, preset_value) -> bool:
+    if isinstance(preset_value, list):
+        return sorted(map(int, current)) == sorted(preset_value)
+    if isinstance(preset_value, str) and preset_value.replace(" ", "") == str(current).replace(" ", ""):
+        return True
+    if isinstance(preset_value, float | int) and not isinstance(preset_value, bool):
+        try:
+            return np.isclose(float(current), float(preset_value))
+        except (TypeError, ValueError):
+            return False
+    return current == preset_value
 
 
 def ensure_widget_state() -> None:
@@ -102,11 +162,14 @@ def ensure_widget_state() -> None:
         else:
             st.session_state["preset"] = "seed"
             apply_preset()
+    mark_changed_preset()
 
 
 def remember_widget_state() -> None:
     st.session_state["saved_settings"] = {
-        key: value for key, value in st.session_state.items() if key.startswith("cfg_") or key == "preset"
+        key: value
+        for key, value in st.session_state.items()
+        if key.startswith("cfg_") or key in ("preset", "preset_base")
     }
 
 
@@ -231,7 +294,7 @@ def config_from_widgets() -> tuple[TrainConfig | None, dict[str, str]]:
     except ConfigError as error:
         problems["hidden"] = t("Hidden layer sizes: {error}.", error=error)
         hidden = (1,)
-    preset = PRESETS[state.get("preset", "seed")]
+    preset = PRESETS[base_preset()]
     config = preset.replace(
         digits=tuple(sorted(int(d) for d in state["cfg_digits"])),
         hidden=hidden,
@@ -390,7 +453,7 @@ def apply_query_params() -> tuple[list[str], list[str]]:
 def settings_query() -> dict[str, str]:
     """The current widget values as URL parameters."""
     state = st.session_state
-    query = {"preset": state.get("preset", "seed")}
+    query = {"preset": base_preset()}
     for name, (widget_key, _, write) in QUERY_FIELDS.items():
         if widget_key in state:
             query[name] = write(state[widget_key])

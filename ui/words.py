@@ -25,11 +25,11 @@ def divergence_words(event: DivergedEvent) -> str:
         what = t("the loss overflowed to {loss}", loss=event.loss)
     return t(
         "Training diverged after {step} steps (epoch {epoch:.2f}): {what}. The learning rate {lr:g} is too "
-        "large for this setup: each step overshoots, and the next one overshoots more. Training stopped and "
-        "kept the weights of step {kept}, the last good ones. Try a learning rate 10 times smaller.",
+        "large for this setup: each step overshoots, and the next one overshoots more. Training stopped at "
+        "once. Your model is unchanged: the other pages keep the one you had before this run. Try a learning "
+        "rate 10 times smaller.",
         step=f"{event.step:,}",
         epoch=event.epoch,
         what=what,
         lr=event.learning_rate,
-        kept=f"{event.kept_step:,}",
     )
