@@ -25,6 +25,7 @@ from server.board import (
 )
 from ui import class_board
 from ui.display import show_chart
+from ui.exports import inert_csv
 from ui.i18n import t
 from ui.navigation import page_setup
 
@@ -347,7 +348,7 @@ def live_board(store: BoardStore, code: str) -> None:
     st.dataframe(table, hide_index=True, width="stretch", key="board-table")
     st.download_button(
         t("⬇️ Export as CSV"),
-        table.to_csv(index=False).encode("utf-8-sig"),
+        inert_csv(table),
         file_name=f"nnlib-class-{code}.csv",
         mime="text/csv",
         key="board-csv",

@@ -12,6 +12,7 @@ import io
 import re
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from devtools.live import (
@@ -25,6 +26,9 @@ from devtools.live import (
     start_replicas,
     stop_replicas,
 )
+from server.board import BoardStore, RunSummary
+from tests.test_exports import FORMULAS
+from ui.exports import FORMULA_STARTS
 
 pytestmark = [needs_chromium, needs_nginx]
 
@@ -33,11 +37,16 @@ CODE = ".st-key-class-code [data-testid='stMetricValue']"
 
 
 @pytest.fixture(scope="module")
-def proxy(tmp_path_factory):
+def board_url(tmp_path_factory):
+    return f"sqlite:///{tmp_path_factory.mktemp('class-board') / 'b.sqlite'}"
+
+
+@pytest.fixture(scope="module")
+def proxy(tmp_path_factory, board_url):
     """The nginx URL in front of two replicas on one board database."""
     folder = tmp_path_factory.mktemp("class-server")
     env = {
-        "NNLIB_BOARD_URL": f"sqlite:///{folder / 'b.sqlite'}",
+        "NNLIB_BOARD_URL": board_url,
         "NNLIB_WORKERS": "1",
     }
     replicas = start_replicas(2, folder / "replicas.log", env)
@@ -76,7 +85,22 @@ def teacher_csv(page) -> list[dict]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def test_a_class_posts_two_runs_and_the_teacher_sees_both(proxy, browser):
+def post_formula_nicknames(board_url: str, code: str) -> None:
+    """Spreadsheet formulas as nicknames, posted straight into the board's database."""
+    store = BoardStore(sa.create_engine(board_url))
+    run = RunSummary({"digits": [0, 1], "activation": "tanh"}, (10,), 0.99, 1.0, 7862, 62896)
+    for number, nickname in enumerate(FORMULAS):
+        store.post(code, f"formula-{number}", nickname, run)
+
+
+def teacher_csv_cells(page) -> list[list[str]]:
+    with page.expect_download() as download:
+        page.get_by_role("button", name=re.compile("Export as CSV")).click()
+    with open(download.value.path(), encoding="utf-8-sig", newline="") as file:
+        return list(csv.reader(file))
+
+
+def test_a_class_posts_two_runs_and_the_teacher_sees_both(proxy, browser, board_url):
     teacher = new_page(browser, proxy, "r1")
     open_page(teacher, f"{proxy}/Class", "Class")
     teacher.get_by_role("button", name="Create a class board").click()
@@ -103,6 +127,11 @@ def test_a_class_posts_two_runs_and_the_teacher_sees_both(proxy, browser):
     assert [row["nickname"] for row in rows] == ["Ada", HOSTILE]
     for row in rows:
         assert f"{float(row['test accuracy (%)']):.2f}%" == accuracies[row["nickname"]]
+    post_formula_nicknames(board_url, code)
+    expect(teacher.locator(posted)).to_have_text(str(2 + len(FORMULAS)), timeout=15_000)
+    cells = [cell for row in teacher_csv_cells(teacher) for cell in row]
+    assert not [cell for cell in cells if cell.startswith(FORMULA_STARTS)], cells
+    assert "'" + FORMULAS[0] in cells  # the nickname kept, as text
     teacher.get_by_role("combobox", name="Entry").click()
     option = teacher.get_by_role("option", name=re.compile(re.escape("2. <img src=x")))
     option.wait_for(timeout=10_000)
