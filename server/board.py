@@ -31,6 +31,7 @@ import hashlib
 import hmac
 import json
 import math
+import os
 import secrets
 import select
 import time
@@ -39,6 +40,7 @@ import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -781,3 +783,27 @@ class BoardStore:
             posted_at=row["posted_at"],
             hidden=bool(row["hidden"]),
         )
+
+
+# --- The SQLite file's place: a private data folder outside the source tree ------------------
+
+
+def data_folder(environ: dict[str, str] | None = None) -> Path:
+    """NNLIB_DATA_DIR, else $XDG_DATA_HOME/nnlib, else ~/.local/share/nnlib."""
+    environ = os.environ if environ is None else environ
+    if environ.get("NNLIB_DATA_DIR"):
+        return Path(environ["NNLIB_DATA_DIR"]).expanduser()
+    base = environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base).expanduser() / "nnlib"
+
+
+def private_board_file(folder: Path) -> Path:
+    """folder/board.sqlite, the folder made 0700 and the file 0600 (nicknames and hashed
+    addresses are nobody else's business on a shared machine); SQLite gives its -wal and -shm
+    files the database file's mode."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)
+    path = folder / "board.sqlite"
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    os.chmod(path, 0o600)
+    return path
