@@ -344,8 +344,6 @@ def teacher_tools(store: BoardStore, code: str, secret: str, entries, board) -> 
     caps_form(store, code, secret, board)
     if "board_teacher_error" in st.session_state:
         show_error(st.session_state.pop("board_teacher_error"))
-    for name, *_ in st.session_state.get("board_pending", []):
-        st.warning(t("The database did not take “{action}” yet; it is tried again every few seconds.", action=t(name)))
 
 
 def caps_form(store: BoardStore, code: str, secret: str, board) -> None:
@@ -403,6 +401,8 @@ def watch_board(store: BoardStore, code: str, shown_revision: int) -> None:
     """Every REFRESH_SECONDS: the teacher's waiting actions tried again, then one small query (the
     board's revision); the page is redrawn only when the board changed."""
     retried = retry_pending()
+    for name, *_ in st.session_state.get("board_pending", []):
+        st.warning(t("The database did not take “{action}” yet; it is tried again every few seconds.", action=t(name)))
     try:
         revision = store.revision(code)
     except StoreUnavailable as error:

@@ -309,3 +309,49 @@ def test_board_charts_keep_the_house_style_and_work_on_touch():
     assert points.mode == "markers+text"  # the nickname beside each point: no hover needed
     assert list(points.text) == ["student n…"] * 5
     assert list(fig.layout.xaxis.ticktext) == ["1", "2", "5", "10", "20", "50", "100"]  # not only "10"
+
+
+# --- A hung PostgreSQL, seen from the page ----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    from devtools.postgres import start_postgres, stop_postgres, why_unavailable
+
+    reason = why_unavailable()
+    if reason:
+        pytest.skip(reason)
+    server = start_postgres()
+    yield server
+    stop_postgres(server)
+
+
+def test_a_frozen_postgres_keeps_what_users_typed_and_retries_the_teachers_lock(postgres, monkeypatch):
+    import time
+
+    from devtools.postgres import frozen
+
+    url = postgres.new_database("page_frozen")
+    monkeypatch.setenv("NNLIB_BOARD_URL", url)
+    teacher = class_page().run()
+    button(teacher, "Create a class board").click().run()
+    code = shown_code(teacher)
+    button(teacher, "Done: I have saved it").click().run()
+    student = class_page().run()
+    with frozen(postgres):
+        student.text_input[0].input(code)
+        started = time.monotonic()
+        button(student, "Join").click().run()
+        assert time.monotonic() - started < 5
+        assert any("not available right now" in e.value for e in student.error)
+        assert student.text_input[0].value == code  # the typed code is still there
+        started = time.monotonic()
+        button(teacher, "Lock").click().run()
+        assert time.monotonic() - started < 10  # the click, then the page's own read of the board
+        assert any("tried again" in w.value for w in teacher.warning)
+    teacher.run()  # the next refresh after the database is back
+    store = BoardStore(sa.create_engine(url))
+    assert store.find_board(code).locked  # the Lock was not lost
+    assert not teacher.session_state["board_pending"]
+    button(student, "Join").click().run()
+    assert shown_code(student) == code
