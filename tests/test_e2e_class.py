@@ -136,7 +136,11 @@ def test_a_class_posts_two_runs_and_the_teacher_sees_both(proxy, browser, board_
     assert "'" + FORMULAS[0] in cells  # the nickname kept, as text
     teacher.get_by_role("combobox", name="Entry").click()
     option = teacher.get_by_role("option", name=re.compile(re.escape("2. <img src=x")))
-    option.wait_for(timeout=10_000)
+    try:
+        option.wait_for(timeout=10_000)
+    except Exception:
+        screenshot(teacher, "class-entry-picker")
+        raise
     assert "<img src=x onerror=alert(1)>" in option.inner_text()  # the nickname as text
     assert teacher.locator("img[src='x']").count() == 0
     assert teacher.evaluate("() => document.querySelectorAll('[data-testid=stMain] strong').length") == 0
