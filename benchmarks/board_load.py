@@ -5,9 +5,10 @@ and what each viewer of a board costs the server.
     python benchmarks/board_load.py --viewers 6 [--entries 30] [--seconds 20] [--before GIT_REF]
 
 --viewers: a real server and N Chromium pages watching one board of --entries entries (SQLite);
-nothing changes for --seconds while the server's CPU time is read from /proc: the CPU-seconds
-each viewer costs per second of watching. --before also measures GIT_REF's app (git archive into
-a temp folder; its own store fills its own board) the same way, for a before/after ratio.
+nothing changes for --seconds while the server's CPU time is read from /proc, and as long again
+with nobody connected: the difference is the CPU-seconds each viewer costs per second of watching.
+--before also measures GIT_REF's app (git archive into a temp folder; its own store fills its own
+board) the same way, for a before/after ratio.
 
 Each round: a fresh board; N threads (one per student session, each its own connection from the
 pool the page uses, server.board.ENGINE_OPTIONS) wait at a barrier and post once; a viewer on a
@@ -132,6 +133,10 @@ def viewer_cost(app_dir: Path, viewers: int, entries: int, seconds: float, folde
     ).stdout.strip()
     server = start_server(folder / "server.log", {"NNLIB_BOARD_URL": url, "NNLIB_DATA_DIR": str(folder)}, app_dir)
     try:
+        time.sleep(REFRESHES_TO_SETTLE)
+        quiet_start = server.cpu_seconds()
+        time.sleep(seconds)
+        quiet = server.cpu_seconds() - quiet_start  # the server alone, nobody connected
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
             pages = []
@@ -147,7 +152,13 @@ def viewer_cost(app_dir: Path, viewers: int, entries: int, seconds: float, folde
             browser.close()
     finally:
         stop_server(server)
-    return {"viewers": viewers, "seconds": seconds, "cpu_s": used, "cpu_per_viewer_per_s": used / viewers / seconds}
+    return {
+        "viewers": viewers,
+        "seconds": seconds,
+        "quiet_cpu_s": quiet,
+        "cpu_s": used,
+        "cpu_per_viewer_per_s": (used - quiet) / viewers / seconds,
+    }
 
 
 def main_viewers(args) -> None:
@@ -166,7 +177,10 @@ def main_viewers(args) -> None:
             rows.append((args.before, viewer_cost(before, args.viewers, args.entries, args.seconds, before / "run")))
     print(f"{args.viewers} viewers on a board of {args.entries} entries, {args.seconds:g} s with no change")
     for name, row in rows:
-        print(f"{name:<16} server CPU {row['cpu_s']:.2f} s = {row['cpu_per_viewer_per_s']:.4f} CPU-s per viewer per s")
+        print(
+            f"{name:<16} server CPU {row['cpu_s']:.2f} s watched, {row['quiet_cpu_s']:.2f} s alone: "
+            f"{row['cpu_per_viewer_per_s']:.4f} CPU-s per viewer per s"
+        )
     if len(rows) == 2:
         print(
             f"before/after: {rows[1][1]['cpu_per_viewer_per_s'] / max(rows[0][1]['cpu_per_viewer_per_s'], 1e-9):.1f}x"

@@ -270,7 +270,8 @@ def decoded_qr_matches(png: bytes, text: str) -> bool:
     "browser, public, lan, expected, warned",
     [
         ("http://localhost:8501/Class", None, "192.168.1.20", "http://192.168.1.20:8501/Class", True),
-        ("http://127.0.0.1:8501/class", None, "10.0.0.5", "http://10.0.0.5:8501/class", True),
+        ("http://127.0.0.1:8501/class", None, "10.0.0.5", "http://10.0.0.5:8501/Class", True),
+        ("https://school.example/nnlib/Class", None, None, "https://school.example/nnlib/Class", False),
         ("https://demo.example/Class", None, "10.0.0.5", "https://demo.example/Class", False),
         ("http://localhost:8501/Class", "https://x.example/", "10.0.0.5", "https://x.example/Class", False),
     ],
@@ -355,3 +356,13 @@ def test_a_frozen_postgres_keeps_what_users_typed_and_retries_the_teachers_lock(
     assert not teacher.session_state["board_pending"]
     button(student, "Join").click().run()
     assert shown_code(student) == code
+
+
+def test_page_paths_in_another_case_find_their_page():
+    from ui.navigation import page_in_other_case
+
+    assert page_in_other_case("http://10.0.0.5:8501/class") == "pages/7_Class.py"
+    assert page_in_other_case("https://school.example/nnlib/TRAIN/") == "pages/2_Train.py"
+    assert page_in_other_case("http://10.0.0.5:8501/Class") is None  # Streamlit found that one itself
+    assert page_in_other_case("http://10.0.0.5:8501/") is None
+    assert page_in_other_case("http://10.0.0.5:8501/nowhere") is None

@@ -279,6 +279,7 @@ def student_page_url(browser_url: str, public_url: str | None, lan: str | None) 
     if public_url:
         return public_url.rstrip("/") + "/Class", None
     parts = urlsplit(browser_url)
+    parts = parts._replace(path=parts.path.rsplit("/", 1)[0] + "/Class")  # '/class' typed by hand, too
     if parts.hostname in LOOPBACK_HOSTS:
         if lan is None:
             return browser_url, "This address only works on this computer, and no network address was found."
