@@ -26,12 +26,9 @@ from server.board import (
     BoardStore,
     NotTeacher,
     StoreUnavailable,
-    data_folder,
-    engine_options,
     format_code,
-    private_board_file,
 )
-from ui import class_board
+from ui import board_session, class_board
 from ui.display import show_chart
 from ui.exports import inert_csv
 from ui.i18n import t
@@ -68,33 +65,9 @@ COLOUR_LABELS = {
 }
 
 
-def board_connection_options() -> dict:
-    """st.connection's arguments: NNLIB_BOARD_URL, else [connections.board] in secrets, else
-    board.sqlite in the private data folder; with bounded waits for the database chosen."""
-    if os.environ.get("NNLIB_BOARD_URL"):
-        url = os.environ["NNLIB_BOARD_URL"]
-        return {**engine_options(url), "url": url}
-    try:
-        secret = st.secrets.get("connections", {}).get("board")
-        if secret is not None:
-            dialect = secret.get("url") or f"{secret.get('dialect', 'postgresql')}://"
-            return engine_options(dialect)
-    except (FileNotFoundError, KeyError, AttributeError, st.errors.StreamlitSecretNotFoundError):
-        pass
-    url = f"sqlite:///{private_board_file(data_folder())}"
-    return {**engine_options(url), "url": url}
-
-
-@st.cache_resource(show_spinner=False)
-def board_store(options_key: str) -> BoardStore:
-    """One store per server process (each session's calls take their own connection)."""
-    options = board_connection_options()
-    return BoardStore(st.connection("board", type="sql", **options).engine)
-
-
 def open_store() -> BoardStore | None:
     try:
-        return board_store(repr(sorted(board_connection_options().items())))
+        return board_session.shared_store()
     except StoreUnavailable as error:
         show_error(error)
     except Exception as error:  # noqa: BLE001 - a wrong URL or missing driver must not break the page
@@ -126,6 +99,7 @@ def enter_board(code: str, secret: str | None = None) -> None:
     code, so a reload comes back to the board."""
     if st.session_state.get("board_code") != code or secret:  # another board: not its teacher
         st.session_state.pop("board_secret", None)
+        st.session_state.pop("board_seat", None)
     st.session_state["board_code"] = code
     if secret:
         st.session_state["board_secret"] = secret
@@ -136,10 +110,12 @@ def enter_board(code: str, secret: str | None = None) -> None:
 def join(store: BoardStore, code: str) -> None:
     try:
         board = store.join(code, session_token(), address=visitor_address())
+        seat = store.take_seat(board.code)
     except BoardError as error:
         show_error(error)
         return
     enter_board(board.code)
+    st.session_state["board_seat"] = seat
 
 
 def create(store: BoardStore) -> None:
@@ -165,7 +141,17 @@ def claim_links(store: BoardStore) -> None:
             show_error(error)
     elif code and st.session_state.get("board_link_tried") != code:
         st.session_state["board_link_tried"] = code  # a link joins once, not at every rerun
-        join(store, code)
+        seat = board_session.linked_seat()
+        try:
+            back = store.find_board(code) if seat is not None and store.has_seat(*seat) else None
+        except BoardError as error:
+            show_error(error)
+            return
+        if back:  # a reload, or a phone that evicted the tab: the same student, no new join
+            enter_board(back.code)
+            st.session_state["board_seat"] = seat[1]
+        else:
+            join(store, code)
 
 
 def start_screen(store: BoardStore) -> None:
@@ -391,9 +377,10 @@ def retry_pending() -> bool:
 
 
 def leave_board() -> None:
-    for key in ("board_code", "board_secret", "board_show_teacher_link", "board_pending"):
+    for key in ("board_code", "board_secret", "board_seat", "board_show_teacher_link", "board_pending"):
         st.session_state.pop(key, None)
     st.query_params.pop("class", None)
+    st.query_params.pop(board_session.SEAT_PARAM, None)
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
@@ -517,9 +504,12 @@ code = st.session_state.get("board_code")
 if not code:
     start_screen(store)
     st.stop()
+st.query_params["class"] = code  # a reload comes back here (after a page switch cleared it)
 teacher_link_once(code)
 code_panel(code)
 if not st.session_state.get("board_secret"):
+    board_session.show_seat_in_address()
+    board_session.keep_model_in_seat(store)
     post_form(store, code)
 if st.button(t("Leave this board")):
     leave_board()

@@ -76,6 +76,7 @@ POSTGRES_CONNECT_ARGS = {
     "tcp_user_timeout": 5000,
     "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
 }
+SEAT_MODEL_MAX_BYTES = 8 * 2**20  # a seat keeps models up to this size (the ten-digit preset's is ~0.6 MB)
 NICKNAME_MAX_CHARS = 12_000  # a 10 kB name comes back whole; longer is refused (nickname_problem says 12,000)
 
 metadata = sa.MetaData()
@@ -126,6 +127,14 @@ join_attempts = sa.Table(
     sa.Column("session", sa.String(64), nullable=False, index=True),
     sa.Column("at", sa.Float, nullable=False),
     sa.Column("address", sa.String(64), nullable=True, index=True),  # hashed client address
+)
+seats = sa.Table(
+    "board_seats",
+    metadata,
+    sa.Column("token_sha256", sa.String(64), primary_key=True),
+    sa.Column("board_id", sa.Integer, sa.ForeignKey("boards.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("model", sa.LargeBinary, nullable=True),  # the student's latest model (nnlib.modelio .npz bytes)
+    sa.Column("saved_at", sa.Float, nullable=False),
 )
 # Version 1 → 2: the columns above marked "address", "revision", caps and "request".
 MIGRATION_2 = (
@@ -647,6 +656,7 @@ class BoardStore:
         with self._write() as connection:
             row = self._teacher_row(connection, code, secret)
             connection.execute(entries.delete().where(entries.c.board_id == row["id"]))
+            connection.execute(seats.delete().where(seats.c.board_id == row["id"]))
             connection.execute(boards.delete().where(boards.c.id == row["id"]))
 
     # -- students
@@ -673,6 +683,48 @@ class BoardStore:
         if row is None:
             raise self._not_found()
         return self._board(row)
+
+    # -- seats: a student's place on a board, kept across reloads under a token
+
+    def take_seat(self, code: str) -> str:
+        """A new seat on the board; its token (128 random bits, stored hashed) goes in the student's
+        address bar. Seats end with their board. Called after join, so join's limits bound them."""
+        token = secrets.token_urlsafe(16)
+        with self._write() as connection:
+            row = self._board_row(connection, normalize_code(code))
+            if row is None:
+                raise self._not_found()
+            connection.execute(
+                seats.insert().values(token_sha256=secret_hash(token), board_id=row["id"], saved_at=self.clock())
+            )
+        return token
+
+    def _seat_where(self, connection, code: str, token: str):
+        row = self._board_row(connection, normalize_code(code))
+        if row is None:
+            raise self._not_found()
+        return sa.and_(seats.c.token_sha256 == secret_hash(str(token)), seats.c.board_id == row["id"])
+
+    def save_seat_model(self, code: str, token: str, model: bytes) -> bool:
+        """Keeps model (an .npz from nnlib.modelio) in the seat; False when too big or no such seat."""
+        if len(model) > SEAT_MODEL_MAX_BYTES:
+            return False
+        with self._write() as connection:
+            where = self._seat_where(connection, code, token)
+            done = connection.execute(seats.update().where(where).values(model=model, saved_at=self.clock()))
+            return done.rowcount == 1
+
+    def seat_model(self, code: str, token: str) -> bytes | None:
+        """The seat's latest model, or None (no model yet; or no such seat: a wrong token finds nothing)."""
+        with self._read() as connection:
+            return connection.execute(
+                sa.select(seats.c.model).where(self._seat_where(connection, code, token))
+            ).scalar()
+
+    def has_seat(self, code: str, token: str) -> bool:
+        with self._read() as connection:
+            where = self._seat_where(connection, code, token)
+            return connection.execute(sa.select(sa.func.count()).select_from(seats).where(where)).scalar_one() == 1
 
     def revision(self, code: str) -> int | None:
         """The board's revision (None when it is gone): one indexed row, cheap enough to ask every 2 s."""

@@ -366,3 +366,33 @@ def test_page_paths_in_another_case_find_their_page():
     assert page_in_other_case("http://10.0.0.5:8501/Class") is None  # Streamlit found that one itself
     assert page_in_other_case("http://10.0.0.5:8501/") is None
     assert page_in_other_case("http://10.0.0.5:8501/nowhere") is None
+
+
+def test_a_students_board_and_model_survive_a_reload(board_url):
+    import numpy as np
+
+    teacher = class_page().run()
+    button(teacher, "Create a class board").click().run()
+    code = shown_code(teacher)
+
+    student = class_page(**{"class": code}).run()  # the QR code's link
+    seat = student.query_params["seat"]
+    seat = seat[0] if isinstance(seat, list) else seat
+    student.switch_page("pages/2_Train.py").run()
+    student.button[0].click().run()  # Train, the blog preset
+    trained = student.session_state["model"].network
+    student.switch_page("pages/7_Class.py").run()  # back to post: the seat keeps the model
+    assert not student.exception, student.exception
+
+    reloaded = class_page(**{"class": code.replace("-", ""), "seat": seat}).run()  # a new session
+    assert not reloaded.exception, reloaded.exception
+    assert shown_code(reloaded) == code
+    model = reloaded.session_state["model"]
+    assert model.description == "your latest model, kept by the class board"
+    for name, value in trained.params.items():
+        assert np.array_equal(model.network.params[name], value)
+    assert "board_secret" not in reloaded.session_state
+
+    stranger = class_page(**{"class": code.replace("-", ""), "seat": "guessed-token"}).run()
+    assert "model" not in stranger.session_state  # a guessed seat finds no model
+    assert stranger.session_state["board_seat"] != seat  # and joins as a new student

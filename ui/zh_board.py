@@ -95,5 +95,6 @@ ZH_BOARD.update(
         "Your browser uses localhost, so the link and QR code use this computer's network address instead. Phones must be on the same Wi-Fi, and the server must listen on it (streamlit run streamlit_app.py --server.address 0.0.0.0), or set NNLIB_PUBLIC_URL.": "你的浏览器使用的是 localhost，所以链接和二维码改用这台电脑的网络地址。手机必须在同一个 Wi-Fi 上，服务器也必须在该网络上监听（streamlit run streamlit_app.py --server.address 0.0.0.0），或者设置 NNLIB_PUBLIC_URL。",
         "the nickname holds characters that reverse the direction of text": "昵称含有改变文字方向的字符",
         "the nickname holds invisible characters": "昵称含有看不见的字符",
+        "your latest model, kept by the class board": "你最近的模型，由班级看板保存",
     }
 )
