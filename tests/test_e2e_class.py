@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 import sqlalchemy as sa
@@ -155,3 +156,85 @@ def test_a_wrong_code_sees_no_board(proxy, browser):
     assert stranger.locator(CODE).count() == 0
     assert stranger.locator("[data-testid='stDataFrame']").count() == 0
     stranger.context.close()
+
+
+def phone_page(browser, url: str, replica: str):
+    """A phone (390×844, touch) pinned to a replica."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    context.add_cookies([{"name": "nnlib_replica", "value": replica, "url": url}])
+    page = context.new_page()
+    page.on("dialog", lambda dialog: pytest.fail(f"a page ran script: {dialog.message}"))
+    return page
+
+
+def phone_go_to(page, label: str) -> None:
+    """The sidebar's link on a phone (the sidebar starts closed): the same session."""
+    sidebar = page.locator("[data-testid='stSidebar']")
+    if not sidebar.get_by_role("link", name=re.compile(label)).is_visible():
+        opener = "[data-testid='stExpandSidebarButton'], [data-testid='stSidebarCollapsedControl'] button"
+        page.locator(opener).first.tap()
+    sidebar.get_by_role("link", name=re.compile(label)).tap()
+    page.get_by_role("heading", name=re.compile(label)).first.wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)
+
+
+def qr_png_of(page) -> bytes:
+    source = page.locator(".st-key-class-qr img").first.get_attribute("src")
+    return page.request.get(urljoin(page.url, source)).body()
+
+
+def test_a_phone_joins_from_the_qr_code_and_keeps_its_board_and_model_across_a_reload(proxy, browser):
+    from tests.test_class_page import decoded_qr_matches
+
+    teacher = new_page(browser, proxy, "r1")
+    teacher.set_viewport_size({"width": 1280, "height": 720})  # the projector
+    open_page(teacher, f"{proxy}/Class", "Class")
+    teacher.get_by_role("button", name="Create a class board").click()
+    teacher.locator(CODE).wait_for(timeout=30_000)
+    code = teacher.locator(CODE).inner_text().replace("-", "")
+    secret_link = teacher.locator(".st-key-teacher-link code").inner_text()
+    secret = parse_qs(urlsplit(secret_link).query)["teacher"][0]
+    teacher.get_by_role("button", name="Done: I have saved it").click()
+    expect(teacher.locator(".st-key-teacher-link")).to_have_count(0, timeout=15_000)
+    assert secret not in teacher.locator("body").inner_text()  # the projected page
+    assert f"class={code}" in teacher.url and secret not in teacher.url
+
+    link = next(text for text in teacher.locator("[data-testid='stCode']").all_inner_texts() if "class=" in text)
+    assert decoded_qr_matches(qr_png_of(teacher), link.strip()), link  # the QR code is the link shown
+    shown = urlsplit(link.strip())
+    assert shown.hostname not in ("127.0.0.1", "localhost")  # a phone cannot open the teacher's loopback
+    teacher.get_by_text("Your browser uses localhost").wait_for(timeout=10_000)
+
+    phone = phone_page(browser, proxy, "r0")
+    # The phone opens the link's path and query on the address this test's proxy listens on, in lower case.
+    open_page(phone, f"{proxy}{shown.path.lower()}?{shown.query}", "Class")
+    assert phone.locator(CODE).inner_text().replace("-", "") == code
+    assert "seat=" in phone.url
+    screenshot(phone, "class-phone-joined")
+    accuracy = train_blog_preset_here(phone)
+    phone_go_to(phone, "Class")
+    assert "seat=" in phone.url and f"class={code}" in phone.url
+    phone.reload()  # a new Streamlit session
+    phone.locator(CODE).wait_for(timeout=60_000)
+    assert phone.locator(CODE).inner_text().replace("-", "") == code
+    expect(phone.locator("[data-testid='stSidebar']")).to_contain_text("kept by the class board", timeout=30_000)
+    phone.get_by_role("textbox", name="Nickname").fill("Phone")
+    phone.get_by_role("button", name="Post my run").tap()
+    phone.get_by_text("Posted.").wait_for(timeout=30_000)
+    assert secret not in phone.content()
+    posted = "[data-testid='stMetric']:has-text('Runs posted') [data-testid='stMetricValue']"
+    expect(teacher.locator(posted)).to_have_text("1", timeout=15_000)
+    assert secret not in teacher.locator("body").inner_text()
+    screenshot(teacher, "class-projector")
+    rows = teacher_csv(teacher)
+    assert f"{float(rows[0]['test accuracy (%)']):.2f}%" == accuracy  # the model kept is the one trained
+    teacher.context.close()
+    phone.context.close()
+
+
+def train_blog_preset_here(page) -> str:
+    """Train the blog preset in this session (the sidebar's Train link), its Test accuracy."""
+    phone_go_to(page, "Train")
+    page.get_by_role("button", name=re.compile("Train")).first.tap()
+    page.locator(ACCURACY).first.wait_for(timeout=120_000)
+    return page.locator(ACCURACY).first.inner_text()
