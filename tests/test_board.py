@@ -10,6 +10,7 @@ import hmac
 import itertools
 import json
 import multiprocessing
+import sys
 import threading
 import time
 
@@ -532,3 +533,31 @@ def test_a_frozen_postgres_gives_a_message_within_5_s_and_a_retry_after_it_thaws
     store.set_locked(code, secret)
     assert [e.nickname for e in store.entries(code)] == ["Before", "During"]
     assert store.find_board(code).locked
+
+
+def test_a_version_1_database_is_migrated_with_its_boards_kept(db_url, monkeypatch):
+    """A board made by the previous release (its store, from git) opens, keeps its entries and takes new posts."""
+    import importlib.util
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    shown = subprocess.run(["git", "show", "6b837a4:server/board.py"], cwd=root, capture_output=True, text=True)
+    if shown.returncode:
+        pytest.skip("the previous release's store is not in this checkout's history")
+    spec = importlib.util.spec_from_loader("board_v1", loader=None)
+    old = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "board_v1", old)  # its dataclasses look their module up
+    exec(compile(shown.stdout, "board_v1.py", "exec"), old.__dict__)  # noqa: S102 - our own file, from git
+    old_engine = sa.create_engine(db_url)
+    old_store = old.BoardStore(old_engine)
+    new = old_store.create_board("teacher")
+    old_store.post(new.board.code, "s", "Before", old.RunSummary({}, (10,), 0.9, 1.0, 10, 80))
+    old_engine.dispose()
+
+    store = BoardStore(sa.create_engine(db_url))
+    assert store.schema_version() == board_module.SCHEMA_VERSION
+    assert [e.nickname for e in store.entries(new.board.code)] == ["Before"]
+    store.post(new.board.code, "s2", "After", a_run(), address="203.0.113.9", request="r")
+    assert store.revision(new.board.code) == 1
+    assert store.set_caps(new.board.code, new.teacher_secret, 300, 50).max_entries == 300
