@@ -272,6 +272,8 @@ def decoded_qr_matches(png: bytes, text: str) -> bool:
         ("http://localhost:8501/Class", None, "192.168.1.20", "http://192.168.1.20:8501/Class", True),
         ("http://127.0.0.1:8501/class", None, "10.0.0.5", "http://10.0.0.5:8501/Class", True),
         ("https://school.example/nnlib/Class", None, None, "https://school.example/nnlib/Class", False),
+        ("https://school.example/nnlib/class/Class/", None, None, "https://school.example/nnlib/Class", False),
+        ("https://school.example/", None, None, "https://school.example/Class", False),
         ("https://demo.example/Class", None, "10.0.0.5", "https://demo.example/Class", False),
         ("http://localhost:8501/Class", "https://x.example/", "10.0.0.5", "https://x.example/Class", False),
     ],

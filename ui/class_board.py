@@ -241,6 +241,7 @@ def _spread(entries: list[Entry]) -> bool:
 # --- Who is asking, and where students can reach this server ----------------------------------
 
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]")
+PAGE_PATHS = ("dataset", "train", "weights", "draw", "backprop", "compare", "class")  # pages/*.py, lower case
 
 
 def client_address(peer: str | None, headers, trusted_proxies=()) -> str:
@@ -279,7 +280,7 @@ def student_page_url(browser_url: str, public_url: str | None, lan: str | None) 
     if public_url:
         return public_url.rstrip("/") + "/Class", None
     parts = urlsplit(browser_url)
-    parts = parts._replace(path=parts.path.rsplit("/", 1)[0] + "/Class")  # '/class' typed by hand, too
+    parts = parts._replace(path=app_root(parts.path) + "/Class")
     if parts.hostname in LOOPBACK_HOSTS:
         if lan is None:
             return browser_url, "This address only works on this computer, and no network address was found."
@@ -290,6 +291,15 @@ def student_page_url(browser_url: str, public_url: str | None, lan: str | None) 
             "(streamlit run streamlit_app.py --server.address 0.0.0.0), or set NNLIB_PUBLIC_URL."
         )
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", "")), None
+
+
+def app_root(path: str) -> str:
+    """The app's own path prefix: path without its page part ('/nnlib/class/' → '/nnlib'; the page
+    part may be in any case, or doubled by a switch from a path Streamlit did not know)."""
+    segments = [segment for segment in path.split("/") if segment]
+    while segments and segments[-1].lower() in PAGE_PATHS:
+        segments.pop()
+    return "".join(f"/{segment}" for segment in segments)
 
 
 def join_url(page_url: str, code: str) -> str:
