@@ -243,8 +243,13 @@ def browser_address() -> str:
     return url.split("?")[0] if url.startswith("http") else "http://localhost/Class"
 
 
-def code_panel(code: str) -> None:
-    """The code, the join link and its QR code, built from an address phones can reach."""
+def code_panel(code: str, teacher: bool) -> None:
+    """The code; for the teacher also the join link and its QR code, built from an address phones
+    can reach (a student's phone needs its first screen for posting)."""
+    if not teacher:
+        with st.container(key="class-code"):
+            st.metric(t("Class code"), format_code(code))
+        return
     page_url, warning = class_board.student_page_url(
         browser_address(), os.environ.get("NNLIB_PUBLIC_URL"), class_board.lan_address()
     )
@@ -506,7 +511,7 @@ if not code:
     st.stop()
 st.query_params["class"] = code  # a reload comes back here (after a page switch cleared it)
 teacher_link_once(code)
-code_panel(code)
+code_panel(code, teacher=bool(st.session_state.get("board_secret")))
 if not st.session_state.get("board_secret"):
     board_session.show_seat_in_address()
     board_session.keep_model_in_seat(store)

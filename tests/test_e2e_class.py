@@ -176,6 +176,11 @@ def phone_go_to(page, label: str) -> None:
     sidebar.get_by_role("link", name=re.compile(label)).tap()
     page.get_by_role("heading", name=re.compile(label)).first.wait_for(timeout=60_000)
     page.wait_for_timeout(1500)
+    if sidebar.get_attribute("data-collapsed") == "false":  # a sidebar left open covers the page
+        sidebar.locator(
+            "[data-testid='stSidebarCollapseButton'] button, [data-testid='stSidebarCollapseButton']"
+        ).first.tap()
+        expect(sidebar).to_have_attribute("data-collapsed", "true", timeout=10_000)
 
 
 def qr_png_of(page) -> bytes:
