@@ -221,13 +221,14 @@ def test_a_phone_joins_from_the_qr_code_and_keeps_its_board_and_model_across_a_r
     accuracy = train_blog_preset_here(phone)
     phone_go_to(phone, "Class")
     assert "seat=" in phone.url and f"class={code}" in phone.url
+    phone.get_by_role("textbox", name="Nickname").fill("Phone")
+    phone.get_by_role("button", name="Post my run").tap()
+    phone.get_by_text("Posted.").wait_for(timeout=30_000)
     phone.reload()  # a new Streamlit session
     phone.locator(CODE).wait_for(timeout=60_000)
     assert phone.locator(CODE).inner_text().replace("-", "") == code
     expect(phone.locator("[data-testid='stSidebar']")).to_contain_text("kept by the class board", timeout=30_000)
-    phone.get_by_role("textbox", name="Nickname").fill("Phone")
-    phone.get_by_role("button", name="Post my run").tap()
-    phone.get_by_text("Posted.").wait_for(timeout=30_000)
+    screenshot(phone, "class-phone-reloaded")
     assert secret not in phone.content()
     posted = "[data-testid='stMetric']:has-text('Runs posted') [data-testid='stMetricValue']"
     expect(teacher.locator(posted)).to_have_text("1", timeout=15_000)
