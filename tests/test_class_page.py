@@ -294,6 +294,7 @@ def test_client_addresses_come_from_a_trusted_proxy_only():
     assert client_address(None, behind_nginx) == "198.51.100.7"
     assert client_address("172.17.0.1", behind_nginx, ["172.17.0.1"]) == "198.51.100.7"
     assert client_address(None, {"X-Real-IP": "198.51.100.8"}) == "198.51.100.8"
+    assert client_address("10.1.2.3", behind_nginx, ["*"]) == "198.51.100.7"  # a platform's own proxy
     assert client_address(None, {}) == "this machine"
 
 

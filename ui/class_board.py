@@ -248,11 +248,12 @@ def client_address(peer: str | None, headers, trusted_proxies=()) -> str:
     """The visitor's network address for the board's limits.
 
     peer: the TCP peer (st.context.ip_address; None when it is this machine). Only a peer on this
-    machine (our nginx) or in trusted_proxies may name the real client, by the last
+    machine (our nginx) or in trusted_proxies ("*": every peer, for a host reachable only through
+    its platform's proxy) may name the real client, by the last
     X-Forwarded-For entry (the one the proxy appended) or X-Real-IP; anyone else's headers are
     ignored, since a visitor can send any header.
     """
-    if peer is not None and peer not in trusted_proxies:
+    if peer is not None and peer not in trusted_proxies and "*" not in trusted_proxies:
         return peer
     forwarded = (headers.get("X-Forwarded-For") or "").split(",")[-1].strip()
     return forwarded or (headers.get("X-Real-IP") or "").strip() or peer or "this machine"
