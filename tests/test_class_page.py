@@ -399,3 +399,20 @@ def test_a_students_board_and_model_survive_a_reload(board_url):
     stranger = class_page(**{"class": code.replace("-", ""), "seat": "guessed-token"}).run()
     assert "model" not in stranger.session_state  # a guessed seat finds no model
     assert stranger.session_state["board_seat"] != seat  # and joins as a new student
+
+
+def test_the_board_is_read_and_drawn_once_per_revision(board_url, monkeypatch):
+    store = BoardStore(sa.create_engine(board_url))
+    new = store.create_board("elsewhere")
+    run = RunSummary({"digits": [0, 1], "activation": "tanh"}, (10,), 0.99, 1.0, 7862, 62896)
+    store.post(new.board.code, "s1", "Ann", run)
+    reads = []
+    real_entries = BoardStore.entries
+    monkeypatch.setattr(BoardStore, "entries", lambda self, *a, **k: reads.append(a) or real_entries(self, *a, **k))
+    viewers = [class_page(**{"class": new.board.code}).run() for _ in range(3)]
+    for viewer in viewers:
+        viewer.run()  # a refresh with nothing new
+    assert len(reads) == 1  # three viewers, six runs: one read of the entries
+    store.post(new.board.code, "s2", "Bo", run)
+    viewers[0].run()
+    assert len(reads) == 2 and list(viewers[0].dataframe[0].value["nickname"]) == ["Ann", "Bo"]
