@@ -490,6 +490,7 @@ def show_board(store: BoardStore, code: str) -> None:
         file_name=f"nnlib-class-{code}.csv",
         mime="text/csv",
         key="board-csv",
+        on_click="ignore",  # a download changes nothing on the page: no rerun for it
     )
 
 

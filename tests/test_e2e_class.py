@@ -135,13 +135,17 @@ def test_a_class_posts_two_runs_and_the_teacher_sees_both(proxy, browser, board_
     cells = [cell for row in teacher_csv_cells(teacher) for cell in row]
     assert not [cell for cell in cells if cell.startswith(FORMULA_STARTS)], cells
     assert "'" + FORMULAS[0] in cells  # the nickname kept, as text
-    teacher.get_by_role("combobox", name="Entry").click()
     option = teacher.get_by_role("option", name=re.compile(re.escape("2. <img src=x")))
-    try:
-        option.wait_for(timeout=10_000)
-    except Exception:
-        screenshot(teacher, "class-entry-picker")
-        raise
+    for attempt in range(3):  # a rerun that lands as the list opens redraws the picker, closed
+        teacher.get_by_role("combobox", name="Entry").click()
+        try:
+            option.wait_for(timeout=5_000)
+            break
+        except Exception:
+            if attempt == 2:
+                screenshot(teacher, "class-entry-picker")
+                raise
+            teacher.keyboard.press("Escape")
     assert "<img src=x onerror=alert(1)>" in option.inner_text()  # the nickname as text
     assert teacher.locator("img[src='x']").count() == 0
     assert teacher.evaluate("() => document.querySelectorAll('[data-testid=stMain] strong').length") == 0
