@@ -3,9 +3,10 @@
 import streamlit as st
 
 from ui.i18n import t
-from ui.navigation import page_setup
+from ui.navigation import follow_page_path, page_setup
 from ui.session import current_model
 
+follow_page_path()
 page_setup("Home")
 
 st.title(t("🧠 nnlib — a neural network learns to read handwritten digits"))

@@ -1,6 +1,14 @@
-"""The class board under a class: N posters at once, on SQLite and on PostgreSQL, side by side.
+"""The class board under a class: N posters at once, on SQLite and on PostgreSQL, side by side;
+and what each viewer of a board costs the server.
 
     python benchmarks/board_load.py [--posters 40] [--rounds 3] [--json]
+    python benchmarks/board_load.py --viewers 6 [--entries 30] [--seconds 20] [--before GIT_REF]
+
+--viewers: a real server and N Chromium pages watching one board of --entries entries (SQLite);
+nothing changes for --seconds while the server's CPU time is read from /proc, and as long again
+with nobody connected: the difference is the CPU-seconds each viewer costs per second of watching.
+--before also measures GIT_REF's app (git archive into a temp folder; its own store fills its own
+board) the same way, for a before/after ratio.
 
 Each round: a fresh board; N threads (one per student session, each its own connection from the
 pool the page uses, server.board.ENGINE_OPTIONS) wait at a barrier and post once; a viewer on a
@@ -16,6 +24,8 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -26,6 +36,7 @@ import sqlalchemy as sa
 from devtools.postgres import start_postgres, stop_postgres, why_unavailable
 from server.board import ENGINE_OPTIONS, BoardStore, RunSummary
 
+REFRESHES_TO_SETTLE = 4  # seconds after the last page loads before the CPU clock starts
 RUN = RunSummary({"digits": [0, 1], "activation": "tanh"}, (10,), 0.99, 1.6, 7862, 62896)
 
 
@@ -96,12 +107,102 @@ def measure(name: str, url: str, posters: int, rounds: int) -> dict:
     }
 
 
+FILL_BOARD = """
+import sys
+import sqlalchemy as sa
+from server.board import BoardStore, RunSummary
+store = BoardStore(sa.create_engine(sys.argv[1]))
+code = store.create_board("bench-teacher").board.code
+for n in range(int(sys.argv[2])):
+    settings = {"digits": [0, 1], "activation": "tanh", "learning_rate": 0.001}
+    run = RunSummary(settings, (2 + n % 9,), 0.99, 1.0 + n % 5, 7862, 62896)
+    store.post(code, f"bench-{n}", f"student {n}", run)
+print(code)
+"""
+
+
+def viewer_cost(app_dir: Path, viewers: int, entries: int, seconds: float, folder: Path) -> dict:
+    """Server CPU-seconds per viewer per second while `viewers` pages watch an unchanging board."""
+    from playwright.sync_api import sync_playwright
+
+    from devtools.live import BROWSER_ARGS, CHROMIUM, start_server, stop_server
+
+    url = f"sqlite:///{folder / 'board.sqlite'}"
+    code = subprocess.run(
+        [sys.executable, "-c", FILL_BOARD, url, str(entries)], cwd=app_dir, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    server = start_server(folder / "server.log", {"NNLIB_BOARD_URL": url, "NNLIB_DATA_DIR": str(folder)}, app_dir)
+    try:
+        time.sleep(REFRESHES_TO_SETTLE)
+        quiet_start = server.cpu_seconds()
+        time.sleep(seconds)
+        quiet = server.cpu_seconds() - quiet_start  # the server alone, nobody connected
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+            pages = []
+            for _ in range(viewers):
+                page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+                page.goto(f"{server.url}/Class?class={code}", timeout=120_000)  # a loaded machine is slow
+                page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=120_000)
+                pages.append(page)
+            time.sleep(REFRESHES_TO_SETTLE)
+            idle_start = server.cpu_seconds()
+            time.sleep(seconds)
+            used = server.cpu_seconds() - idle_start
+            browser.close()
+    finally:
+        stop_server(server)
+    return {
+        "viewers": viewers,
+        "seconds": seconds,
+        "quiet_cpu_s": quiet,
+        "cpu_s": used,
+        "cpu_per_viewer_per_s": (used - quiet) / viewers / seconds,
+    }
+
+
+def main_viewers(args) -> None:
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        here = Path(__file__).resolve().parent.parent
+        after_folder = Path(folder) / "after"
+        after_folder.mkdir()
+        rows.append(("this checkout", viewer_cost(here, args.viewers, args.entries, args.seconds, after_folder)))
+        print(f"this checkout: {rows[0][1]}", flush=True)  # kept if the second measurement fails
+        if args.before:
+            before = Path(folder) / "before"
+            before.mkdir()
+            archive = subprocess.run(["git", "archive", args.before], cwd=here, capture_output=True, check=True).stdout
+            subprocess.run(["tar", "-x", "-C", str(before)], input=archive, check=True)
+            (before / "run").mkdir()
+            rows.append((args.before, viewer_cost(before, args.viewers, args.entries, args.seconds, before / "run")))
+    print(f"{args.viewers} viewers on a board of {args.entries} entries, {args.seconds:g} s with no change")
+    for name, row in rows:
+        print(
+            f"{name:<16} server CPU {row['cpu_s']:.2f} s watched, {row['quiet_cpu_s']:.2f} s alone: "
+            f"{row['cpu_per_viewer_per_s']:.4f} CPU-s per viewer per s"
+        )
+    if len(rows) == 2:
+        print(
+            f"before/after: {rows[1][1]['cpu_per_viewer_per_s'] / max(rows[0][1]['cpu_per_viewer_per_s'], 1e-9):.1f}x"
+        )
+    if args.json:
+        print(json.dumps({name: row for name, row in rows}))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--posters", type=int, default=40)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--viewers", type=int, default=0, help="measure the cost of this many viewers instead")
+    parser.add_argument("--entries", type=int, default=30)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--before", help="a git ref whose app is measured too (with --viewers)")
     parser.add_argument("--json", action="store_true", help="also print one JSON line with every figure")
     args = parser.parse_args()
+    if args.viewers:
+        main_viewers(args)
+        return
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         rows.append(measure("sqlite", f"sqlite:///{Path(folder) / 'board.sqlite'}", args.posters, args.rounds))

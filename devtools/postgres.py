@@ -15,11 +15,16 @@ import glob
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from devtools.live import descendants
 
 SERVER_USER = "postgres"
 
@@ -118,3 +123,22 @@ def stop_postgres(server: PostgresServer) -> None:
         cwd=server.folder,
     )
     shutil.rmtree(server.folder, ignore_errors=True)
+
+
+def server_processes(server: PostgresServer) -> list[int]:
+    """The postmaster (from its postmaster.pid) and every backend and helper under it."""
+    postmaster = int((server.folder / "data" / "postmaster.pid").read_text().split()[0])
+    return [postmaster, *descendants(postmaster)]
+
+
+@contextmanager
+def frozen(server: PostgresServer) -> Iterator[None]:
+    """The server hung (SIGSTOP to all its processes) inside the block, running again (SIGCONT) after it."""
+    stopped = server_processes(server)
+    for pid in stopped:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        for pid in stopped + [p for p in server_processes(server) if p not in stopped]:
+            os.kill(pid, signal.SIGCONT)

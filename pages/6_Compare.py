@@ -12,6 +12,7 @@ from nnlib.measure import distinct_filters, parameter_bytes, peak_training_memor
 from ui import charts
 from ui.data import prepared
 from ui.display import show_chart
+from ui.exports import inert_csv
 from ui.i18n import t
 from ui.navigation import page_setup
 from ui.runtime import run_in_background
@@ -229,7 +230,7 @@ st.caption(
 )
 st.download_button(
     t("⬇️ Export as CSV"),
-    table.to_csv(index=False).encode(),
+    inert_csv(table),
     file_name="nnlib-comparison.csv",
     mime="text/csv",
     help=t("The table above, for a spreadsheet."),

@@ -1,20 +1,25 @@
 """Class: one shared board per lesson; every student posts a run, the teacher projects the curves.
 
-The store (server/board.py) lives in SQLite under var/ by default, in NNLIB_BOARD_URL if set, or in
-[connections.board] of .streamlit/secrets.toml (PostgreSQL). A database that is down only stops
-this page. Every text from the database is shown as text (a dataframe, escaped hover labels,
-plain-text pickers), never as Markdown or HTML.
+The store (server/board.py) lives in SQLite in a private data folder by default (NNLIB_DATA_DIR,
+else ~/.local/share/nnlib), in NNLIB_BOARD_URL if set, or in [connections.board] of
+.streamlit/secrets.toml (PostgreSQL). A database that is down only stops this page, with a message
+within 5 s. Every text from the database is shown as text (a dataframe, escaped labels, plain-text
+pickers), never as Markdown or HTML.
+
+The board is drawn once per change: a small fragment asks the store for the board's revision
+every REFRESH_SECONDS and reruns the page only when it grew; figures and table are built once per
+revision and shared by every viewer (read-only).
 """
 
+import hashlib
+import json
 import logging
 import os
 import secrets
-from pathlib import Path
 
 import streamlit as st
 
 from server.board import (
-    ENGINE_OPTIONS,
     NICKNAME_MAX_CHARS,
     BoardError,
     BoardNotFound,
@@ -23,13 +28,14 @@ from server.board import (
     StoreUnavailable,
     format_code,
 )
-from ui import class_board
+from ui import board_session, class_board
 from ui.display import show_chart
+from ui.exports import inert_csv
 from ui.i18n import t
 from ui.navigation import page_setup
 
-BOARD_FILE = Path(__file__).resolve().parent.parent / "var" / "board.sqlite"
 REFRESH_SECONDS = 2  # every viewer sees a new post within this (plus one rerun)
+CACHED_BOARDS = 64  # board views kept (figures and table per board, revision and colouring)
 BOARD_COLUMNS = {  # key -> English heading (translated when shown)
     "nickname": "nickname",
     "hidden": "hidden sizes",
@@ -59,30 +65,9 @@ COLOUR_LABELS = {
 }
 
 
-def board_connection_options() -> dict:
-    """st.connection's arguments: NNLIB_BOARD_URL, else [connections.board] in secrets, else var/board.sqlite."""
-    options = dict(ENGINE_OPTIONS)
-    if os.environ.get("NNLIB_BOARD_URL"):
-        return {**options, "url": os.environ["NNLIB_BOARD_URL"]}
-    try:
-        if "board" in st.secrets.get("connections", {}):
-            return options
-    except (FileNotFoundError, KeyError, st.errors.StreamlitSecretNotFoundError):
-        pass
-    BOARD_FILE.parent.mkdir(parents=True, exist_ok=True)
-    return {**options, "url": f"sqlite:///{BOARD_FILE}"}
-
-
-@st.cache_resource(show_spinner=False)
-def board_store(options_key: str) -> BoardStore:
-    """One store per server process (each session's calls take their own connection)."""
-    options = board_connection_options()
-    return BoardStore(st.connection("board", type="sql", **options).engine)
-
-
 def open_store() -> BoardStore | None:
     try:
-        return board_store(repr(sorted(board_connection_options().items())))
+        return board_session.shared_store()
     except StoreUnavailable as error:
         show_error(error)
     except Exception as error:  # noqa: BLE001 - a wrong URL or missing driver must not break the page
@@ -103,25 +88,44 @@ def session_token() -> str:
     return st.session_state.setdefault("board_session", secrets.token_hex(16))
 
 
+def visitor_address() -> str:
+    """The client's address for the per-address limits (behind our nginx, the address it saw)."""
+    trusted = [p.strip() for p in os.environ.get("NNLIB_TRUSTED_PROXIES", "").split(",") if p.strip()]
+    return class_board.client_address(st.context.ip_address, st.context.headers, trusted)
+
+
+def enter_board(code: str, secret: str | None = None) -> None:
+    """This session is on the board (as its teacher when secret is given); the address bar keeps the
+    code, so a reload comes back to the board."""
+    if st.session_state.get("board_code") != code or secret:  # another board: not its teacher
+        st.session_state.pop("board_secret", None)
+        st.session_state.pop("board_seat", None)
+    st.session_state["board_code"] = code
+    if secret:
+        st.session_state["board_secret"] = secret
+    st.session_state["board_link_tried"] = code
+    st.query_params["class"] = code
+
+
 def join(store: BoardStore, code: str) -> None:
     try:
-        board = store.join(code, session_token())
+        board = store.join(code, session_token(), address=visitor_address())
+        seat = store.take_seat(board.code)
     except BoardError as error:
         show_error(error)
         return
-    if st.session_state.get("board_code") != board.code:  # another board: not its teacher
-        st.session_state.pop("board_secret", None)
-    st.session_state["board_code"] = board.code
+    enter_board(board.code)
+    st.session_state["board_seat"] = seat
 
 
 def create(store: BoardStore) -> None:
     try:
-        new = store.create_board(session_token())
+        new = store.create_board(session_token(), address=visitor_address())
     except BoardError as error:
         show_error(error)
         return
-    st.session_state["board_code"] = new.board.code
-    st.session_state["board_secret"] = new.teacher_secret
+    enter_board(new.board.code, new.teacher_secret)
+    st.session_state["board_show_teacher_link"] = True  # once, right after Create
 
 
 def claim_links(store: BoardStore) -> None:
@@ -132,12 +136,22 @@ def claim_links(store: BoardStore) -> None:
         del st.query_params["teacher"]  # the projected address bar shows the code only
         try:
             board = store.teacher_board(code, secret)
-            st.session_state["board_code"], st.session_state["board_secret"] = board.code, secret
+            enter_board(board.code, secret)
         except BoardError as error:
             show_error(error)
     elif code and st.session_state.get("board_link_tried") != code:
         st.session_state["board_link_tried"] = code  # a link joins once, not at every rerun
-        join(store, code)
+        seat = board_session.linked_seat()
+        try:
+            back = store.find_board(code) if seat is not None and store.has_seat(*seat) else None
+        except BoardError as error:
+            show_error(error)
+            return
+        if back:  # a reload, or a phone that evicted the tab: the same student, no new join
+            enter_board(back.code)
+            st.session_state["board_seat"] = seat[1]
+        else:
+            join(store, code)
 
 
 def start_screen(store: BoardStore) -> None:
@@ -203,33 +217,87 @@ def post_form(store: BoardStore, code: str) -> None:
         )
         if st.form_submit_button(t("Post my run"), type="primary"):
             try:
-                store.post(code, session_token(), nickname, runs[chosen][1])
+                store.post(
+                    code,
+                    session_token(),
+                    nickname,
+                    runs[chosen][1],
+                    address=visitor_address(),
+                    request=post_request(nickname, runs[chosen][1]),
+                )
                 st.success(t("Posted. Your run is on the board."))
             except BoardError as error:
                 show_error(error)
 
 
-def page_address() -> str:
+def post_request(nickname: str, run) -> str:
+    """The same run under the same nickname is one post: pressing Post again after a database
+    timeout (whose first try may have arrived after all) or a double tap adds nothing."""
+    posted = json.dumps([nickname, run.settings, run.accuracy, run.train_seconds], sort_keys=True, default=str)
+    return hashlib.sha256(posted.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def browser_address() -> str:
     """This page's address as the browser sees it (behind a proxy too), without its query."""
     url = getattr(st.context, "url", None) or ""
-    return url.split("?")[0] if url.startswith("http") else "/Class"
+    return url.split("?")[0] if url.startswith("http") else "http://localhost/Class"
 
 
 def code_panel(code: str, teacher: bool) -> None:
-    code_col, link_col = st.columns([1, 2], vertical_alignment="center")
+    """The code; for the teacher also the join link and its QR code, built from an address phones
+    can reach (a student's phone needs its first screen for posting)."""
+    if not teacher:
+        with st.container(key="class-code"):
+            st.metric(t("Class code"), format_code(code))
+        return
+    page_url, warning = class_board.student_page_url(
+        browser_address(), os.environ.get("NNLIB_PUBLIC_URL"), class_board.lan_address()
+    )
+    link = class_board.join_url(page_url, code)
+    code_col, link_col, qr_col = st.columns([2, 3, 2], vertical_alignment="center")
     with code_col.container(key="class-code"):
         st.metric(t("Class code"), format_code(code))
     with link_col:
-        st.caption(t("Students: open the Class page and type this code, or open this link:"))
-        st.code(f"{page_address()}?class={code}", language=None)
-    if teacher:
-        with st.expander(t("🔑 Teacher link (keep it private: it can hide, lock and delete)")):
-            st.code(f"{page_address()}?class={code}&teacher={st.session_state['board_secret']}", language=None)
+        st.caption(t("Students: scan the QR code, or open the Class page and type this code, or open this link:"))
+        st.code(link, language=None)
+        if warning:
+            st.warning(t(warning), icon="📶")
+        st.caption(
+            t(
+                "Phones reach this server when they are on the same Wi-Fi and the server listens on the "
+                "network (--server.address 0.0.0.0); a hosted server needs nothing. NNLIB_PUBLIC_URL sets "
+                "the address used here."
+            )
+        )
+    with qr_col.container(key="class-qr"):
+        st.image(class_board.qr_png(link), caption=t("Scan to join"), width=200)
+
+
+def teacher_link_once(code: str) -> None:
+    """Right after Create only: the teacher link (the secret), with a warning, until dismissed.
+    It is never drawn again, so a projected board never shows it."""
+    if not st.session_state.get("board_show_teacher_link") or not st.session_state.get("board_secret"):
+        return
+    with st.container(border=True, key="teacher-link"):
+        st.warning(
+            t(
+                "🔑 Your teacher link: copy it now and keep it private (it can hide, lock and delete). It is "
+                "shown only this once. Do not project this screen until you have pressed Done."
+            )
+        )
+        st.code(
+            f"{class_board.join_url(browser_address(), code)}&teacher={st.session_state['board_secret']}",
+            language=None,
+        )
+        if st.button(t("Done: I have saved it"), key="teacher-link-done"):
+            st.session_state.pop("board_show_teacher_link", None)
+            st.rerun()
 
 
 def teacher_tools(store: BoardStore, code: str, secret: str, entries, board) -> None:
-    """Hide or show an entry, lock or unlock, delete (after a tick). Changes run as callbacks,
-    before the board is read again, so the board below already shows them."""
+    """Hide or show an entry, lock or unlock, raise the caps, delete (after a tick). Changes run as
+    callbacks, before the board is read again, so the board below already shows them; one the
+    database did not take is kept and tried again (see retry_pending)."""
     hide_col, lock_col, delete_col = st.columns([3, 1, 1], vertical_alignment="bottom")
     if entries:
         picked = hide_col.selectbox(
@@ -247,13 +315,13 @@ def teacher_tools(store: BoardStore, code: str, secret: str, entries, board) -> 
             t("Show again") if entry.hidden else t("Hide"),
             key="board_hide",
             on_click=teacher_change,
-            args=(store.set_hidden, code, secret, entry.id, not entry.hidden),
+            args=("Show again" if entry.hidden else "Hide", store.set_hidden, code, secret, entry.id, not entry.hidden),
         )
     lock_col.button(
         t("Unlock") if board.locked else t("Lock"),
         key="board_lock",
         on_click=teacher_change,
-        args=(store.set_locked, code, secret, not board.locked),
+        args=("Unlock" if board.locked else "Lock", store.set_locked, code, secret, not board.locked),
     )
     confirm = delete_col.checkbox(t("Sure?"), key="board_delete_sure")
     if delete_col.button(t("Delete the board"), disabled=not confirm, key="board_delete"):
@@ -264,36 +332,120 @@ def teacher_tools(store: BoardStore, code: str, secret: str, entries, board) -> 
             return
         leave_board()
         st.rerun()  # the whole page: back to the start screen
+    caps_form(store, code, secret, board)
     if "board_teacher_error" in st.session_state:
         show_error(st.session_state.pop("board_teacher_error"))
 
 
-def teacher_change(action, *args) -> None:
+def caps_form(store: BoardStore, code: str, secret: str, board) -> None:
+    with st.popover(t("Limits")), st.form("board-caps", border=False):
+        st.caption(t("Hidden entries do not count towards the board's size."))
+        most = store.limits.highest_cap
+        size = st.number_input(t("Entries on the board"), 1, most, board.max_entries, key="board_cap_size")
+        share = st.number_input(
+            t("Entries from one network address (a class behind one router shares one)"),
+            1,
+            most,
+            board.entries_per_address,
+            key="board_cap_share",
+        )
+        if st.form_submit_button(t("Save the limits")):
+            teacher_change("Save the limits", store.set_caps, code, secret, int(size), int(share))
+            st.rerun()
+
+
+def teacher_change(name: str, action, *args) -> None:
+    """Runs a teacher's action; one the database did not take (it was down or hung) waits in
+    board_pending and is tried again; the actions are all safe to repeat."""
     try:
         action(*args)
+    except StoreUnavailable:
+        st.session_state.setdefault("board_pending", []).append((name, action, *args))
     except BoardError as error:
         st.session_state["board_teacher_error"] = error
 
 
+def retry_pending() -> bool:
+    """Tries the teacher's waiting actions again, in order; True when at least one went through."""
+    pending = st.session_state.get("board_pending", [])
+    done = 0
+    for _name, action, *args in pending:
+        try:
+            action(*args)
+        except StoreUnavailable:
+            break
+        except BoardError as error:
+            st.session_state["board_teacher_error"] = error
+        done += 1
+    st.session_state["board_pending"] = pending[done:]
+    return done > 0
+
+
 def leave_board() -> None:
-    for key in ("board_code", "board_secret"):
+    for key in ("board_code", "board_secret", "board_seat", "board_show_teacher_link", "board_pending"):
         st.session_state.pop(key, None)
+    st.query_params.pop("class", None)
+    st.query_params.pop(board_session.SEAT_PARAM, None)
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
-def live_board(store: BoardStore, code: str) -> None:
-    """The class's entries, curves and table; refreshed for every viewer every REFRESH_SECONDS."""
+def watch_board(store: BoardStore, code: str, shown_revision: int) -> None:
+    """Every REFRESH_SECONDS: the teacher's waiting actions tried again, then one small query (the
+    board's revision); the page is redrawn only when the board changed."""
+    retried = retry_pending()
+    for name, *_ in st.session_state.get("board_pending", []):
+        st.warning(t("The database did not take “{action}” yet; it is tried again every few seconds.", action=t(name)))
+    try:
+        revision = store.revision(code)
+    except StoreUnavailable as error:
+        show_error(error)
+        return
+    if retried or revision != shown_revision:
+        st.rerun()
+
+
+@st.cache_resource(max_entries=CACHED_BOARDS, show_spinner=False)
+def board_view(_store: BoardStore, code: str, revision: int, teacher: bool, _secret: str | None):
+    """(board, entries) at this revision, shared by every viewer of the board (hidden entries only
+    in the teacher's). Read-only for its users."""
+    board = _store.teacher_board(code, _secret) if teacher else _store.find_board(code)
+    return board, tuple(_store.entries(code, _secret if teacher else None))
+
+
+@st.cache_resource(max_entries=CACHED_BOARDS, show_spinner=False)
+def board_figures(code: str, revision: int, teacher: bool, colour_by: str, words: tuple[str, ...], _shown):
+    """The two curves at this revision in these words (title, x, y, legend, …); built once, shared."""
+    accuracy_title, time_title, x_title, accuracy_axis, time_axis, legend = words
+    return (
+        class_board.class_curve_figure(_shown, "accuracy", colour_by, accuracy_title, x_title, accuracy_axis, legend),
+        class_board.class_curve_figure(_shown, "seconds", colour_by, time_title, x_title, time_axis, legend),
+    )
+
+
+@st.cache_resource(max_entries=CACHED_BOARDS, show_spinner=False)
+def board_export(code: str, revision: int, teacher: bool, headings: tuple[tuple[str, str], ...], _entries):
+    """The table and its inert CSV at this revision; built once, shared."""
+    table = class_board.board_table(list(_entries), dict(headings))
+    return table, inert_csv(table)
+
+
+def show_board(store: BoardStore, code: str) -> None:
+    """The class's entries, curves and table at the board's current revision."""
     secret = st.session_state.get("board_secret")
     try:
-        board = store.teacher_board(code, secret) if secret else store.find_board(code)
-        entries = store.entries(code, secret)
+        revision = store.revision(code)
+        if revision is None:
+            store.find_board(code)  # raises BoardNotFound
+        board, entries = board_view(store, code, revision, bool(secret), secret)
     except (BoardNotFound, NotTeacher) as error:
         show_error(error)
         leave_board()
         return
     except BoardError as error:
         show_error(error)
+        watch_board(store, code, -1)
         return
+    watch_board(store, code, revision)
     shown = [e for e in entries if not e.hidden]
     counts = st.columns(3)
     counts[0].metric(t("Runs posted"), len(shown))
@@ -301,7 +453,7 @@ def live_board(store: BoardStore, code: str) -> None:
         counts[1].metric(t("Best test accuracy"), f"{max(e.accuracy for e in shown):.2%}")
         counts[2].metric(t("Board"), t("locked") if board.locked else t("open"))
     if secret:
-        teacher_tools(store, code, secret, entries, board)
+        teacher_tools(store, code, secret, list(entries), board)
     if not shown:
         st.info(t("No runs yet. Each student trains on Train, comes back here and presses Post my run."))
         return
@@ -314,43 +466,31 @@ def live_board(store: BoardStore, code: str) -> None:
         format_func=lambda k: t(COLOUR_LABELS[k]),
         key="board_colour",
     )
-    legend = t(COLOUR_LABELS[colour_by])
+    words = (
+        t("Hidden size → test accuracy"),
+        t("Hidden size → training time"),
+        t("hidden neurons"),
+        t("test accuracy (%)"),
+        t("training time (s)"),
+        t(COLOUR_LABELS[colour_by]),
+    )
+    accuracy_figure, time_figure = board_figures(code, revision, bool(secret), colour_by, words, shown)
     left, right = st.columns(2)
     with left:
-        show_chart(
-            class_board.class_curve_figure(
-                shown,
-                "accuracy",
-                colour_by,
-                t("Hidden size → test accuracy"),
-                t("hidden neurons"),
-                t("test accuracy (%)"),
-                legend,
-            ),
-            "board-accuracy",
-        )
+        show_chart(accuracy_figure, "board-accuracy")
     with right:
-        show_chart(
-            class_board.class_curve_figure(
-                shown,
-                "seconds",
-                colour_by,
-                t("Hidden size → training time"),
-                t("hidden neurons"),
-                t("training time (s)"),
-                legend,
-            ),
-            "board-time",
-        )
-    st.caption(t("ⓘ One point per student; the line joins the middle value at each size. Hover for the nickname."))
-    table = class_board.board_table(entries if secret else shown, {k: t(v) for k, v in BOARD_COLUMNS.items()})
+        show_chart(time_figure, "board-time")
+    st.caption(t("ⓘ One point per student, labelled with its nickname; the line joins the middle value at each size."))
+    headings = tuple((k, t(v)) for k, v in BOARD_COLUMNS.items())
+    table, csv_bytes = board_export(code, revision, bool(secret), headings, entries if secret else tuple(shown))
     st.dataframe(table, hide_index=True, width="stretch", key="board-table")
     st.download_button(
         t("⬇️ Export as CSV"),
-        table.to_csv(index=False).encode("utf-8-sig"),
+        csv_bytes,
         file_name=f"nnlib-class-{code}.csv",
         mime="text/csv",
         key="board-csv",
+        on_click="ignore",  # a download changes nothing on the page: no rerun for it
     )
 
 
@@ -370,11 +510,15 @@ code = st.session_state.get("board_code")
 if not code:
     start_screen(store)
     st.stop()
+st.query_params["class"] = code  # a reload comes back here (after a page switch cleared it)
+teacher_link_once(code)
 code_panel(code, teacher=bool(st.session_state.get("board_secret")))
 if not st.session_state.get("board_secret"):
+    board_session.show_seat_in_address()
+    board_session.keep_model_in_seat(store)
     post_form(store, code)
 if st.button(t("Leave this board")):
     leave_board()
     st.rerun()
 st.subheader(t("The class board"))
-live_board(store, code)
+show_board(store, code)

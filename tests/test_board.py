@@ -10,6 +10,7 @@ import hmac
 import itertools
 import json
 import multiprocessing
+import sys
 import threading
 import time
 
@@ -99,7 +100,7 @@ def test_schema_is_created_once_and_versioned(engine):
     assert store.schema_version() == again.schema_version() == board_module.SCHEMA_VERSION
     with engine.connect() as connection:
         rows = connection.execute(sa.text("SELECT component, version FROM schema_version")).all()
-    assert rows == [("class-board", 1)]
+    assert rows == [("class-board", board_module.SCHEMA_VERSION)]
 
 
 def test_a_newer_schema_is_refused_with_a_clear_message(engine):
@@ -133,7 +134,8 @@ def test_teacher_secret_is_long_hashed_and_checked_in_constant_time(store, engin
     monkeypatch.setattr(board_module.hmac, "compare_digest", lambda a, b: compared.append((a, b)) or real(a, b))
     assert store.teacher_board(new.board.code, new.teacher_secret).code == new.board.code
     with pytest.raises(NotTeacher):
-        store.teacher_board(new.board.code, new.teacher_secret[:-1] + "A")
+        wrong_last = "B" if new.teacher_secret.endswith("A") else "A"  # never the secret itself
+        store.teacher_board(new.board.code, new.teacher_secret[:-1] + wrong_last)
     with pytest.raises(NotTeacher):
         store.set_locked(new.board.code, "")
     assert len(compared) == 3
@@ -377,3 +379,186 @@ def test_two_replica_processes_share_one_board(db_url):
     assert errors == [[], []]
     assert len(store.entries(code)) == 40
     assert json.loads(json.dumps([e.nickname for e in store.entries(code)]))  # readable from either side
+
+
+# --- A crowd of fresh sessions from one address ------------------------------------------------
+
+
+def test_seventy_fresh_sessions_from_one_address_cannot_fill_a_board(engine):
+    now = [1_000_000.0]
+    limits = Limits()
+    store = BoardStore(engine, limits, clock=lambda: now[0])
+    code = store.create_board("teacher").board.code
+    refused = []
+    for number in range(70):  # each a new session, as a script makes them, a post every 2 s
+        now[0] += 2
+        try:
+            store.post(code, f"throwaway-{number}", f"spam {number}", a_run(), address="203.0.113.9")
+        except (board_module.AddressFull, RateLimited) as error:
+            refused.append(error)
+    assert len(store.entries(code)) == limits.entries_per_address < limits.max_entries
+    assert refused and isinstance(refused[-1], board_module.AddressFull)
+    store.post(code, "real student", "Ada", a_run(), address="198.51.100.7")  # the class still posts
+    assert store.entries(code)[-1].nickname == "Ada"
+
+
+def test_posts_per_address_per_minute_hold_across_sessions(engine):
+    store = BoardStore(engine, Limits(address_posts_per_minute=5))
+    code = store.create_board("teacher").board.code
+    for number in range(5):
+        store.post(code, f"s{number}", "x", a_run(), address="203.0.113.9")
+    with pytest.raises(RateLimited):
+        store.post(code, "s-new", "x", a_run(), address="203.0.113.9")
+    store.post(code, "s-new", "x", a_run(), address="203.0.113.10")
+
+
+def test_boards_and_joins_per_address(engine):
+    store = BoardStore(engine, Limits(address_boards_per_hour=2, address_joins_per_minute=3))
+    store.create_board("t1", address="203.0.113.9")
+    code = store.create_board("t2", address="203.0.113.9").board.code
+    with pytest.raises(RateLimited):
+        store.create_board("t3", address="203.0.113.9")  # a fresh session, the same address
+    store.create_board("t3", address="198.51.100.7")
+    for number in range(3):
+        store.join(code, f"j{number}", address="203.0.113.9")
+    with pytest.raises(RateLimited):
+        store.join(code, "j-new", address="203.0.113.9")
+
+
+def test_hidden_entries_leave_room_and_the_teacher_raises_the_caps(engine):
+    store = BoardStore(engine, Limits(max_entries=2, entries_per_address=3))
+    new = store.create_board("teacher")
+    code, secret = new.board.code, new.teacher_secret
+    spam = [store.post(code, f"s{n}", "spam", a_run(), address="203.0.113.9") for n in range(2)]
+    with pytest.raises(BoardFull):
+        store.post(code, "ada", "Ada", a_run(), address="198.51.100.7")
+    for entry in spam:
+        store.set_hidden(code, secret, entry.id)
+    store.post(code, "ada", "Ada", a_run(), address="198.51.100.7")  # hidden entries do not count
+    store.post(code, "s2", "spam", a_run(), address="203.0.113.9")
+    store.set_caps(code, secret, max_entries=100, entries_per_address=3)
+    with pytest.raises(board_module.AddressFull):  # but they do count towards their address's share
+        store.post(code, "s3", "spam", a_run(), address="203.0.113.9")
+    board = store.set_caps(code, secret, max_entries=100, entries_per_address=50)
+    assert (board.max_entries, board.entries_per_address) == (100, 50)
+    store.post(code, "s3", "a class behind one router", a_run(), address="203.0.113.9")
+    with pytest.raises(NotTeacher):
+        store.set_caps(code, "guess", 10**6, 10**6)
+    assert store.set_caps(code, secret, 10**9, 0).max_entries == Limits().highest_cap
+
+
+def test_every_change_a_viewer_sees_bumps_the_revision(store):
+    new = store.create_board("teacher")
+    code, secret = new.board.code, new.teacher_secret
+    seen = [store.revision(code)]
+    entry = store.post(code, "s", "Ada", a_run())
+    seen.append(store.revision(code))
+    store.set_hidden(code, secret, entry.id)
+    seen.append(store.revision(code))
+    store.set_locked(code, secret)
+    seen.append(store.revision(code))
+    store.set_caps(code, secret, 300, 60)
+    seen.append(store.revision(code))
+    assert seen == sorted(set(seen)) and len(seen) == 5
+    store.delete_board(code, secret)
+    assert store.revision(code) is None
+
+
+def test_a_post_sent_twice_with_its_request_id_is_kept_once(store):
+    code = store.create_board("teacher").board.code
+    first = store.post(code, "s", "Ada", a_run(), request="r-1")
+    again = store.post(code, "s", "Ada", a_run(), request="r-1")
+    assert again.id == first.id and len(store.entries(code)) == 1
+    store.post(code, "s", "Ada", a_run(), request="r-2")
+    assert len(store.entries(code)) == 2
+
+
+@pytest.mark.parametrize(
+    "nickname, problem",
+    [
+        ("\u200b", "invisible"),
+        ("Ada\u200b", "invisible"),
+        ("\u2060\u2061", "invisible"),
+        ("evil\u202egnp.exe", "reverse the direction"),
+        ("\u2067abc\u2069", "reverse the direction"),
+        ("a\u200db", "invisible"),
+    ],
+)
+def test_invisible_and_direction_override_nicknames_are_refused(store, nickname, problem):
+    code = store.create_board("teacher").board.code
+    with pytest.raises(InvalidEntry, match=problem):
+        store.post(code, "s", nickname, a_run())
+    assert store.entries(code) == []
+
+
+def test_emoji_sequences_with_joiners_are_nicknames(store):
+    code = store.create_board("teacher").board.code
+    for nickname in ("👩‍🏫", "👩🏽‍🏫 Li", "🧑‍🤝‍🧑"):
+        store.post(code, nickname, nickname, a_run())
+    assert [e.nickname for e in store.entries(code)] == ["👩‍🏫", "👩🏽‍🏫 Li", "🧑‍🤝‍🧑"]
+
+
+# --- A hung PostgreSQL ----------------------------------------------------------------------
+
+
+def timed(action) -> tuple[float, Exception | None]:
+    started = time.monotonic()
+    try:
+        action()
+    except Exception as error:  # noqa: BLE001 - returned for the test to check
+        return time.monotonic() - started, error
+    return time.monotonic() - started, None
+
+
+def test_a_frozen_postgres_gives_a_message_within_5_s_and_a_retry_after_it_thaws(postgres):
+    from devtools.postgres import frozen
+
+    engine = sa.create_engine(postgres.new_database("frozen_test"), **board_module.engine_options(postgres.url()))
+    store = BoardStore(engine)
+    new = store.create_board("teacher")
+    code, secret = new.board.code, new.teacher_secret
+    store.post(code, "s0", "Before", a_run(), request="p0")
+    with frozen(postgres):
+        for action in (
+            lambda: store.join(code, "student"),
+            lambda: store.post(code, "s1", "During", a_run(), request="p1"),
+            lambda: store.set_locked(code, secret),
+            lambda: store.create_board("another teacher"),
+        ):
+            seconds, error = timed(action)
+            assert isinstance(error, StoreUnavailable) and seconds < 5, (seconds, error)
+            assert "does not answer" in str(error)
+    assert store.join(code, "student").code == code  # the same calls again, once it runs
+    store.post(code, "s1", "During", a_run(), request="p1")
+    store.post(code, "s1", "During", a_run(), request="p1")  # a second retry of the same post
+    store.set_locked(code, secret)
+    assert [e.nickname for e in store.entries(code)] == ["Before", "During"]
+    assert store.find_board(code).locked
+
+
+def test_a_version_1_database_is_migrated_with_its_boards_kept(db_url, monkeypatch):
+    """A board made by the previous release (its store, from git) opens, keeps its entries and takes new posts."""
+    import importlib.util
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    shown = subprocess.run(["git", "show", "6b837a4:server/board.py"], cwd=root, capture_output=True, text=True)
+    if shown.returncode:
+        pytest.skip("the previous release's store is not in this checkout's history")
+    spec = importlib.util.spec_from_loader("board_v1", loader=None)
+    old = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "board_v1", old)  # its dataclasses look their module up
+    exec(compile(shown.stdout, "board_v1.py", "exec"), old.__dict__)  # noqa: S102 - our own file, from git
+    old_engine = sa.create_engine(db_url)
+    old_store = old.BoardStore(old_engine)
+    new = old_store.create_board("teacher")
+    old_store.post(new.board.code, "s", "Before", old.RunSummary({}, (10,), 0.9, 1.0, 10, 80))
+    old_engine.dispose()
+
+    store = BoardStore(sa.create_engine(db_url))
+    assert store.schema_version() == board_module.SCHEMA_VERSION
+    assert [e.nickname for e in store.entries(new.board.code)] == ["Before"]
+    store.post(new.board.code, "s2", "After", a_run(), address="203.0.113.9", request="r")
+    assert store.revision(new.board.code) == 1
+    assert store.set_caps(new.board.code, new.teacher_secret, 300, 50).max_entries == 300

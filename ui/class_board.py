@@ -9,11 +9,15 @@ small HTML subset (``<b>``, ``<a href>``) in hover text.
 from __future__ import annotations
 
 import html
+import io
 import math
+import socket
 from collections import defaultdict
+from urllib.parse import urlsplit, urlunsplit
 
 import pandas as pd
 import plotly.graph_objects as go
+import segno
 
 from nnlib import PRESETS, TrainConfig, evaluate
 from nnlib.measure import parameter_bytes
@@ -24,9 +28,12 @@ from ui.charts import BLUE, GREEN, ORANGE, PURPLE, SKY, VERMILLION, layout
 POSTED_SETTINGS = ("digits", "hidden", "activation", "output", "init", "learning_rate", "batch_size", "epochs", "dtype")
 # Settings the curves may be coloured by (value → legend group).
 COLOUR_SETTINGS = ("digits", "activation", "learning_rate", "batch_size", "init", "epochs", "dtype", "output")
-PALETTE = (BLUE, VERMILLION, GREEN, ORANGE, PURPLE, SKY, "#000000", "#999999")
+# The eight Okabe–Ito colours (yellow last: on white it needs the markers' dark outline).
+PALETTE = (BLUE, VERMILLION, GREEN, ORANGE, PURPLE, SKY, "#000000", "#F0E442")
 SYMBOLS = ("circle", "diamond", "square", "triangle-up", "cross", "x", "star", "hexagon")
 NICKNAME_SHOWN = 40  # characters of a nickname in a hover label or a picker
+LABEL_SHOWN = 10  # characters of a nickname written beside its point (touch screens cannot hover)
+MOST_LABELLED = 40  # more points than this on a chart: no labels (they would cover each other), the table names them
 # Compare's digit sets by name (pages/6_Compare.py: DIGIT_SETS), to read a run's name back.
 COMPARE_DIGITS = {"0,1": (0, 1), "3,8": (3, 8), "0-9": tuple(range(10))}
 COMPARE_PARSERS = {
@@ -171,6 +178,7 @@ def class_curve_figure(
     a line joins each group's median at every hidden size, the class's curve.
     """
     fig = go.Figure()
+    labelled = len(entries) <= MOST_LABELLED
     for index, (value, group) in enumerate(_groups(entries, colour_by).items()):
         colour, symbol = PALETTE[index % len(PALETTE)], SYMBOLS[index % len(SYMBOLS)]
         ys = [100 * e.accuracy if measure == "accuracy" else e.train_seconds for e in group]
@@ -179,12 +187,15 @@ def class_curve_figure(
         fig.add_scatter(
             x=xs,
             y=ys,
-            mode="markers",
+            mode="markers+text" if labelled else "markers",
             name=value,
             legendgroup=value,
-            marker=dict(color=colour, symbol=symbol, size=12, line=dict(color="white", width=1)),
-            text=names,
-            hovertemplate="%{text}<br>%{x} → %{y:.2f}<extra></extra>",
+            marker=dict(color=colour, symbol=symbol, size=12, line=dict(color="#333333", width=1)),
+            text=[html.escape(short(e.nickname, LABEL_SHOWN)) for e in group],
+            textposition="top center",
+            textfont=dict(size=12, color="#333333"),
+            customdata=names,
+            hovertemplate="%{customdata}<br>%{x} → %{y:.2f}<extra></extra>",
         )
         by_size = defaultdict(list)
         for x, y in zip(xs, ys):
@@ -201,13 +212,103 @@ def class_curve_figure(
                 hoverinfo="skip",
                 line=dict(color=colour, width=3),
             )
-    fig.update_xaxes(title=x_title, type="log", dtick=1)  # 1, 10, 100: one label per decade
+    fig.update_xaxes(title=x_title, type="log", **log_ticks([e.hidden_total for e in entries]))
     log_y = measure == "seconds" and _spread(entries)
-    fig.update_yaxes(title=y_title, type="log" if log_y else None, dtick=1 if log_y else None)
+    seconds = [e.train_seconds for e in entries if e.train_seconds > 0]
+    fig.update_yaxes(title=y_title, type="log" if log_y else None, **(log_ticks(seconds) if log_y else {}))
     return layout(fig, title, height=420, legend_title_text=legend_title)
+
+
+def log_ticks(values: list[float]) -> dict:
+    """A log axis's labels: every decade the values reach (1, 10, 100, …) written out, with 2 and 5
+    between them when fewer than three decades show, so even 2…50 is read without guessing."""
+    positive = [v for v in values if v > 0]
+    if not positive:
+        return {}
+    low, high = math.floor(math.log10(min(positive))), math.ceil(math.log10(max(positive)))
+    steps = (1,) if high - low >= 3 else (1, 2, 5)
+    ticks = [step * 10.0**power for power in range(low, high + 1) for step in steps]
+    ticks = [tick for tick in ticks if min(positive) / 2 <= tick <= max(positive) * 2] or [10.0**low]
+    return {"tickvals": ticks, "ticktext": [f"{tick:g}" for tick in ticks]}
 
 
 def _spread(entries: list[Entry]) -> bool:
     """Training times across more than a decade: worth a log axis."""
     seconds = [e.train_seconds for e in entries if e.train_seconds > 0]
     return len(seconds) > 1 and math.log10(max(seconds) / min(seconds)) > 1
+
+
+# --- Who is asking, and where students can reach this server ----------------------------------
+
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]")
+PAGE_PATHS = ("dataset", "train", "weights", "draw", "backprop", "compare", "class")  # pages/*.py, lower case
+
+
+def client_address(peer: str | None, headers, trusted_proxies=()) -> str:
+    """The visitor's network address for the board's limits.
+
+    peer: the TCP peer (st.context.ip_address; None when it is this machine). Only a peer on this
+    machine (our nginx) or in trusted_proxies ("*": every peer, for a host reachable only through
+    its platform's proxy) may name the real client, by the last
+    X-Forwarded-For entry (the one the proxy appended) or X-Real-IP; anyone else's headers are
+    ignored, since a visitor can send any header.
+    """
+    if peer is not None and peer not in trusted_proxies and "*" not in trusted_proxies:
+        return peer
+    forwarded = (headers.get("X-Forwarded-For") or "").split(",")[-1].strip()
+    return forwarded or (headers.get("X-Real-IP") or "").strip() or peer or "this machine"
+
+
+def lan_address() -> str | None:
+    """This machine's address on its local network (the interface a route outward uses), or None.
+    No packet is sent: connecting a UDP socket only picks the interface."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: never routed, any default route will do
+            address = probe.getsockname()[0]
+        except OSError:
+            return None
+    return None if address.startswith("127.") else address
+
+
+def student_page_url(browser_url: str, public_url: str | None, lan: str | None) -> tuple[str, str | None]:
+    """(the Class page's address students can open, a warning or None).
+
+    public_url (NNLIB_PUBLIC_URL) wins; else a teacher on localhost gets this machine's LAN
+    address with the same port (phones cannot open "localhost"); else the browser's own address.
+    The warning is an English template, translated by the page.
+    """
+    if public_url:
+        return public_url.rstrip("/") + "/Class", None
+    parts = urlsplit(browser_url)
+    parts = parts._replace(path=app_root(parts.path) + "/Class")
+    if parts.hostname in LOOPBACK_HOSTS:
+        if lan is None:
+            return browser_url, "This address only works on this computer, and no network address was found."
+        port = f":{parts.port}" if parts.port else ""
+        return urlunsplit((parts.scheme or "http", f"{lan}{port}", parts.path, "", "")), (
+            "Your browser uses localhost, so the link and QR code use this computer's network address "
+            "instead. Phones must be on the same Wi-Fi, and the server must listen on it "
+            "(streamlit run streamlit_app.py --server.address 0.0.0.0), or set NNLIB_PUBLIC_URL."
+        )
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", "")), None
+
+
+def app_root(path: str) -> str:
+    """The app's own path prefix: path without its page part ('/nnlib/class/' → '/nnlib'; the page
+    part may be in any case, or doubled by a switch from a path Streamlit did not know)."""
+    segments = [segment for segment in path.split("/") if segment]
+    while segments and segments[-1].lower() in PAGE_PATHS:
+        segments.pop()
+    return "".join(f"/{segment}" for segment in segments)
+
+
+def join_url(page_url: str, code: str) -> str:
+    return f"{page_url}?class={code}"
+
+
+def qr_png(text: str) -> bytes:
+    """A QR code of text as PNG bytes (segno; medium error correction, a 4-module quiet zone)."""
+    buffer = io.BytesIO()
+    segno.make(text, error="m", micro=False).save(buffer, kind="png", scale=8, border=4)
+    return buffer.getvalue()

@@ -6,6 +6,9 @@ fresh server runs (a deep link): page_setup does everything an entrypoint would.
 
 from __future__ import annotations
 
+from pathlib import Path
+from urllib.parse import urlsplit
+
 import streamlit as st
 
 from ui import runtime
@@ -58,6 +61,26 @@ if (!window.nnlibClosesSidebar) {
   }, true);
 }
 </script>"""
+
+
+def page_in_other_case(url: str) -> str | None:
+    """The page script a URL names in another letter case ('/class' → pages/7_Class.py), else None.
+
+    Streamlit matches a page's path exactly and runs the main page for any other path; links
+    typed by hand or read from a board (/class?class=CODE) are forgiven here."""
+    asked = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+    for script, _ in PAGES[1:]:
+        name = Path(script).stem.split("_", 1)[-1]
+        if asked != name and asked.lower() == name.lower():
+            return script
+    return None
+
+
+def follow_page_path() -> None:
+    """On the main page: a page path in the wrong case switches to that page, keeping the query."""
+    script = page_in_other_case(getattr(st.context, "url", None) or "")
+    if script:
+        st.switch_page(script, query_params=st.query_params.to_dict())
 
 
 def page_label(label: str) -> str:

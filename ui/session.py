@@ -19,7 +19,8 @@ DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "assets" / "models
 SHIPPED_MODEL = "the shipped ten-digit model (robust preset)"
 TRAINED_MODEL = "trained in this session"
 LOADED_MODEL = "loaded from {name}"
-MODEL_DESCRIPTIONS = (SHIPPED_MODEL, TRAINED_MODEL, LOADED_MODEL)
+SEAT_MODEL = "your latest model, kept by the class board"
+MODEL_DESCRIPTIONS = (SHIPPED_MODEL, TRAINED_MODEL, LOADED_MODEL, SEAT_MODEL)
 DIVERGED_RUN = "diverged_run"  # session key: the last run, when it diverged and left the model as it was
 
 
@@ -63,6 +64,13 @@ def current_model() -> SessionModel:
         model = st.session_state["model"] = model.before
     if model is not None:
         return model
+    from ui.board_session import restored_model  # a new session on a class board's seat link
+
+    restored = restored_model()
+    if restored is not None:
+        network, config = restored
+        set_model(network, config, SEAT_MODEL)
+        return st.session_state["model"]
     network, config = default_model()
     return SessionModel(network, config, SHIPPED_MODEL, is_default=True)
 

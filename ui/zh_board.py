@@ -74,3 +74,27 @@ ZH_BOARD = {
     "training time must be a positive number": "训练时间必须是正数",
     "sizes must be positive": "大小必须是正数",
 }
+
+# The board for a public demo and for phones: limits per address, timeouts, the QR code, the teacher link.
+ZH_BOARD.update(
+    {
+        "Done: I have saved it": "好了：我已保存",
+        "Entries from one network address (a class behind one router shares one)": "来自同一网络地址的条目数（同一路由器后面的全班共用一个地址）",
+        "Entries on the board": "看板上的条目数",
+        "Hidden entries do not count towards the board's size.": "隐藏的条目不计入看板的大小。",
+        "Limits": "限制",
+        "Phones reach this server when they are on the same Wi-Fi and the server listens on the network (--server.address 0.0.0.0); a hosted server needs nothing. NNLIB_PUBLIC_URL sets the address used here.": "手机与服务器在同一个 Wi-Fi 上、且服务器在网络上监听（--server.address 0.0.0.0）时就能访问；托管的服务器不需要这些。NNLIB_PUBLIC_URL 可设置这里使用的地址。",
+        "Save the limits": "保存限制",
+        "Scan to join": "扫码加入",
+        "Students: scan the QR code, or open the Class page and type this code, or open this link:": "学生：扫描二维码，或打开 Class 页面输入这个代码，或打开这个链接：",
+        "The database did not take “{action}” yet; it is tried again every few seconds.": "数据库还没有接受“{action}”；每隔几秒会再试一次。",
+        "ⓘ One point per student, labelled with its nickname; the line joins the middle value at each size.": "ⓘ 每个点是一个学生，旁边写着昵称；折线连接每个大小的中位数。",
+        "🔑 Your teacher link: copy it now and keep it private (it can hide, lock and delete). It is shown only this once. Do not project this screen until you have pressed Done.": "🔑 你的教师链接：现在复制并妥善保密（它可以隐藏、锁定和删除）。它只显示这一次。按“好了”之前不要投影这个屏幕。",
+        "This board takes at most {limit} entries from one network address. If the whole class shares one address, the teacher can raise this.": "这个看板最多接受来自同一网络地址的 {limit} 条。如果全班共用一个地址，老师可以调高这个限制。",
+        "This address only works on this computer, and no network address was found.": "这个地址只能在这台电脑上使用，而且没有找到网络地址。",
+        "Your browser uses localhost, so the link and QR code use this computer's network address instead. Phones must be on the same Wi-Fi, and the server must listen on it (streamlit run streamlit_app.py --server.address 0.0.0.0), or set NNLIB_PUBLIC_URL.": "你的浏览器使用的是 localhost，所以链接和二维码改用这台电脑的网络地址。手机必须在同一个 Wi-Fi 上，服务器也必须在该网络上监听（streamlit run streamlit_app.py --server.address 0.0.0.0），或者设置 NNLIB_PUBLIC_URL。",
+        "the nickname holds characters that reverse the direction of text": "昵称含有改变文字方向的字符",
+        "the nickname holds invisible characters": "昵称含有看不见的字符",
+        "your latest model, kept by the class board": "你最近的模型，由班级看板保存",
+    }
+)
