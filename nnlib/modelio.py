@@ -17,7 +17,16 @@ import numpy as np
 
 from .config import HIDDEN_SIZE_RANGE, MAX_HIDDEN_LAYERS, ConfigError, TrainConfig
 from .network import ACTIVATIONS, OUTPUTS, Network
-from .npyfile import NUMERIC_KINDS, TEXT_KIND, NpyFormatError, NpyHeader, array_from, read_exactly, read_header
+from .npyfile import (
+    NUMERIC_KINDS,
+    TEXT_KIND,
+    NpyFormatError,
+    NpyHeader,
+    array_from,
+    read_exactly,
+    read_header,
+    read_regular_file,
+)
 
 MAX_MODEL_BYTES = 64 * 1024 * 1024  # a model file as stored
 MAX_ARRAY_BYTES = 64 * 1024 * 1024  # all its arrays together, once inflated
@@ -58,13 +67,11 @@ def save_model(path: str | os.PathLike, network: Network, config: TrainConfig | 
 
 def load_model(path: str | os.PathLike) -> tuple[Network, TrainConfig | None]:
     try:
-        size = os.path.getsize(path)
-        if size > MAX_MODEL_BYTES:
-            raise ModelFileError(f"{path}: {size} bytes, larger than the {MAX_MODEL_BYTES // 2**20} MiB allowed")
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_MODEL_BYTES + 1)  # bounded: a device or a growing file reports no true size
+        raw = read_regular_file(path, MAX_MODEL_BYTES)
     except OSError as error:
         raise ModelFileError(f"{path}: cannot be read ({error.strerror or error})") from None
+    if len(raw) > MAX_MODEL_BYTES:
+        raise ModelFileError(f"{path}: larger than the {MAX_MODEL_BYTES // 2**20} MiB allowed")
     return model_from_bytes(raw, source=str(path))
 
 

@@ -9,8 +9,11 @@ is parsed with ast.literal_eval, and only plain element types are accepted.
 from __future__ import annotations
 
 import ast
+import errno
 import io
 import math
+import os
+import stat
 from dataclasses import dataclass
 
 import numpy as np
@@ -116,11 +119,31 @@ def array_from(buffer: bytes | bytearray, header: NpyHeader) -> np.ndarray:
     return array.reshape(header.shape, order="F" if header.fortran_order else "C")
 
 
+def open_regular_file(path):
+    """path opened for binary reading, once it is known to be a regular file: a named pipe
+    (whose open() would wait for a writer forever), a device or a folder raises OSError."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a pipe opens at once, without its writer
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a folder, a named pipe or a device)")
+        os.set_blocking(descriptor, True)
+        return os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
+def read_regular_file(path, max_bytes: int) -> bytes:
+    """The bytes of a regular file (open_regular_file), at most max_bytes + 1 of them: a file
+    still growing is read no further, and no buffer is larger than the file."""
+    with open_regular_file(path) as handle:
+        return handle.read(min(os.fstat(handle.fileno()).st_size, max_bytes) + 1)
+
+
 def read_npy_file(path, what: str, max_bytes: int, max_dimensions: int) -> np.ndarray:
     """A plain numeric array from a .npy file of at most max_bytes; NpyFormatError otherwise
-    (OSError when it cannot be opened)."""
-    with open(path, "rb") as handle:
-        raw = handle.read(max_bytes + 1)  # bounded even for a device or a file still growing
+    (OSError when it cannot be opened or is not a regular file)."""
+    raw = read_regular_file(path, max_bytes)
     if len(raw) > max_bytes:
         raise NpyFormatError(f"{what} is larger than {max_bytes // 2**20} MiB")
     header = read_header(io.BytesIO(raw), len(raw), what, max_dimensions)

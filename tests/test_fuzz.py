@@ -21,7 +21,7 @@ from nnlib import Network
 from nnlib.data import IMAGES_MAGIC, LABELS_MAGIC, DataError, read_idx_bytes
 from nnlib.modelio import ModelFileError, model_from_bytes, model_to_bytes, settings_for
 from nnlib.pipeline import read_digit
-from nnlib.preprocess import PictureError, read_picture_file
+from nnlib.preprocess import MAX_PICTURE_SIDE, PictureError, read_picture_file
 
 FUZZ = settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -214,6 +214,23 @@ def test_picture_reader_on_any_numeric_npy(array):
     reads_or_refuses_picture(buffer.getvalue())
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(1, 4),
+    st.integers(2_000, 400_000),
+    st.sampled_from([(), (3,), (4,)]),
+    st.booleans(),
+    st.integers(0, 2**32 - 1),
+)
+def test_picture_reader_on_extreme_aspect_npy(thin, long, channels, upright, seed):
+    """A long, thin picture (a stripe thousands of times longer than wide), either way up."""
+    shape = ((long, thin) if upright else (thin, long)) + channels
+    array = np.random.default_rng(seed).integers(0, 256, shape, dtype=np.uint8)
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    reads_or_refuses_picture(buffer.getvalue())
+
+
 READER = Network.create((784, 4, 3), output="softmax", rng=np.random.default_rng(0))
 READER_SETTINGS = settings_for(READER, None)
 
@@ -230,5 +247,6 @@ def reads_or_refuses_picture(raw: bytes) -> None:
             assert str(error)
             return
     assert picture.dtype == np.float64 and 0 <= picture.min() and picture.max() <= 1
+    assert max(picture.shape[:2]) <= MAX_PICTURE_SIDE
     reading = read_digit(picture, READER, READER_SETTINGS)
     assert reading is None or reading.digit in (0, 1, 2)
