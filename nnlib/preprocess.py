@@ -165,7 +165,8 @@ def ink_image(image: np.ndarray, background: float | None = None) -> np.ndarray:
     [0, 1]; white ink on black or black ink on white. background is the
     grey level (0-1) of the paper when known (0 for the app's black canvas);
     otherwise it is taken to be the colour of the border. A transparent
-    background counts as empty, whatever its RGB values.
+    background counts as empty, whatever its RGB values, and the ink is where the
+    alpha is, light or dark (see _over_contrasting_paper).
     """
     array = np.asarray(image)
     if array.ndim not in (2, 3) or array.size == 0:
@@ -181,15 +182,25 @@ def ink_image(image: np.ndarray, background: float | None = None) -> np.ndarray:
             raise ValueError(f"expected 1, 3 or 4 channels, got {array.shape[2]}")
         array = array @ np.array([0.299, 0.587, 0.114])
     if alpha is not None and alpha.min() < 1:
-        # Strokes on a transparent canvas: composite over the border colour.
-        background = _border_median(array * alpha)
-        grey = array * alpha + background * (1 - alpha)
+        grey, background = _over_contrasting_paper(array, alpha)
     else:
         grey = array
     if background is None:
         background = _border_median(grey)
     ink = np.clip(np.abs(grey - background) / max(background, 1 - background), 0, 1)
     return without_paper_noise(ink)
+
+
+def _over_contrasting_paper(grey: np.ndarray, alpha: np.ndarray) -> tuple[np.ndarray, float]:
+    """A picture (h, w) with transparent paper, laid over paper its ink stands out on, and
+    that paper's grey level. Light ink (the Draw canvas's white strokes) goes over the
+    border's colour, black on a transparent border; dark ink (black on a transparent PNG,
+    as drawing apps export it) over white. Either way the ink is where the alpha is."""
+    drawn = alpha >= 0.5
+    if drawn.any() and float(grey[drawn].mean()) < 0.5:
+        return grey * alpha + (1 - alpha), 1.0
+    background = _border_median(grey * alpha)
+    return grey * alpha + background * (1 - alpha), background
 
 
 def _border(image: np.ndarray) -> np.ndarray:

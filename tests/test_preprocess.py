@@ -235,3 +235,22 @@ def test_a_named_pipe_is_refused_at_once(tmp_path):
         os.mkfifo(tmp_path / name)
         with pytest.raises(OSError, match="not a regular file"):
             read_picture_file(tmp_path / name)  # a blocking open() would wait here for a writer forever
+
+
+@pytest.mark.parametrize("paper_rgb", [0, 255], ids=["black", "white"])
+def test_black_ink_on_transparent_paper_reads_as_ink(tmp_path, paper_rgb):
+    alpha = stroke_canvas()
+    rgb = np.where(alpha > 0, 0, paper_rgb).astype(np.uint8)
+    Image.fromarray(np.dstack([rgb] * 3 + [alpha])).save(tmp_path / "black-on-clear.png")
+    picture = read_picture_file(tmp_path / "black-on-clear.png")
+    np.testing.assert_array_equal(to_mnist(picture), to_mnist(alpha))
+    np.testing.assert_array_equal(to_mnist(picture, background=0.0), to_mnist(alpha))
+
+
+def test_the_draw_canvas_reads_as_before():
+    """White strokes on a transparent canvas, with anti-aliased edges and black RGB where
+    nothing is drawn: the ink is the stroke's alpha."""
+    alpha = stroke_canvas(rgba=False).astype(float)
+    alpha = np.clip(alpha + 0.5 * (np.roll(alpha, 1, 0) - alpha).clip(0), 0, 255).astype(np.uint8)
+    rgba = np.dstack([np.where(alpha > 0, 255, 0).astype(np.uint8)] * 3 + [alpha])
+    np.testing.assert_allclose(ink_image(rgba, background=0.0), alpha / 255.0, atol=1e-12)
