@@ -90,32 +90,55 @@ def model_from_bytes(raw: bytes, source: str = "the model file") -> tuple[Networ
     except NpyFormatError as error:
         raise ModelFileError(str(error)) from None
     except Exception as error:  # a corrupt archive can fail in zipfile, zlib, struct, ...
-        raise ModelFileError(f"{source} is corrupt ({type(error).__name__}: {error})") from None
+        raise ModelFileError(f"{source} is corrupt ({type(error).__name__}: {_short(error, quoted=False)})") from None
     meta = _read_meta(arrays.pop("meta", None), source)
     params = _checked_values(arrays, source)
+    activation, output, config = _checked_settings(meta, params, source)
+    return Network(params, activation, output), config
+
+
+def _checked_settings(meta: dict, params: dict, source: str) -> tuple[str, str, TrainConfig | None]:
+    """The activation, output and training settings the meta gives, once they are known
+    names and agree with the weights.
+
+    Settings that disagree with the weights (other hidden sizes, activation or output) are
+    refused rather than rebuilt from the weights: model_to_bytes writes both from one
+    network, so such a file was edited or damaged, and the app would show, and train on
+    from, an architecture the model does not have.
+    """
     activation = meta.get("activation", "tanh")
     output = meta.get("output", "sigmoid")
-    if (
-        not isinstance(activation, str)
-        or not isinstance(output, str)
-        or activation not in ACTIVATIONS
-        or output not in OUTPUTS
+    if not (
+        isinstance(activation, str) and activation in ACTIVATIONS and isinstance(output, str) and output in OUTPUTS
     ):
-        raise ModelFileError(f"{source}: unknown activation {activation!r} or output {output!r}")
-    config = None
-    if meta.get("config") is not None:
-        try:
-            if not isinstance(meta["config"], dict):
-                raise ConfigError("not a JSON object")
-            config = TrainConfig.from_dict(meta["config"]).validate()
-        except (ConfigError, TypeError, ValueError, AttributeError) as error:
-            raise ModelFileError(f"{source}: its training settings are invalid ({error})") from None
-        if len(config.digits) != params[f"W{len(params) // 2}"].shape[0]:
-            raise ModelFileError(
-                f"{source}: it has {params[f'W{len(params) // 2}'].shape[0]} outputs "
-                f"but was trained on {len(config.digits)} digits"
-            )
-    return Network(params, activation, output), config
+        raise ModelFileError(f"{source}: unknown activation {_short(activation)} or output {_short(output)}")
+    if meta.get("config") is None:
+        return activation, output, None
+    try:
+        if not isinstance(meta["config"], dict):
+            raise ConfigError("not a JSON object")
+        config = TrainConfig.from_dict(meta["config"]).validate()
+    except (ConfigError, TypeError, ValueError, AttributeError) as error:
+        raise ModelFileError(f"{source}: its training settings are invalid ({_short(error, quoted=False)})") from None
+    sizes = [params[f"W{l}"].shape[0] for l in range(1, len(params) // 2 + 1)]
+    if len(config.digits) != sizes[-1]:
+        raise ModelFileError(f"{source}: it has {sizes[-1]} outputs but was trained on {len(config.digits)} digits")
+    if list(config.hidden) != sizes[:-1] or (config.activation, config.output) != (activation, output):
+        raise ModelFileError(
+            f"{source}: its settings say hidden layers {list(config.hidden)}, {config.activation}/{config.output}, "
+            f"but its weights are hidden layers {sizes[:-1]}, {activation}/{output}"
+        )
+    return activation, output, config
+
+
+def _is_one_of(value, names) -> bool:
+    return isinstance(value, str) and value in names
+
+
+def _short(value, quoted: bool = True, limit: int = 200) -> str:
+    """A value from a file, for a message: at most limit characters."""
+    text = repr(value) if quoted else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def settings_for(network: Network, config: TrainConfig | None) -> TrainConfig:

@@ -15,6 +15,7 @@ import pytest
 
 from devtools.hostile_models import bzip2_header_bomb, deflate_bomb, npy_bytes, zero_width_model
 from devtools.hostile_models import npz_bytes as npz_members
+from devtools.live import ROOT
 from nnlib import PRESETS, Network
 from nnlib.modelio import ModelFileError, load_model, model_from_bytes, model_to_bytes, save_model
 
@@ -264,3 +265,39 @@ def test_models_nnlib_could_not_have_made_are_refused(sizes, message):
 def test_loaded_weights_are_writable_for_training_on(network):
     loaded, _ = model_from_bytes(model_to_bytes(network))
     assert all(value.flags.writeable for value in loaded.params.values())
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"hidden": [256, 128], "activation": "tanh", "output": "sigmoid"},
+        {"hidden": [256, 128]},
+        {"activation": "tanh"},
+        {"output": "sigmoid"},
+    ],
+)
+def test_settings_that_disagree_with_the_weights_are_refused(settings):
+    network = Network.create((784, 4, 10), activation="relu", output="softmax", rng=np.random.default_rng(0))
+    config = {"digits": list(range(10)), "hidden": [4], "activation": "relu", "output": "softmax"} | settings
+    meta = {"activation": "relu", "output": "softmax", "config": config}
+    with pytest.raises(
+        ModelFileError, match=r"its settings say hidden layers .* but its weights are hidden layers \[4\]"
+    ):
+        model_from_bytes(npz_bytes(meta=np.array(json.dumps(meta)), **network.params))
+    meta["config"] |= {"hidden": [4], "activation": "relu", "output": "softmax"}
+    assert model_from_bytes(npz_bytes(meta=np.array(json.dumps(meta)), **network.params))[1].hidden == (4,)
+
+
+@pytest.mark.parametrize("where", ["meta", "config"])
+def test_unknown_activation_names_are_refused(network, where):
+    meta = {"activation": "tanh", "output": "sigmoid", "config": {"digits": [0, 1], "hidden": [10]}}
+    (meta if where == "meta" else meta["config"])["activation"] = "swish" * 100
+    with pytest.raises(ModelFileError, match="unknown activation|settings are invalid") as caught:
+        model_from_bytes(npz_bytes(meta=np.array(json.dumps(meta)), **network.params))
+    assert len(str(caught.value)) < 400
+
+
+@pytest.mark.parametrize("path", sorted(ROOT.glob("assets/models/*.npz")), ids=lambda path: path.name)
+def test_the_shipped_models_agree_with_their_settings(path):
+    network, config = load_model(path)
+    assert config is None or (config.hidden, config.activation) == (tuple(network.sizes[1:-1]), network.activation)
