@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 
 MAX_HEADER_BYTES = 64 * 1024  # NumPy writes about 100 bytes
+MAX_DIMENSION_DIGITS = 9
+MAX_DIMENSION = 10**MAX_DIMENSION_DIGITS  # far over any file we read; keeps every number in a message short
 READ_CHUNK = 1024 * 1024
 NPY_MAGIC = b"\x93NUMPY"
 NUMERIC_KINDS = "biufc"  # booleans, integers, floats, complex
@@ -87,6 +89,8 @@ def parse_header(text: str, what: str, max_dimensions: int, kinds: str) -> tuple
         raise NpyFormatError(f"{what} has an unreadable .npy header (shape {str(shape)[:40]})")
     if len(shape) > max_dimensions:
         raise NpyFormatError(f"{what} has {len(shape)} dimensions; at most {max_dimensions} are allowed")
+    if any(n > MAX_DIMENSION for n in shape):
+        raise NpyFormatError(f"{what} has a dimension over 10**{MAX_DIMENSION_DIGITS}")
     if not isinstance(fortran_order, bool):
         raise NpyFormatError(f"{what} has an unreadable .npy header (fortran_order {str(fortran_order)[:40]})")
     if not isinstance(descr, str):

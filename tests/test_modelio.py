@@ -301,3 +301,16 @@ def test_unknown_activation_names_are_refused(network, where):
 def test_the_shipped_models_agree_with_their_settings(path):
     network, config = load_model(path)
     assert config is None or (config.hidden, config.activation) == (tuple(network.sizes[1:-1]), network.activation)
+
+
+HUGE = "1" + "0" * 4200  # more digits than Python turns into text
+
+
+@pytest.mark.parametrize("shape", ["0, 1" + "0" * 4000, f"{HUGE}, 0", f"{HUGE}, {HUGE}"], ids=["4000", "4200", "two"])
+def test_huge_dimensions_are_refused_with_a_short_message(network, shape):
+    header = f"{{'descr': '<f8', 'fortran_order': False, 'shape': ({shape}), }}".encode()
+    member = b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header
+    members = {name: npy_bytes(value) for name, value in network.params.items()} | {"W1": member}
+    with pytest.raises(ModelFileError, match=r"W1 has a dimension over 10\*\*9$") as caught:
+        model_from_bytes(npz_members(members))
+    assert len(str(caught.value)) < 100
