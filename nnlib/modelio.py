@@ -40,6 +40,7 @@ ACCEPTED_COMPRESSION = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)  # what np.sav
 COMPRESSION_NAMES = {zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "LZMA"}
 ZIP_END = struct.Struct("<4s4H2LH")  # the zip's end-of-central-directory record
 ZIP_END_SIGNATURE = b"PK\x05\x06"
+MAX_ZIP_COMMENT_BYTES = 65535  # the end record's comment length is 16 bits
 ZIP64_LOCATOR_SIGNATURE = b"PK\x06\x07"
 
 
@@ -201,11 +202,16 @@ def _read_model_arrays(raw: bytes, source: str) -> dict[str, np.ndarray]:
 
 def _check_zip_directory(raw: bytes, source: str) -> None:
     """The zip's end record, found as zipfile finds it, read before zipfile builds an object
-    for every entry of the central directory: a small directory, few entries, no ZIP64."""
+    for every entry of the central directory: a small directory, few entries, no ZIP64.
+
+    The search window is one byte narrower than zipfile's (which starts 65536 bytes before
+    the last record-sized tail): a zip comment is at most 65535 bytes, so a record further
+    back cannot be the real one, and such a file is refused. Within the window both take the
+    last signature, so whatever record is checked here is the one zipfile then reads."""
     if len(raw) >= ZIP_END.size and raw[-ZIP_END.size :].startswith(ZIP_END_SIGNATURE) and raw.endswith(b"\0\0"):
         start = len(raw) - ZIP_END.size
     else:
-        start = raw.rfind(ZIP_END_SIGNATURE, max(0, len(raw) - ZIP_END.size - 65535))
+        start = raw.rfind(ZIP_END_SIGNATURE, max(0, len(raw) - ZIP_END.size - MAX_ZIP_COMMENT_BYTES))
     if start < 0 or len(raw) - start < ZIP_END.size:
         raise ModelFileError(f"{source} is not a valid .npz file (its zip directory is missing)")
     _, _, _, entries_here, entries, directory_size, directory_offset, _ = ZIP_END.unpack_from(raw, start)

@@ -322,3 +322,13 @@ def test_a_member_lying_about_its_size_with_a_matching_crc_is_read_only_as_far_a
     assert text == "" and peak < MEMORY_RISE_LIMIT  # the real 10×784 W1 it declares, nothing after it
     network, _ = model_from_bytes(raw)
     assert tuple(network.sizes) == (784, 10, 2) and not network.params["W1"].any()
+
+
+def test_the_zip_end_record_is_looked_for_no_further_back_than_a_comment_can_reach(network):
+    """zipfile also looks 65536 bytes back, where no real end record can be; we refuse that."""
+    raw = npz_bytes(**network.params)
+    assert model_from_bytes(raw + bytes(65535))[0].sizes == network.sizes
+    too_far = raw + bytes(65536)
+    assert zipfile.ZipFile(io.BytesIO(too_far)).namelist()  # zipfile still finds it there
+    with pytest.raises(ModelFileError, match="zip directory is missing"):
+        model_from_bytes(too_far)
