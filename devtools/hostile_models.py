@@ -66,12 +66,13 @@ def _model_members(sizes=(784, 10, 2)) -> dict[str, bytes]:
 
 
 @functools.cache
-def deflate_bomb(inflated: int = 128 * MiB, lie: bool = False) -> bytes:
+def deflate_bomb(inflated: int = 128 * MiB, lie: bool = False, matching_crc: bool = False) -> bytes:
     """A 784-10-2 model whose W1 member is deflated zeros, `inflated` bytes in all.
 
     Honest (lie=False): W1's header and the member's declared size say `inflated`.
     Lying (lie=True): the header and the zip's sizes say a real 10×784 W1 (62,848 bytes),
-    but the compressed stream goes on to `inflated` bytes."""
+    but the compressed stream goes on to `inflated` bytes; with matching_crc, the zip's
+    CRC is that of the declared 62,848 bytes (the stream's start), not of the whole stream."""
     members = _model_members()
     real_w1 = members.pop("W1")
     shape = (10, 784) if lie else ((inflated - 128) // 8,)
@@ -82,7 +83,10 @@ def deflate_bomb(inflated: int = 128 * MiB, lie: bool = False) -> bytes:
         for name, raw in members.items():
             archive.writestr(f"{name}.npy", raw)
     raw = buffer.getvalue()
-    return _with_declared_size(raw, "W1.npy", len(real_w1)) if lie else raw
+    if not lie:
+        return raw
+    crc = zlib.crc32(head + bytes(len(real_w1) - len(head))) if matching_crc else None
+    return _with_declared_size(raw, "W1.npy", len(real_w1), crc)
 
 
 def _npy_header(shape: tuple[int, ...]) -> bytes:
@@ -93,18 +97,23 @@ def _npy_header(shape: tuple[int, ...]) -> bytes:
     return NPY_MAGIC + b"\x01\x00" + struct.pack("<H", len(text)) + text.encode("latin1")
 
 
-def _with_declared_size(raw: bytes, filename: str, size: int) -> bytes:
-    """The archive with one member's uncompressed size rewritten (local header and directory)."""
+def _with_declared_size(raw: bytes, filename: str, size: int, crc: int | None = None) -> bytes:
+    """The archive with one member's uncompressed size (and CRC, when given) rewritten, in its
+    local header and in the directory."""
     patched = bytearray(raw)
     name = filename.encode()
     local = raw.index(b"PK\x03\x04")
     while raw[local + 30 : local + 30 + len(name)] != name:
         local = raw.index(b"PK\x03\x04", local + 4)
     struct.pack_into("<I", patched, local + 22, size)
+    if crc is not None:
+        struct.pack_into("<I", patched, local + 14, crc)
     central = raw.index(b"PK\x01\x02")
     while raw[central + 46 : central + 46 + len(name)] != name:
         central = raw.index(b"PK\x01\x02", central + 4)
     struct.pack_into("<I", patched, central + 24, size)
+    if crc is not None:
+        struct.pack_into("<I", patched, central + 16, crc)
     return bytes(patched)
 
 

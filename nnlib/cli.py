@@ -279,6 +279,8 @@ def predict_one(path: str, network, config) -> dict:
         reading = read_digit(read_picture_file(path), network, config)
     except (OSError, ValueError) as error:
         return {"image": path, "error": f"cannot read the image ({error})"}
+    except MemoryError:
+        return {"image": path, "error": "cannot read the image (not enough memory)"}
     if reading is None:
         return {"image": path, "error": "the image is empty: nothing is drawn"}
     two_likeliest = np.argsort(reading.probabilities)[::-1][:2]

@@ -17,7 +17,16 @@ import numpy as np
 
 from .config import HIDDEN_SIZE_RANGE, MAX_HIDDEN_LAYERS, ConfigError, TrainConfig
 from .network import ACTIVATIONS, OUTPUTS, Network
-from .npyfile import NUMERIC_KINDS, TEXT_KIND, NpyFormatError, NpyHeader, array_from, read_exactly, read_header
+from .npyfile import (
+    NUMERIC_KINDS,
+    TEXT_KIND,
+    NpyFormatError,
+    NpyHeader,
+    array_from,
+    read_exactly,
+    read_header,
+    read_regular_file,
+)
 
 MAX_MODEL_BYTES = 64 * 1024 * 1024  # a model file as stored
 MAX_ARRAY_BYTES = 64 * 1024 * 1024  # all its arrays together, once inflated
@@ -31,6 +40,7 @@ ACCEPTED_COMPRESSION = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)  # what np.sav
 COMPRESSION_NAMES = {zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "LZMA"}
 ZIP_END = struct.Struct("<4s4H2LH")  # the zip's end-of-central-directory record
 ZIP_END_SIGNATURE = b"PK\x05\x06"
+MAX_ZIP_COMMENT_BYTES = 65535  # the end record's comment length is 16 bits
 ZIP64_LOCATOR_SIGNATURE = b"PK\x06\x07"
 
 
@@ -58,13 +68,11 @@ def save_model(path: str | os.PathLike, network: Network, config: TrainConfig | 
 
 def load_model(path: str | os.PathLike) -> tuple[Network, TrainConfig | None]:
     try:
-        size = os.path.getsize(path)
-        if size > MAX_MODEL_BYTES:
-            raise ModelFileError(f"{path}: {size} bytes, larger than the {MAX_MODEL_BYTES // 2**20} MiB allowed")
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_MODEL_BYTES + 1)  # bounded: a device or a growing file reports no true size
+        raw = read_regular_file(path, MAX_MODEL_BYTES)
     except OSError as error:
         raise ModelFileError(f"{path}: cannot be read ({error.strerror or error})") from None
+    if len(raw) > MAX_MODEL_BYTES:
+        raise ModelFileError(f"{path}: larger than the {MAX_MODEL_BYTES // 2**20} MiB allowed")
     return model_from_bytes(raw, source=str(path))
 
 
@@ -83,32 +91,55 @@ def model_from_bytes(raw: bytes, source: str = "the model file") -> tuple[Networ
     except NpyFormatError as error:
         raise ModelFileError(str(error)) from None
     except Exception as error:  # a corrupt archive can fail in zipfile, zlib, struct, ...
-        raise ModelFileError(f"{source} is corrupt ({type(error).__name__}: {error})") from None
+        raise ModelFileError(f"{source} is corrupt ({type(error).__name__}: {_short(error, quoted=False)})") from None
     meta = _read_meta(arrays.pop("meta", None), source)
     params = _checked_values(arrays, source)
+    activation, output, config = _checked_settings(meta, params, source)
+    return Network(params, activation, output), config
+
+
+def _checked_settings(meta: dict, params: dict, source: str) -> tuple[str, str, TrainConfig | None]:
+    """The activation, output and training settings the meta gives, once they are known
+    names and agree with the weights.
+
+    Settings that disagree with the weights (other hidden sizes, activation or output) are
+    refused rather than rebuilt from the weights: model_to_bytes writes both from one
+    network, so such a file was edited or damaged, and the app would show, and train on
+    from, an architecture the model does not have.
+    """
     activation = meta.get("activation", "tanh")
     output = meta.get("output", "sigmoid")
-    if (
-        not isinstance(activation, str)
-        or not isinstance(output, str)
-        or activation not in ACTIVATIONS
-        or output not in OUTPUTS
+    if not (
+        isinstance(activation, str) and activation in ACTIVATIONS and isinstance(output, str) and output in OUTPUTS
     ):
-        raise ModelFileError(f"{source}: unknown activation {activation!r} or output {output!r}")
-    config = None
-    if meta.get("config") is not None:
-        try:
-            if not isinstance(meta["config"], dict):
-                raise ConfigError("not a JSON object")
-            config = TrainConfig.from_dict(meta["config"]).validate()
-        except (ConfigError, TypeError, ValueError, AttributeError) as error:
-            raise ModelFileError(f"{source}: its training settings are invalid ({error})") from None
-        if len(config.digits) != params[f"W{len(params) // 2}"].shape[0]:
-            raise ModelFileError(
-                f"{source}: it has {params[f'W{len(params) // 2}'].shape[0]} outputs "
-                f"but was trained on {len(config.digits)} digits"
-            )
-    return Network(params, activation, output), config
+        raise ModelFileError(f"{source}: unknown activation {_short(activation)} or output {_short(output)}")
+    if meta.get("config") is None:
+        return activation, output, None
+    try:
+        if not isinstance(meta["config"], dict):
+            raise ConfigError("not a JSON object")
+        config = TrainConfig.from_dict(meta["config"]).validate()
+    except (ConfigError, TypeError, ValueError, AttributeError) as error:
+        raise ModelFileError(f"{source}: its training settings are invalid ({_short(error, quoted=False)})") from None
+    sizes = [params[f"W{l}"].shape[0] for l in range(1, len(params) // 2 + 1)]
+    if len(config.digits) != sizes[-1]:
+        raise ModelFileError(f"{source}: it has {sizes[-1]} outputs but was trained on {len(config.digits)} digits")
+    if list(config.hidden) != sizes[:-1] or (config.activation, config.output) != (activation, output):
+        raise ModelFileError(
+            f"{source}: its settings say hidden layers {list(config.hidden)}, {config.activation}/{config.output}, "
+            f"but its weights are hidden layers {sizes[:-1]}, {activation}/{output}"
+        )
+    return activation, output, config
+
+
+def _is_one_of(value, names) -> bool:
+    return isinstance(value, str) and value in names
+
+
+def _short(value, quoted: bool = True, limit: int = 200) -> str:
+    """A value from a file, for a message: at most limit characters."""
+    text = repr(value) if quoted else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def settings_for(network: Network, config: TrainConfig | None) -> TrainConfig:
@@ -171,11 +202,16 @@ def _read_model_arrays(raw: bytes, source: str) -> dict[str, np.ndarray]:
 
 def _check_zip_directory(raw: bytes, source: str) -> None:
     """The zip's end record, found as zipfile finds it, read before zipfile builds an object
-    for every entry of the central directory: a small directory, few entries, no ZIP64."""
+    for every entry of the central directory: a small directory, few entries, no ZIP64.
+
+    The search window is one byte narrower than zipfile's (which starts 65536 bytes before
+    the last record-sized tail): a zip comment is at most 65535 bytes, so a record further
+    back cannot be the real one, and such a file is refused. Within the window both take the
+    last signature, so whatever record is checked here is the one zipfile then reads."""
     if len(raw) >= ZIP_END.size and raw[-ZIP_END.size :].startswith(ZIP_END_SIGNATURE) and raw.endswith(b"\0\0"):
         start = len(raw) - ZIP_END.size
     else:
-        start = raw.rfind(ZIP_END_SIGNATURE, max(0, len(raw) - ZIP_END.size - 65535))
+        start = raw.rfind(ZIP_END_SIGNATURE, max(0, len(raw) - ZIP_END.size - MAX_ZIP_COMMENT_BYTES))
     if start < 0 or len(raw) - start < ZIP_END.size:
         raise ModelFileError(f"{source} is not a valid .npz file (its zip directory is missing)")
     _, _, _, entries_here, entries, directory_size, directory_offset, _ = ZIP_END.unpack_from(raw, start)
@@ -220,11 +256,11 @@ def _read_npy_header(archive: zipfile.ZipFile, member: zipfile.ZipInfo, what: st
 
 
 def _read_npy_data(archive: zipfile.ZipFile, member: zipfile.ZipInfo, header: NpyHeader, what: str) -> np.ndarray:
-    """The member's array, read in chunks that stop at its declared size (a member may lie)."""
+    """The member's array, read in chunks that stop at its declared size. zipfile inflates
+    no further than that size, so a member whose stream goes on is never read past it (its
+    CRC, of the whole stream, then fails: zipfile.BadZipFile)."""
     with archive.open(member) as handle:
         buffer = read_exactly(handle, member.file_size, what)
-        if handle.read(1):
-            raise ModelFileError(f"{what} holds more data than it declares")
     return array_from(buffer, header)
 
 

@@ -9,13 +9,18 @@ is parsed with ast.literal_eval, and only plain element types are accepted.
 from __future__ import annotations
 
 import ast
+import errno
 import io
 import math
+import os
+import stat
 from dataclasses import dataclass
 
 import numpy as np
 
 MAX_HEADER_BYTES = 64 * 1024  # NumPy writes about 100 bytes
+MAX_DIMENSION_DIGITS = 9
+MAX_DIMENSION = 10**MAX_DIMENSION_DIGITS  # far over any file we read; keeps every number in a message short
 READ_CHUNK = 1024 * 1024
 NPY_MAGIC = b"\x93NUMPY"
 NUMERIC_KINDS = "biufc"  # booleans, integers, floats, complex
@@ -84,6 +89,8 @@ def parse_header(text: str, what: str, max_dimensions: int, kinds: str) -> tuple
         raise NpyFormatError(f"{what} has an unreadable .npy header (shape {str(shape)[:40]})")
     if len(shape) > max_dimensions:
         raise NpyFormatError(f"{what} has {len(shape)} dimensions; at most {max_dimensions} are allowed")
+    if any(n > MAX_DIMENSION for n in shape):
+        raise NpyFormatError(f"{what} has a dimension over 10**{MAX_DIMENSION_DIGITS}")
     if not isinstance(fortran_order, bool):
         raise NpyFormatError(f"{what} has an unreadable .npy header (fortran_order {str(fortran_order)[:40]})")
     if not isinstance(descr, str):
@@ -116,11 +123,31 @@ def array_from(buffer: bytes | bytearray, header: NpyHeader) -> np.ndarray:
     return array.reshape(header.shape, order="F" if header.fortran_order else "C")
 
 
+def open_regular_file(path):
+    """path opened for binary reading, once it is known to be a regular file: a named pipe
+    (whose open() would wait for a writer forever), a device or a folder raises OSError."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a pipe opens at once, without its writer
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a folder, a named pipe or a device)")
+        os.set_blocking(descriptor, True)
+        return os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
+def read_regular_file(path, max_bytes: int) -> bytes:
+    """The bytes of a regular file (open_regular_file), at most max_bytes + 1 of them: a file
+    still growing is read no further, and no buffer is larger than the file."""
+    with open_regular_file(path) as handle:
+        return handle.read(min(os.fstat(handle.fileno()).st_size, max_bytes) + 1)
+
+
 def read_npy_file(path, what: str, max_bytes: int, max_dimensions: int) -> np.ndarray:
     """A plain numeric array from a .npy file of at most max_bytes; NpyFormatError otherwise
-    (OSError when it cannot be opened)."""
-    with open(path, "rb") as handle:
-        raw = handle.read(max_bytes + 1)  # bounded even for a device or a file still growing
+    (OSError when it cannot be opened or is not a regular file)."""
+    raw = read_regular_file(path, max_bytes)
     if len(raw) > max_bytes:
         raise NpyFormatError(f"{what} is larger than {max_bytes // 2**20} MiB")
     header = read_header(io.BytesIO(raw), len(raw), what, max_dimensions)

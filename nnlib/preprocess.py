@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .npyfile import NpyFormatError, read_npy_file
+from .npyfile import NpyFormatError, open_regular_file, read_npy_file
 
 INK_THRESHOLD = 0.15  # ink level (0-1) that counts as drawn when cropping
 MIN_INK_FRACTION = 2e-4  # less ink than this share of the canvas is "empty"
@@ -27,6 +27,8 @@ FIELD = 28  # ... centred by mass in FIELD×FIELD
 MAX_PICTURE_PIXELS = 36_000_000  # a picture file larger than 6000×6000 is refused unread (a phone photo: 12 MP)
 MAX_PICTURE_SIDE = 1024  # a larger picture is reduced (box average) as it is read: a digit needs no more
 MAX_PICTURE_FILE_BYTES = 64 * 1024 * 1024  # an .npy picture
+REDUCE_CHUNK_VALUES = 1 << 18  # block_mean converts about this many values to float at a time (2 MiB)
+PICTURE_FORMATS = ("PNG", "JPEG", "TIFF", "BMP", "GIF", "WEBP")  # Pillow's decoders a picture may use
 WIDE_MODES = ("I;16", "I;16B", "I;16L", "I;16N", "I", "F")  # Pillow's modes of more than 8 bits per pixel
 
 
@@ -73,51 +75,87 @@ def _check_picture_size(shape: tuple[int, ...], name: str) -> None:
 
 
 def _decoded_picture(path: Path) -> np.ndarray:
-    """A picture decoded by Pillow: its size checked before decoding, reduced while decoded,
-    wide modes (16-bit, 32-bit, float) scaled to [0, 1] by their range."""
+    """A picture decoded by Pillow (only the formats of PICTURE_FORMATS): its size checked
+    before decoding, reduced while decoded, scaled to [0, 1] by the white of its mode
+    (_decoded)."""
+    with open_regular_file(path) as handle:
+        array, white = _decoded(handle, path.name)
+    return in_unit_range(array, path.name, white)
+
+
+def _decoded(handle, name: str) -> tuple[np.ndarray, float | None]:
+    """The pixels Pillow decodes from an open picture file, and the white of their mode:
+    255 for 8-bit modes, 65535 for 16-bit ones, the picture's own maximum for 32-bit
+    integers (mode I: no white is agreed on, and 2**31 - 1 would leave any real picture
+    black, so the same digit reads the same at any brightness); None for float pictures
+    (mode F: 1.0 when the values are within [0, 1], see in_unit_range)."""
     from PIL import Image  # only needed for picture files
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as picture:
-                _check_picture_size(picture.size[::-1], path.name)
+            with Image.open(handle, formats=PICTURE_FORMATS) as picture:
+                _check_picture_size(picture.size[::-1], name)
                 picture.draft(picture.mode, (MAX_PICTURE_SIDE, MAX_PICTURE_SIDE))  # JPEG: decode at a reduced scale
-                if picture.mode in WIDE_MODES:
-                    top = 65535.0 if picture.mode.startswith("I;16") else None
-                    picture = picture.convert("F")
-                else:
-                    top, picture = 255.0, picture.convert("RGBA")
+                mode = picture.mode
+                picture = picture.convert("F" if mode in WIDE_MODES else "RGBA")
                 factor = math.ceil(max(picture.size) / MAX_PICTURE_SIDE)
                 if factor > 1:
                     picture = picture.reduce(factor)
                 array = np.asarray(picture, dtype=np.float64)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise PictureError(f"{path.name} declares more pixels than a picture may have (a decompression bomb)") from None
-    except (PictureError, FileNotFoundError, PermissionError, IsADirectoryError):
+        raise PictureError(f"{name} declares more pixels than a picture may have (a decompression bomb)") from None
+    except (PictureError, MemoryError):
         raise
     except Exception as error:  # Pillow's decoders fail in many ways (OSError, SyntaxError, struct.error, ...)
-        raise PictureError(f"{path.name} cannot be read as a picture ({type(error).__name__}: {error})") from None
-    return in_unit_range(array, path.name, top)
+        raise PictureError(f"{name} cannot be read as a picture ({type(error).__name__}: {error})") from None
+    if mode == "I":
+        return array, max(float(array.max(initial=0)), 1.0)
+    return array, 65535.0 if mode.startswith("I;16") else None if mode == "F" else 255.0
 
 
 def in_unit_range(array: np.ndarray, name: str, top: float | None = None) -> np.ndarray:
-    """Pixels as float64 in [0, 1], scaled by top (the depth's white) when known; otherwise
-    by what the values suggest: 1, 255, the integer type's largest value, or the largest value."""
-    values = array.astype(np.float64)
-    if not np.isfinite(values).all():
+    """Pixels (h, w[, c]) as float64 in [0, 1], reduced to a side of at most MAX_PICTURE_SIDE
+    (block_mean) and scaled by top (the depth's white) when known; otherwise by what the
+    values suggest: 1, 255, the integer type's largest value, or the largest value."""
+    if array.dtype.kind in "fc" and not np.isfinite(array).all():
         raise PictureError(f"{name} holds NaN or infinite values")
     if top is None:
-        largest = float(values.max(initial=0))
-        if largest <= 1 and array.dtype.kind in "fb":
-            top = 1.0
-        elif largest <= 255:
-            top = 255.0
-        elif array.dtype.kind in "iu":
-            top = float(np.iinfo(array.dtype).max)
-        else:
-            top = largest
+        top = _white_of(array)
+    factor = math.ceil(max(array.shape[:2]) / MAX_PICTURE_SIDE)
+    values = block_mean(array, factor) if factor > 1 else array.astype(np.float64)
     return np.clip(values / top, 0.0, 1.0)
+
+
+def _white_of(array: np.ndarray) -> float:
+    """The value that stands for white in pixels of unknown depth (see in_unit_range)."""
+    largest = float(array.max(initial=0))
+    if largest <= 1 and array.dtype.kind in "fb":
+        return 1.0
+    if largest <= 255:
+        return 255.0
+    if array.dtype.kind in "iu":
+        return float(np.iinfo(array.dtype).max)
+    return largest
+
+
+def block_mean(array: np.ndarray, factor: int) -> np.ndarray:
+    """(h, w[, c]) -> (ceil(h / factor), ceil(w / factor)[, c]) float64: each output pixel the
+    mean of a factor×factor block (fewer pixels at the right and bottom edges), as Pillow's
+    reduce does. Converted to float a chunk of about REDUCE_CHUNK_VALUES at a time, so a
+    picture of any shape costs little more than its reduced size."""
+    height, width = array.shape[:2]
+    out = np.empty((-(-height // factor), -(-width // factor), *array.shape[2:]))
+    values_per_column = min(factor, height) * math.prod(array.shape[2:])
+    step = factor * max(1, REDUCE_CHUNK_VALUES // (values_per_column * factor))
+    for top in range(0, height, factor):
+        for left in range(0, width, step):
+            chunk = array[top : top + factor, left : left + step].astype(np.float64)
+            starts = np.arange(0, chunk.shape[1], factor)
+            sums = np.add.reduceat(chunk.sum(axis=0), starts, axis=0)
+            counts = chunk.shape[0] * np.diff(np.append(starts, chunk.shape[1]))
+            out[top // factor, left // factor : left // factor + len(starts)] = (sums.T / counts).T
+    return out
 
 
 def ink_image(image: np.ndarray, background: float | None = None) -> np.ndarray:
@@ -127,7 +165,8 @@ def ink_image(image: np.ndarray, background: float | None = None) -> np.ndarray:
     [0, 1]; white ink on black or black ink on white. background is the
     grey level (0-1) of the paper when known (0 for the app's black canvas);
     otherwise it is taken to be the colour of the border. A transparent
-    background counts as empty, whatever its RGB values.
+    background counts as empty, whatever its RGB values, and the ink is where the
+    alpha is, light or dark (see _over_contrasting_paper).
     """
     array = np.asarray(image)
     if array.ndim not in (2, 3) or array.size == 0:
@@ -143,15 +182,25 @@ def ink_image(image: np.ndarray, background: float | None = None) -> np.ndarray:
             raise ValueError(f"expected 1, 3 or 4 channels, got {array.shape[2]}")
         array = array @ np.array([0.299, 0.587, 0.114])
     if alpha is not None and alpha.min() < 1:
-        # Strokes on a transparent canvas: composite over the border colour.
-        background = _border_median(array * alpha)
-        grey = array * alpha + background * (1 - alpha)
+        grey, background = _over_contrasting_paper(array, alpha)
     else:
         grey = array
     if background is None:
         background = _border_median(grey)
     ink = np.clip(np.abs(grey - background) / max(background, 1 - background), 0, 1)
     return without_paper_noise(ink)
+
+
+def _over_contrasting_paper(grey: np.ndarray, alpha: np.ndarray) -> tuple[np.ndarray, float]:
+    """A picture (h, w) with transparent paper, laid over paper its ink stands out on, and
+    that paper's grey level. Light ink (the Draw canvas's white strokes) goes over the
+    border's colour, black on a transparent border; dark ink (black on a transparent PNG,
+    as drawing apps export it) over white. Either way the ink is where the alpha is."""
+    drawn = alpha >= 0.5
+    if drawn.any() and float(grey[drawn].mean()) < 0.5:
+        return grey * alpha + (1 - alpha), 1.0
+    background = _border_median(grey * alpha)
+    return grey * alpha + background * (1 - alpha), background
 
 
 def _border(image: np.ndarray) -> np.ndarray:

@@ -14,7 +14,10 @@ from PIL import Image
 
 from devtools.hostile_models import png_header_bomb
 from devtools.live import ROOT
+from nnlib import cli
 from nnlib.cli import SURE_CONFIDENCE
+from nnlib.modelio import open_model
+from nnlib.preprocess import read_picture_file
 
 
 def nnlib(*args, cwd=ROOT):
@@ -208,3 +211,31 @@ def test_train_draws_a_progress_bar_on_a_terminal(small_data_dir):
     assert re.search(r"\r\[#+\.*\] +\d+%  epoch", text), text[:500]
     assert "\r\x1b[Kepoch   1.00" in text  # an evaluation line clears the bar, which is drawn again under it
     assert "test accuracy" in process.stdout.read().decode()
+
+
+def test_predict_reads_the_next_image_when_one_runs_out_of_memory(tmp_path, mnist, monkeypatch):
+    Image.fromarray(mnist.test.images[1]).save(tmp_path / "two.png")
+
+    def out_of_memory_for_big(path):
+        if "big" in str(path):
+            raise MemoryError
+        return read_picture_file(path)
+
+    monkeypatch.setattr(cli, "read_picture_file", out_of_memory_for_big)
+    network, config = open_model(SHIPPED_MODEL, input_size=28 * 28)
+    assert "not enough memory" in cli.predict_one(str(tmp_path / "big.npy"), network, config)["error"]
+    assert cli.predict_one(str(tmp_path / "two.png"), network, config)["digit"] == 2
+
+
+def test_predict_refuses_named_pipes_at_once(tmp_path, mnist):
+    """open() on a named pipe waits for a writer forever: a pipe is a message, the rest is read."""
+    os.mkfifo(tmp_path / "pipe.png")
+    os.mkfifo(tmp_path / "pipe.npz")
+    Image.fromarray(mnist.test.images[1]).save(tmp_path / "two.png")
+
+    run = nnlib("predict", "--model", SHIPPED_MODEL, tmp_path / "pipe.png", tmp_path / "two.png")
+    model_run = nnlib("predict", "--model", tmp_path / "pipe.npz", tmp_path / "two.png")
+
+    records = [json.loads(line) for line in run.stdout.splitlines()]
+    assert run.returncode == 1 and "not a regular file" in records[0]["error"] and records[1]["digit"] == 2
+    assert model_run.returncode == 2 and "not a regular file" in model_run.stderr, model_run.stderr

@@ -21,7 +21,7 @@ from nnlib import Network
 from nnlib.data import IMAGES_MAGIC, LABELS_MAGIC, DataError, read_idx_bytes
 from nnlib.modelio import ModelFileError, model_from_bytes, model_to_bytes, settings_for
 from nnlib.pipeline import read_digit
-from nnlib.preprocess import PictureError, read_picture_file
+from nnlib.preprocess import MAX_PICTURE_SIDE, PictureError, read_picture_file
 
 FUZZ = settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -87,11 +87,14 @@ GOOD_MEMBERS = {name: npy_bytes(value) for name, value in Network.create((6, 4, 
 GOOD_MODEL_DEFLATED = npz_members(GOOD_MEMBERS, compression=zipfile.ZIP_DEFLATED)
 
 
+MAX_MESSAGE_LENGTH = 600  # a message for people, even about a hostile file
+
+
 def loads_or_refuses_model(raw: bytes) -> None:
     try:
         network, _ = model_from_bytes(raw)
     except ModelFileError as error:
-        assert str(error)
+        assert 0 < len(str(error)) <= MAX_MESSAGE_LENGTH, str(error)
     else:
         assert all(np.isfinite(value).all() for value in network.params.values())
 
@@ -154,8 +157,13 @@ HEADER_VALUES = st.recursive(
     lambda inner: st.tuples(inner, inner) | st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner),
     max_leaves=8,
 )
+HUGE_SHAPES = st.lists(st.integers(0, 10**4200), max_size=3).map(tuple)  # numbers too long to print
 HEADER_DICTS = st.fixed_dictionaries(
-    {"descr": HEADER_VALUES, "fortran_order": HEADER_VALUES, "shape": HEADER_VALUES | st.tuples(st.integers(0, 2**40))}
+    {
+        "descr": HEADER_VALUES,
+        "fortran_order": HEADER_VALUES,
+        "shape": HEADER_VALUES | st.tuples(st.integers(0, 2**40)) | HUGE_SHAPES,
+    }
 )
 
 
@@ -214,6 +222,23 @@ def test_picture_reader_on_any_numeric_npy(array):
     reads_or_refuses_picture(buffer.getvalue())
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(1, 4),
+    st.integers(2_000, 400_000),
+    st.sampled_from([(), (3,), (4,)]),
+    st.booleans(),
+    st.integers(0, 2**32 - 1),
+)
+def test_picture_reader_on_extreme_aspect_npy(thin, long, channels, upright, seed):
+    """A long, thin picture (a stripe thousands of times longer than wide), either way up."""
+    shape = ((long, thin) if upright else (thin, long)) + channels
+    array = np.random.default_rng(seed).integers(0, 256, shape, dtype=np.uint8)
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    reads_or_refuses_picture(buffer.getvalue())
+
+
 READER = Network.create((784, 4, 3), output="softmax", rng=np.random.default_rng(0))
 READER_SETTINGS = settings_for(READER, None)
 
@@ -227,8 +252,9 @@ def reads_or_refuses_picture(raw: bytes) -> None:
         try:
             picture = read_picture_file(path)
         except PictureError as error:
-            assert str(error)
+            assert 0 < len(str(error)) <= MAX_MESSAGE_LENGTH, str(error)
             return
     assert picture.dtype == np.float64 and 0 <= picture.min() and picture.max() <= 1
+    assert max(picture.shape[:2]) <= MAX_PICTURE_SIDE
     reading = read_digit(picture, READER, READER_SETTINGS)
     assert reading is None or reading.digit in (0, 1, 2)

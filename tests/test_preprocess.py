@@ -1,5 +1,6 @@
 """Drawings to MNIST inputs: crop, fit 20x20, centre by mass, detect empty."""
 
+import os
 import tracemalloc
 
 import numpy as np
@@ -187,3 +188,69 @@ def test_a_truncated_picture_is_a_message(tmp_path, mnist):
     path.write_bytes(path.read_bytes()[:60])
     with pytest.raises(PictureError, match="cannot be read as a picture"):
         read_picture_file(path)
+
+
+def test_an_npy_picture_is_reduced_like_a_png(tmp_path):
+    canvas = stroke_canvas(size=3000, points=((500, 900), (2500, 2000)), width=200)[:, :2100]
+    Image.fromarray(canvas).save(tmp_path / "big.png")
+    np.save(tmp_path / "big.npy", canvas)
+    from_png, from_npy = read_picture_file(tmp_path / "big.png"), read_picture_file(tmp_path / "big.npy")
+    assert from_npy.shape == from_png.shape[:2] == (1000, 700)
+    np.testing.assert_allclose(from_npy, from_png[..., 0], atol=1 / 255)  # Pillow rounds to 8 bits
+
+
+@pytest.mark.parametrize("shape", [(3, 2_000_000), (2_000_000, 3), (3, 2_000_000, 3)])
+def test_a_long_thin_npy_picture_is_read_in_bounded_memory(tmp_path, shape):
+    stripe = np.zeros(shape, np.uint8)
+    stripe[1] = 255
+    np.save(tmp_path / "stripe.npy", stripe)
+    tracemalloc.start()
+    try:
+        picture = read_picture_file(tmp_path / "stripe.npy")
+        to_mnist(picture)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert max(picture.shape[:2]) <= MAX_PICTURE_SIDE
+    assert peak < stripe.nbytes + 16 * 2**20, peak  # the file's bytes, then little more
+
+
+@pytest.mark.parametrize("brightness", [1, 3, 1000, 2**23])
+def test_a_32_bit_picture_reads_the_same_at_any_brightness(tmp_path, mnist, brightness):
+    seven = mnist.test.images[0]
+    Image.fromarray(seven.astype(np.int32) * brightness).save(tmp_path / "seven.tif")
+    np.testing.assert_allclose(read_picture_file(tmp_path / "seven.tif"), seven / 255.0, atol=1e-6)
+
+
+def test_only_picture_formats_are_decoded(tmp_path, mnist):
+    Image.fromarray(mnist.test.images[0]).save(tmp_path / "seven.pcx")
+    Image.fromarray(mnist.test.images[0]).save(tmp_path / "seven.gif")
+    with pytest.raises(PictureError, match="cannot be read as a picture"):
+        read_picture_file(tmp_path / "seven.pcx")
+    assert read_picture_file(tmp_path / "seven.gif").max() == 1.0
+
+
+def test_a_named_pipe_is_refused_at_once(tmp_path):
+    for name in ("pipe.png", "pipe.npy"):
+        os.mkfifo(tmp_path / name)
+        with pytest.raises(OSError, match="not a regular file"):
+            read_picture_file(tmp_path / name)  # a blocking open() would wait here for a writer forever
+
+
+@pytest.mark.parametrize("paper_rgb", [0, 255], ids=["black", "white"])
+def test_black_ink_on_transparent_paper_reads_as_ink(tmp_path, paper_rgb):
+    alpha = stroke_canvas()
+    rgb = np.where(alpha > 0, 0, paper_rgb).astype(np.uint8)
+    Image.fromarray(np.dstack([rgb] * 3 + [alpha])).save(tmp_path / "black-on-clear.png")
+    picture = read_picture_file(tmp_path / "black-on-clear.png")
+    np.testing.assert_array_equal(to_mnist(picture), to_mnist(alpha))
+    np.testing.assert_array_equal(to_mnist(picture, background=0.0), to_mnist(alpha))
+
+
+def test_the_draw_canvas_reads_as_before():
+    """White strokes on a transparent canvas, with anti-aliased edges and black RGB where
+    nothing is drawn: the ink is the stroke's alpha."""
+    alpha = stroke_canvas(rgba=False).astype(float)
+    alpha = np.clip(alpha + 0.5 * (np.roll(alpha, 1, 0) - alpha).clip(0), 0, 255).astype(np.uint8)
+    rgba = np.dstack([np.where(alpha > 0, 255, 0).astype(np.uint8)] * 3 + [alpha])
+    np.testing.assert_allclose(ink_image(rgba, background=0.0), alpha / 255.0, atol=1e-12)
