@@ -1,0 +1,60 @@
+"""Many images as points on a plane: the activations of a layer projected to 2-D.
+
+PCA is plain NumPy (the SVD of the centred activations); t-SNE comes from scikit-learn, imported
+only when asked for (it takes seconds, so the app runs it in server/tasks.py's pool).
+
+    points = pca_2d(activations(network, X_rows)[2])     # (m, 2): the second hidden layer
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .network import ACTIVATIONS, OUTPUTS, Network
+
+
+def activations(network: Network, X_rows: np.ndarray) -> list[np.ndarray]:
+    """[X, A1, …, A_L] as rows (m, n_l): the input, each hidden layer and the output."""
+    act, _ = ACTIVATIONS[network.activation]
+    out, _ = OUTPUTS[network.output]
+    layers = [np.asarray(X_rows)]
+    A = layers[0].T
+    for l in range(1, network.layer_count + 1):
+        Z = network.params[f"W{l}"] @ A + network.params[f"B{l}"]
+        A = out(Z) if l == network.layer_count else act(Z)
+        layers.append(A.T)
+    return layers
+
+
+def pca_2d(rows: np.ndarray) -> np.ndarray:
+    """The rows (m, n) on their first two principal axes: (m, 2).
+
+    The signs are fixed (each axis points to where its largest loading is positive), so the
+    same data always gives the same picture.
+    """
+    centred = np.asarray(rows, dtype=np.float64)
+    centred = centred - centred.mean(axis=0)
+    U, S, Vt = np.linalg.svd(centred, full_matrices=False)
+    axes = Vt[:2]
+    signs = np.sign(axes[np.arange(len(axes)), np.abs(axes).argmax(axis=1)])
+    points = centred @ (axes * signs[:, None]).T
+    if points.shape[1] < 2:  # a layer of one neuron: a line
+        points = np.column_stack([points, np.zeros(len(points))])
+    return points
+
+
+def tsne_2d(rows: np.ndarray, seed: int = 0, perplexity: float = 30.0) -> np.ndarray:
+    """scikit-learn's t-SNE of the rows (m, n) to (m, 2), started from their PCA (repeatable)."""
+    from sklearn.manifold import TSNE
+
+    rows = np.asarray(rows, dtype=np.float32)
+    if rows.shape[1] > 50:  # t-SNE's usual first step: 50 principal components keep the neighbours
+        rows = _pca(rows, 50)
+    tsne = TSNE(2, perplexity=min(perplexity, (len(rows) - 1) / 3), init="pca", random_state=seed, n_jobs=1)
+    return tsne.fit_transform(rows)
+
+
+def _pca(rows: np.ndarray, count: int) -> np.ndarray:
+    centred = rows - rows.mean(axis=0)
+    _, _, Vt = np.linalg.svd(centred, full_matrices=False)
+    return centred @ Vt[:count].T
