@@ -58,3 +58,9 @@ def _pca(rows: np.ndarray, count: int) -> np.ndarray:
     centred = rows - rows.mean(axis=0)
     _, _, Vt = np.linalg.svd(centred, full_matrices=False)
     return centred @ Vt[:count].T
+
+
+def map_points(network: Network, X_rows: np.ndarray, layer: int, method: str) -> np.ndarray:
+    """(m, 2): layer's activations (0 = the input, L = the output) of X_rows by "pca" or "tsne"."""
+    rows = activations(network, X_rows)[layer]
+    return tsne_2d(rows) if method == "tsne" else pca_2d(rows)

@@ -17,7 +17,8 @@ DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "assets" / "models
 SHIPPED_MODEL = "the shipped ten-digit model (robust preset)"
 TRAINED_MODEL = "trained in this session"
 LOADED_MODEL = "loaded from {name}"
-MODEL_DESCRIPTIONS = (SHIPPED_MODEL, TRAINED_MODEL, LOADED_MODEL)
+EDITED_MODEL = "{name}, edited in the Lab (Draw reads with the edits)"
+MODEL_DESCRIPTIONS = (SHIPPED_MODEL, TRAINED_MODEL, LOADED_MODEL, EDITED_MODEL)
 
 
 @st.cache_resource(show_spinner=False)
@@ -41,12 +42,37 @@ class SessionModel:
     description: str
     is_default: bool = False
     file_name: str = ""
+    base: SessionModel | None = None  # the unedited model, for a model edited in the Lab
 
     def label(self) -> str:
+        if self.base is not None:
+            return t(self.description, name=self.base.label())
         return t(self.description, name=self.file_name)
 
 
 def current_model() -> SessionModel:
+    """The session's model as every page reads with it: the Lab's edited network while its edits
+    are on (and made on this very model), else unedited_model()."""
+    model = unedited_model()
+    edited = st.session_state.get("lab_edited")
+    if edited is not None and edited.base.network is model.network:
+        return edited
+    return model
+
+
+def set_edited(network: Network | None) -> None:
+    """The Lab's edited network from now on (None: edits off)."""
+    if network is None:
+        st.session_state.pop("lab_edited", None)
+        return
+    base = unedited_model()
+    st.session_state["lab_edited"] = SessionModel(
+        network, base.config, EDITED_MODEL, is_default=False, file_name=base.file_name, base=base
+    )
+
+
+def unedited_model() -> SessionModel:
+    """The session's own model (trained or loaded), else the shipped one, without Lab edits."""
     model = st.session_state.get("model")
     if model is not None:
         return model

@@ -1,0 +1,3 @@
+from ui.navigation import page_setup
+
+page_setup("Stress", "🌪️")
