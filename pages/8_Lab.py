@@ -19,7 +19,7 @@ from ui.display import show_chart
 from ui.i18n import t
 from ui.insight_view import diagram_words
 from ui.navigation import page_setup
-from ui.session import set_edited, unedited_model
+from ui.session import current_model, set_edited, unedited_model
 
 TOP_DEFAULT = 30
 # The edit widgets' keys and their "no edit" values; kept in plain state too (SAVED), because
@@ -45,45 +45,73 @@ def parse_label(label: str) -> tuple[int, int]:
     return int(layer[1:]), int(neuron[1:])
 
 
-def restore_widgets() -> None:
+def restore_widgets(options: list[str]) -> None:
+    """The edit widgets as the student left them (also after another page), keeping only
+    neurons this model has (a newly trained model may be smaller)."""
     saved = st.session_state.get(SAVED, {})
     for key, default in DEFAULTS.items():
         if key not in st.session_state:
             st.session_state[key] = saved.get(key, default)
+    known = set(options)
+    st.session_state["lab-off"] = [label for label in st.session_state["lab-off"] if label in known]
+    if st.session_state["lab-neuron"] not in known:
+        st.session_state["lab-neuron"] = None
 
 
 def reset_edits() -> None:
     for key, default in DEFAULTS.items():
         st.session_state[key] = list(default) if isinstance(default, list) else default
-    st.session_state[SAVED] = {}
+    refresh_edited()
 
 
 def switch_off_top(ranked: list[int], count_key: str) -> None:
     top = ranked[: int(st.session_state[count_key])]
     st.session_state["lab-off"] = [neuron_label(1, j) for j in top]
+    refresh_edited()
 
 
-def toggle_clicked_neuron(hidden_layers: int) -> None:
-    """A click on a hidden neuron in the diagram switches it off (or on again)."""
+def refresh_edited() -> lab.Edits:
+    """The edits the widgets say, and the session's edited network rebuilt for them (unless they
+    are the ones it was built for). Called by every widget's on_change too, so the sidebar, drawn
+    before this page's widgets, already tells the truth. Raises ValueError for an edit that does
+    not fit the model."""
+    st.session_state[SAVED] = {key: st.session_state.get(key, default) for key, default in DEFAULTS.items()}
+    network = unedited_model().network
+    edits = edits_from_widgets()
+    lab.check_edits(network, edits)
+    if st.session_state.get("lab-edits-built") != (lab.model_hash(network), edits):
+        set_edited(lab.apply_edits(network, edits) if edits.active else None)
+        st.session_state["lab-edits-built"] = (lab.model_hash(network), edits)
+    return edits
+
+
+def refresh_quietly() -> None:
+    """refresh_edited as a widget callback: a misfit edit is reported by the page's own run."""
+    try:
+        refresh_edited()
+    except ValueError:
+        set_edited(None)
+
+
+def toggle_clicked_neuron() -> None:
+    """A click on a hidden neuron in the diagram switches it off (or on again); a click on an
+    output does nothing (an output switched off would just never be the answer)."""
     clicked = figures.clicked_neuron(st.session_state.get("lab-diagram"))
-    if clicked is None or clicked == st.session_state.get("lab-diagram-seen"):
-        st.session_state["lab-diagram-seen"] = clicked
-        return
-    st.session_state["lab-diagram-seen"] = clicked
-    if 1 <= clicked[0] <= hidden_layers:
+    if clicked is not None and clicked[0] < unedited_model().network.layer_count:
         label = neuron_label(*clicked)
         off = list(st.session_state["lab-off"])
         st.session_state["lab-off"] = [x for x in off if x != label] if label in off else off + [label]
+        refresh_quietly()
 
 
-def edits_from_widgets(options: list[str]) -> lab.Edits:
+def edits_from_widgets() -> lab.Edits:
     state = st.session_state
     tweaks = ()
-    if state["lab-neuron"] in options and (state["lab-bias"] != 0 or state["lab-scale"] != 1):
+    if state["lab-neuron"] and (state["lab-bias"] != 0 or state["lab-scale"] != 1):
         layer, neuron = parse_label(state["lab-neuron"])
         tweaks = (lab.NeuronTweak(layer, neuron, float(state["lab-bias"]), float(state["lab-scale"])),)
     return lab.Edits(
-        off=tuple(parse_label(label) for label in state["lab-off"] if label in options),
+        off=tuple(parse_label(label) for label in state["lab-off"]),
         tweaks=tweaks,
         prune=state["lab-prune"] / 100,
         noise=float(state["lab-noise"]),
@@ -115,8 +143,7 @@ st.caption(
         count=len(y_test),
     )
 )
-restore_widgets()
-toggle_clicked_neuron(hidden_layers)
+restore_widgets(options)
 
 with st.container(key="lab-edits"):
     controls, results = st.columns([2, 3])
@@ -125,17 +152,35 @@ with st.container(key="lab-edits"):
             t("Neurons switched off"),
             options,
             key="lab-off",
+            on_change=refresh_quietly,
             help=t("A neuron switched off sends 0 on, whatever its input (L1 n7: layer 1, neuron 7)."),
         )
-        st.selectbox(t("Neuron to change"), options, key="lab-neuron", placeholder="L1 n0")
+        st.selectbox(t("Neuron to change"), options, key="lab-neuron", on_change=refresh_quietly, placeholder="L1 n0")
         left, right = st.columns(2)
-        left.slider(t("Bias shift"), -3.0, 3.0, key="lab-bias", step=0.1, help=t("Added to the neuron's bias B."))
-        right.slider(t("Weight scale"), -2.0, 3.0, key="lab-scale", step=0.1, help=t("Multiplies its weights in."))
+        left.slider(
+            t("Bias shift"),
+            -3.0,
+            3.0,
+            key="lab-bias",
+            on_change=refresh_quietly,
+            step=0.1,
+            help=t("Added to the neuron's bias B."),
+        )
+        right.slider(
+            t("Weight scale"),
+            -2.0,
+            3.0,
+            key="lab-scale",
+            on_change=refresh_quietly,
+            step=0.1,
+            help=t("Multiplies its weights in."),
+        )
         st.slider(
             t("Prune the smallest weights"),
             0,
             100,
             key="lab-prune",
+            on_change=refresh_quietly,
             step=5,
             format="%d%%",
             help=t("Sets this share of each layer's smallest weights (by size) to 0."),
@@ -145,6 +190,7 @@ with st.container(key="lab-edits"):
             0.0,
             1.0,
             key="lab-noise",
+            on_change=refresh_quietly,
             step=0.05,
             help=t("Adds random noise to every weight, this many times each layer's spread (fixed seed)."),
         )
@@ -153,18 +199,17 @@ with st.container(key="lab-edits"):
             0.1,
             5.0,
             key="lab-temperature",
+            on_change=refresh_quietly,
             step=0.1,
             help=t("Divides the output's z by T: above 1 the network is less sure, below 1 more; the answer stays."),
         )
         st.button(t("Reset edits"), on_click=reset_edits, key="lab-reset", type="primary")
-    st.session_state[SAVED] = {k: st.session_state[k] for k in DEFAULTS}
     try:
-        edits = edits_from_widgets(options)
-        edited = lab.apply_edits(network, edits)
+        edits = refresh_edited()
     except ValueError as error:
         st.error(t("This edit does not fit the model: {error}", error=error))
         st.stop()
-    set_edited(edited if edits.active else None)
+    edited = current_model().network
     logits = lab.edited_logits(network, edited, edits, X_test, Z1)
     predictions = logits.argmax(axis=0)
     accuracy = float((predictions == y_test).mean())
@@ -252,7 +297,7 @@ with st.expander(t("The network for this image: click a hidden neuron to switch 
     show_chart(
         figures.network_diagram(edited, X_one, diagram_words(), class_names=digits),
         "lab-diagram",
-        on_select="rerun",
+        on_select=toggle_clicked_neuron,
         selection_mode="points",
     )
 
