@@ -167,7 +167,7 @@ def map_figure(xy: np.ndarray, classes, answers, digits, words: dict, height: in
     index = np.arange(len(classes))
     for c, digit in enumerate(digits):
         mine = classes == c
-        fig.add_scattergl(
+        fig.add_scatter(
             x=xy[mine, 0],
             y=xy[mine, 1],
             mode="markers",
@@ -177,7 +177,7 @@ def map_figure(xy: np.ndarray, classes, answers, digits, words: dict, height: in
             hovertemplate=words["hover"].format(digit=digit) + "<extra></extra>",
         )
     wrong = classes != answers
-    fig.add_scattergl(
+    fig.add_scatter(
         x=xy[wrong, 0],
         y=xy[wrong, 1],
         mode="markers",
