@@ -146,6 +146,9 @@ st.caption(
 restore_widgets(options)
 
 with st.container(key="lab-edits"):
+    # the accuracy first, above the sliders: on a phone the columns stack, and the number an
+    # edit changes would be a screen away from the slider that changed it
+    summary = st.container()
     controls, results = st.columns([2, 3])
     with controls:
         st.multiselect(
@@ -213,22 +216,23 @@ with st.container(key="lab-edits"):
     logits = lab.edited_logits(network, edited, edits, X_test, Z1)
     predictions = logits.argmax(axis=0)
     accuracy = float((predictions == y_test).mean())
-    with results:
-        first, second = st.columns(2)
+    with summary:
+        first, second, third = st.columns(3)
         first.metric(
             t("Edited accuracy"),
             f"{accuracy:.2%}",
-            delta=t("{change:+.2f} points", change=100 * (accuracy - original_accuracy)),
+            delta=t("{change:+.2f} points", change=100 * (accuracy - original_accuracy)) if edits.active else None,
         )
         second.metric(t("Original accuracy"), f"{original_accuracy:.2%}")
         if edits.active:
-            st.download_button(
+            third.download_button(
                 t("Download the edited model (.npz)"),
                 model_to_bytes(edited, config),
                 file_name="edited-model.npz",
                 mime="application/octet-stream",
                 help=t("Load it on the Train page like any model file."),
             )
+    with results:
         show_chart(
             lab_view.per_digit_figure(
                 digits,

@@ -80,7 +80,7 @@ def robustness_section(model, data) -> None:
     titles = (t("This session's model"), t("The shipped model (trained on distorted digits)"))
     show_chart(
         lab_view.robustness_figure(
-            list(zip(titles, curves)), kind_names(), t("damage level (0 = none)"), t("Robustness curves")
+            list(zip(titles, curves)), kind_names(), t("damage level (0 = none)"), t("Accuracy as the damage grows")
         ),
         "stress-robustness",
     )

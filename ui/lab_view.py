@@ -143,7 +143,10 @@ def robustness_figure(curves: list[tuple[str, dict]], kind_names: dict, x_title:
     fig.update_yaxes(ticksuffix="%", range=[0, 100.5])
     fig.update_xaxes(title=x_title, dtick=1)
     fig.update_annotations(font=dict(size=FONT_SIZE))
-    return layout(fig, title, height=420)
+    layout(fig, title, height=500)
+    # the legend under the plots: above them it ran into the panels' titles
+    fig.update_layout(legend=dict(y=-0.2, yanchor="top"), margin=dict(b=20))
+    return fig
 
 
 def threshold_figure(thresholds, answered, accuracy, chosen: float, words: dict) -> go.Figure:
@@ -173,7 +176,8 @@ def map_figure(xy: np.ndarray, classes, answers, digits, words: dict, height: in
             mode="markers",
             name=str(digit),
             customdata=index[mine],
-            marker=dict(color=DIGIT_COLOURS[c % 10], symbol=DIGIT_SYMBOLS[c % 10], size=6, opacity=0.75),
+            marker=dict(color=DIGIT_COLOURS[c % 10], symbol=DIGIT_SYMBOLS[c % 10], size=7, opacity=0.8),
+            unselected=dict(marker=dict(opacity=0.8)),  # a click shows one image; it does not fade the rest
             hovertemplate=words["hover"].format(digit=digit) + "<extra></extra>",
         )
     wrong = classes != answers
@@ -188,7 +192,9 @@ def map_figure(xy: np.ndarray, classes, answers, digits, words: dict, height: in
     )
     fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
     fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False)
-    return layout(fig, words["title"], height=height, plot_bgcolor="white", clickmode="event+select")
+    layout(fig, words["title"], height=height, plot_bgcolor="white", clickmode="event+select")
+    fig.update_layout(legend=dict(orientation="v", x=1.0, xanchor="left", y=1.0, yanchor="top"))
+    return fig
 
 
 def clicked_index(event) -> int | None:
