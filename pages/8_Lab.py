@@ -330,6 +330,14 @@ with st.container(key="output-steps"):
         else:
             st.latex(r"p_k = \frac{\sigma(z_k/T)}{\sum_i \sigma(z_i/T)}, \quad \sigma(x) = \frac{1}{1 + e^{-x}}")
         st.dataframe(pd.DataFrame(table), hide_index=True)
+        summed = list(table)[-2]  # the column that is added up: exp(·), or σ(z/T)
+        st.markdown(
+            t(
+                "**Sum**: Σ {column} = {total:.6g}; **divide**: each p is its {column} ÷ {total:.6g}.",
+                column=summed,
+                total=float(np.sum(table[summed])),
+            )
+        )
         st.caption(
             t(
                 "ⓘ T = {T:g}. Dividing z by T never changes which z is largest, so the answer stays; "

@@ -55,6 +55,9 @@ ZH_LAB = {
     "The output, step by step": "输出层，一步一步算",
     "Test image {index}: a {digit}": "测试图片 {index}：一个 {digit}",
     "Answer": "答案",
+    "**Sum**: Σ {column} = {total:.6g}; **divide**: each p is its {column} ÷ {total:.6g}.": (
+        "**求和**：Σ {column} = {total:.6g}；**相除**：每个 p 等于它的 {column} ÷ {total:.6g}。"
+    ),
     "The digit with the largest p.": "p 最大的数字。",
     "ⓘ T = {T:g}. Dividing z by T never changes which z is largest, so the answer stays; it only makes the "
     "network more (T < 1) or less (T > 1) sure.": (
