@@ -74,3 +74,18 @@ def map_points(network: Network, X_rows: np.ndarray, layer: int, method: str) ->
     """(m, 2): layer's activations (0 = the input, L = the output) of X_rows by "pca" or "tsne"."""
     rows = activations(network, X_rows)[layer]
     return tsne_2d(rows) if method == "tsne" else pca_2d(rows)
+
+
+def snapshot_maps(W1s: list[np.ndarray], X_rows: np.ndarray, activation: str) -> list[np.ndarray]:
+    """The first hidden layer's map (m, 2) at each W1 snapshot, all on the last one's principal
+    axes, so that an animation shows the points moving, not the axes turning.
+
+    A snapshot keeps W1 only (not B1), so each map is of act(W1·X) without the biases.
+    """
+    act, _ = ACTIVATIONS[activation]
+    layers = [act(np.asarray(X_rows, dtype=np.float32) @ np.asarray(W1, dtype=np.float32).T) for W1 in W1s]
+    last = layers[-1].astype(np.float64)
+    _, _, Vt = np.linalg.svd(last - last.mean(axis=0), full_matrices=False)
+    axes = Vt[:2]
+    axes = axes * np.sign(axes[np.arange(len(axes)), np.abs(axes).argmax(axis=1)])[:, None]
+    return [(layer - layer.mean(axis=0)) @ axes.T for layer in layers]

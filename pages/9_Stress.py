@@ -8,7 +8,7 @@ import streamlit as st
 
 from nnlib import lab
 from nnlib.damage import KINDS, damage, robustness, to_rows
-from nnlib.projection import map_points
+from nnlib.projection import map_points, snapshot_maps
 from ui import charts, lab_view
 from ui.data import prepared
 from ui.display import show_chart
@@ -188,6 +188,36 @@ def points_map(model, data) -> None:
             st.metric(t("Network's answer"), str(digits[answers[index]]))
 
 
+FORMING_IMAGES = 1000
+
+
+def clusters_forming(model, data) -> None:
+    """The first hidden layer's map over the run's snapshots, when this session trained the model."""
+    trainer = st.session_state.get("trainer")
+    if trainer is None or trainer.network is not model.network or len(trainer.history.snapshots) < 2:
+        st.info(t("Train a model on the **Train** page to watch its first hidden layer sort the digits as it learns."))
+        return
+    snapshots = trainer.history.snapshots
+    X_rows, classes = data.X_test[:FORMING_IMAGES], data.y_test[:FORMING_IMAGES]
+    maps = snapshot_maps([s.W1 for s in snapshots], X_rows, model.network.activation)
+    words = {
+        "title": t("The first hidden layer during training (press ▶)"),
+        "play": t("▶ play"),
+        "pause": t("⏸ pause"),
+        "epoch": t("epoch"),
+    }
+    show_chart(
+        lab_view.forming_figure(maps, classes, model.config.digits, [s.epoch for s in snapshots], words), "map-forming"
+    )
+    st.caption(
+        t(
+            "ⓘ {count:,} test images at each snapshot of W1, on the last snapshot's PCA axes. Snapshots keep W1 only, "
+            "so this map leaves the biases out.",
+            count=len(classes),
+        )
+    )
+
+
 page_setup("Stress", "🌪️")
 st.title(t("🌪️ Stress"))
 model = current_model()
@@ -211,3 +241,5 @@ with st.container(key="points-map"):
         )
     )
     points_map(model, data)
+    st.subheader(t("Watch the clusters form"))
+    clusters_forming(model, data)

@@ -89,3 +89,18 @@ def test_coverage_counts_the_answered_images():
     assert np.allclose(answered, [1, 0.75, 0.25, 0])
     assert np.allclose(accuracy[:3], [0.5, 2 / 3, 0]) and np.isnan(accuracy[3])
     assert spec is not None
+
+
+def test_after_training_the_stress_page_plays_the_first_layer_forming():
+    import json
+
+    at = app("pages/2_Train.py").run()
+    at.button[0].click().run()  # the blog preset: 784-10-2 on 0s and 1s, 30 snapshots
+    at.switch_page("pages/9_Stress.py").run()
+    assert not at.exception, at.exception
+    charts = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    forming = next(c for c in charts if "during training" in c["layout"]["title"]["text"])
+    assert len(forming["frames"]) >= 30 and len(forming["data"]) == 2  # two digits, one trace each
+    at.switch_page("pages/8_Lab.py").run()  # one hidden layer: the knock-out updates the output's sums
+    assert not at.exception, at.exception
+    assert metric(at, "Edited accuracy") == metric(at, "Original accuracy")

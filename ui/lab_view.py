@@ -20,7 +20,7 @@ from nnlib import lab
 from nnlib.damage import KINDS
 from nnlib.network import Network
 from server.tasks import shared_pool
-from ui.charts import BLUE, FONT_SIZE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION, layout
+from ui.charts import BLUE, FONT_SIZE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION, layout, timeline_figure
 
 STRESS_IMAGES = 2000  # robustness curves and damage previews use the first 2,000 test images
 MAP_IMAGES = 2000  # the points map's images
@@ -225,3 +225,39 @@ def steps_table(z: np.ndarray, temperature: float, output: str, digits) -> dict[
         s = 1 / (1 + np.exp(-zt))
         table.update({"σ(z/T)": s, "p = σ / Σσ": s / s.sum()})
     return {name: list(values) for name, values in table.items()}
+
+
+def forming_figure(maps: list[np.ndarray], classes, digits, epochs, words: dict, height: int = 560) -> go.Figure:
+    """The first hidden layer's map at each snapshot as a Plotly animation (▶/⏸ and a slider),
+    one trace per digit, the axes fixed to hold every frame."""
+    every = np.concatenate(maps)
+    pad = 0.05 * (every.max(axis=0) - every.min(axis=0))
+    low, high = every.min(axis=0) - pad, every.max(axis=0) + pad
+
+    def traces(xy):
+        return [
+            go.Scatter(
+                x=xy[classes == c, 0],
+                y=xy[classes == c, 1],
+                mode="markers",
+                name=str(digit),
+                marker=dict(color=DIGIT_COLOURS[c % 10], symbol=DIGIT_SYMBOLS[c % 10], size=6, opacity=0.8),
+                hoverinfo="skip",
+            )
+            for c, digit in enumerate(digits)
+        ]
+
+    fig = go.Figure(data=traces(maps[0]), frames=[go.Frame(data=traces(xy), name=str(i)) for i, xy in enumerate(maps)])
+    layout(fig, words["title"], height=height, plot_bgcolor="white")
+    fig.update_xaxes(range=[low[0], high[0]], showticklabels=False, showgrid=False, zeroline=False)
+    fig.update_yaxes(range=[low[1], high[1]], showticklabels=False, showgrid=False, zeroline=False)
+    # the Weights timeline's own ▶/⏸ and epoch slider, taken from a figure of empty frames
+    controls = timeline_figure(
+        [np.zeros((1, 1))] * len(maps), list(epochs), "", words["play"], words["pause"], words["epoch"], 1.0, height
+    ).layout
+    fig.update_layout(
+        legend=dict(orientation="v", x=1.0, xanchor="left", y=1.0, yanchor="top"),
+        updatemenus=controls.updatemenus,
+        sliders=controls.sliders,
+    )
+    return fig

@@ -118,4 +118,14 @@ ZH_LAB = {
         "ⓘ 每个点是一张测试图片；它落在哪里，是某一层对它的理解被压到平面上的结果。这一层能区分的数字各自聚成一团；"
         "黑圈是网络的错误。"
     ),
+    "Watch the clusters form": "看着各个数字聚成团",
+    "Train a model on the **Train** page to watch its first hidden layer sort the digits as it learns.": (
+        "在**训练**页训练一个模型，就能看它的第一个隐藏层在学习中如何把数字分开。"
+    ),
+    "The first hidden layer during training (press ▶)": "训练过程中的第一个隐藏层（点击 ▶）",
+    "ⓘ {count:,} test images at each snapshot of W1, on the last snapshot's PCA axes. Snapshots keep W1 only, "
+    "so this map leaves the biases out.": (
+        "ⓘ {count:,} 张测试图片在 W1 的每张快照下的位置，画在最后一张快照的 PCA 坐标轴上。快照只保存 W1，"
+        "所以这张图没有计入偏置。"
+    ),
 }
