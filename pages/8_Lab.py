@@ -12,8 +12,11 @@ import streamlit as st
 
 from nnlib import lab
 from nnlib.modelio import model_to_bytes
+from nnlib.pipeline import read_ink
+from nnlib.preprocess import ink_image, is_dot
 from ui import charts, lab_view
 from ui import network_figures as figures
+from ui.canvas import st_canvas
 from ui.data import prepared
 from ui.display import show_chart
 from ui.i18n import t
@@ -117,6 +120,32 @@ def edits_from_widgets() -> lab.Edits:
         noise=float(state["lab-noise"]),
         temperature=float(state["lab-temperature"]),
     )
+
+
+def steps_input(source: str, reader, image_index: int):
+    """The input row (1, pixels), its 28×28 image and a title: the chosen test image, or a digit
+    drawn on a canvas here (read as the Draw page reads it). (None, None, "") before any drawing."""
+    if source != "drawing":
+        label = digits[y_test[image_index]]
+        title = t("Test image {index}: a {digit}", index=image_index, digit=label)
+        return X_test[image_index : image_index + 1], X_test[image_index].reshape(data.image_shape), title
+    result = st_canvas(
+        stroke_width=18,
+        stroke_color="#FFFFFF",
+        background_color="#000000",
+        height=224,
+        width=224,
+        drawing_mode="freedraw",
+        return_image_data=True,
+        key="lab-canvas",
+    )
+    drawing = result.image_data if result is not None else None
+    ink = ink_image(drawing, background=0.0) if drawing is not None and drawing.size else None
+    reading = read_ink(ink, reader, config) if ink is not None and not is_dot(ink) else None
+    if reading is None:
+        st.info(t("Draw a digit: its output's numbers appear here."))
+        return None, None, ""
+    return reading.X.T, reading.image, t("Your drawing, as the network gets it")
 
 
 page_setup("Lab", "🧪")
@@ -308,21 +337,23 @@ with st.expander(t("The network for this image: click a hidden neuron to switch 
 with st.container(key="output-steps"):
     st.subheader(t("The output, step by step"))
     plain = lab.apply_edits(network, replace(edits, temperature=1.0))
-    z = lab.forward_from(plain, lab.first_layer_sums(plain, X_test[image_index : image_index + 1]), 1)[:, 0].astype(
-        np.float64
+    source = st.radio(
+        t("Input"),
+        ["test", "drawing"],
+        format_func={"test": t("Test image {index}", index=image_index), "drawing": t("A drawing")}.get,
+        horizontal=True,
+        key="lab-steps-source",
     )
-    table = lab_view.steps_table(z, edits.temperature, network.output, digits)
-    probabilities = np.asarray(list(table.values())[-1])
     picture, numbers = st.columns([1, 3])
     with picture:
-        show_chart(
-            charts.image_heatmap(
-                X_test[image_index].reshape(data.image_shape),
-                t("Test image {index}: a {digit}", index=image_index, digit=digits[y_test[image_index]]),
-                height=260,
-            ),
-            "lab-steps-image",
-        )
+        X_row, image, title = steps_input(source, plain, image_index)
+    if X_row is None:
+        st.stop()
+    z = lab.forward_from(plain, lab.first_layer_sums(plain, X_row), 1)[:, 0].astype(np.float64)
+    table = lab_view.steps_table(z, edits.temperature, network.output, digits)
+    probabilities = np.asarray(list(table.values())[-1])
+    with picture:
+        show_chart(charts.image_heatmap(image, title, height=260), "lab-steps-image")
         st.metric(t("Answer"), str(digits[int(probabilities.argmax())]), help=t("The digit with the largest p."))
     with numbers:
         if network.output == "softmax":

@@ -115,3 +115,15 @@ def test_stress_robustness_threshold_and_points_map(server, page):
     assert metric_value(page, ".st-key-map-picked", "Label") in "0123456789"
     screenshot(page, "stress")
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_the_output_step_by_step_for_a_drawing(server, page):
+    open_page(page, f"{server}/Lab", "Lab")
+    page.locator(".st-key-lab-steps-source").get_by_text("A drawing").click()
+    page.locator(".st-key-output-steps canvas.upper-canvas").first.wait_for(timeout=60_000)
+    page.locator(".st-key-output-steps canvas.upper-canvas").first.scroll_into_view_if_needed()
+    draw_stroke(page, [(50, 40), (180, 40), (120, 120), (90, 200)])
+    answer = metric_value(page, ".st-key-output-steps", "Answer")
+    assert answer in "0123456789"
+    assert page.locator(".st-key-output-steps").get_by_text(re.compile("Σ exp")).count() >= 1
+    assert page.locator("[data-testid='stException']").count() == 0

@@ -52,7 +52,7 @@ KIND_STYLES = {
 # --- shared numbers, cached per model ---------------------------------------------------------
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def first_layer_sums(key: str, _network: Network, _X_rows: np.ndarray) -> np.ndarray:
     """Z1 (hidden, m) of the unedited model on the test rows; read-only, shared."""
     Z1 = lab.first_layer_sums(_network, _X_rows)

@@ -128,4 +128,9 @@ ZH_LAB = {
         "ⓘ {count:,} 张测试图片在 W1 的每张快照下的位置，画在最后一张快照的 PCA 坐标轴上。快照只保存 W1，"
         "所以这张图没有计入偏置。"
     ),
+    "Input": "输入",
+    "Test image {index}": "测试图片 {index}",
+    "A drawing": "手写一个",
+    "Draw a digit: its output's numbers appear here.": "写一个数字：它在输出层的数值会显示在这里。",
+    "Your drawing, as the network gets it": "你写的数字，网络看到的样子",
 }
