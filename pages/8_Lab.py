@@ -148,6 +148,33 @@ def steps_input(source: str, reader, image_index: int):
     return reading.X.T, reading.image, t("Your drawing, as the network gets it")
 
 
+def knockout_chart(losses: np.ndarray) -> None:
+    """The ranked knock-out chart and the button that switches off its top neurons together."""
+    ranked = [int(j) for j in np.argsort(-losses, kind="stable")]
+    show_chart(
+        lab_view.knockout_figure(
+            losses, t("Accuracy lost when one first-layer neuron is switched off alone"), t("points lost")
+        ),
+        "lab-knockout",
+    )
+    count_col, button_col = st.columns([1, 2])
+    count_col.number_input(
+        t("How many"), 1, len(ranked), min(TOP_DEFAULT, len(ranked)), key="lab-top-count", label_visibility="collapsed"
+    )
+    button_col.button(
+        t("Switch off the top ones of this chart"),
+        on_click=switch_off_top,
+        args=(ranked, "lab-top-count"),
+        key="lab-switch-top",
+    )
+    st.caption(
+        t(
+            "ⓘ Most neurons cost almost nothing alone: the network spreads what it knows. Switch off the top "
+            "ones together and watch the Edited accuracy above."
+        )
+    )
+
+
 page_setup("Lab", "🧪")
 st.title(t("🧪 Lab"))
 model = unedited_model()
@@ -296,29 +323,8 @@ with st.container(key="knockout"):
         y_test,
         note=t("Switching off each first-layer neuron in turn, in the background…"),
     )
-    ranked = [int(j) for j in np.argsort(-losses, kind="stable")]
-    show_chart(
-        lab_view.knockout_figure(
-            losses, t("Accuracy lost when one first-layer neuron is switched off alone"), t("points lost")
-        ),
-        "lab-knockout",
-    )
-    count_col, button_col = st.columns([1, 2])
-    count_col.number_input(
-        t("How many"), 1, len(ranked), min(TOP_DEFAULT, len(ranked)), key="lab-top-count", label_visibility="collapsed"
-    )
-    button_col.button(
-        t("Switch off the top ones of this chart"),
-        on_click=switch_off_top,
-        args=(ranked, "lab-top-count"),
-        key="lab-switch-top",
-    )
-    st.caption(
-        t(
-            "ⓘ Most neurons cost almost nothing alone: the network spreads what it knows. Switch off the top "
-            "ones together and watch the Edited accuracy above."
-        )
-    )
+    if losses is not None:
+        knockout_chart(losses)
 
 image_index = int(
     st.number_input(

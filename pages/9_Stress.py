@@ -77,6 +77,8 @@ def robustness_section(model, data) -> None:
         ways=len(KINDS),
     )
     curves = [lab_view.wait_for(key, robustness, *args, note=note) for key, *args in jobs]
+    if any(curve is None for curve in curves):
+        return
     titles = (t("This session's model"), t("The shipped model (trained on distorted digits)"))
     show_chart(
         lab_view.robustness_figure(
@@ -162,6 +164,8 @@ def points_map(model, data) -> None:
     X_rows, classes = data.X_test[: lab_view.MAP_IMAGES], data.y_test[: lab_view.MAP_IMAGES]
     key = (lab.model_hash(network), "map", layer, method, lab_view.MAP_IMAGES)
     xy = lab_view.wait_for(key, map_points, network, X_rows, layer, method, note=t("Placing the points…"))
+    if xy is None:
+        return
     answers = lab_view.probabilities(key[0], network, data.X_test)[:, : len(classes)].argmax(axis=0)
     words = {
         "title": t("{count:,} test images at the {layer}", count=len(classes), layer=names[layer]),

@@ -21,6 +21,7 @@ from nnlib.damage import KINDS
 from nnlib.network import Network
 from server.tasks import shared_pool
 from ui.charts import BLUE, FONT_SIZE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION, layout, timeline_figure
+from ui.i18n import t
 
 STRESS_IMAGES = 2000  # robustness curves and damage previews use the first 2,000 test images
 MAP_IMAGES = 2000  # the points map's images
@@ -68,23 +69,24 @@ def probabilities(key: str, _network: Network, _X_rows: np.ndarray) -> np.ndarra
     return P
 
 
-def background(key: tuple, function, *args):
-    """The result of function(*args) from the task pool, or None while it is still running."""
-    future = shared_pool().submit(key, function, *args)
-    return future.result() if future.done() else None
-
-
-def wait_for(key: tuple, function, *args, note: str = "", timeout_s: float = 120):
+def wait_for(key: tuple, function, *args, note: str = "", timeout_s: float = 300):
     """The task's result, waiting with a caption that counts the seconds (any widget click
-    still interrupts the wait: each caption update lets Streamlit stop this run)."""
+    still interrupts the wait: each caption update lets Streamlit stop this run); None, with a
+    message, when it failed or is still running after timeout_s."""
     future = shared_pool().submit(key, function, *args)
     slot = st.empty()
     started = time.monotonic()
     while not future.done() and time.monotonic() - started < timeout_s:
         slot.caption(f"⏳ {note} {time.monotonic() - started:.0f} s")
         time.sleep(0.25)
+    if not future.done():
+        slot.warning(t("The server is busy: this part is still being computed. Come back to this page in a minute."))
+        return None
+    if future.exception() is not None:
+        slot.error(t("This part could not be computed: {error}", error=future.exception()))
+        return None
     slot.empty()
-    return future.result(timeout=0.1)
+    return future.result()
 
 
 # --- figures (pure) ---------------------------------------------------------------------------

@@ -133,4 +133,8 @@ ZH_LAB = {
     "A drawing": "手写一个",
     "Draw a digit: its output's numbers appear here.": "写一个数字：它在输出层的数值会显示在这里。",
     "Your drawing, as the network gets it": "你写的数字，网络看到的样子",
+    "The server is busy: this part is still being computed. Come back to this page in a minute.": (
+        "服务器很忙：这一部分还在计算中。请过一分钟再回到这个页面。"
+    ),
+    "This part could not be computed: {error}": "这一部分无法计算：{error}",
 }
