@@ -79,13 +79,11 @@ def robustness_section(model, data) -> None:
     curves = [lab_view.wait_for(key, robustness, *args, note=note) for key, *args in jobs]
     if any(curve is None for curve in curves):
         return
-    titles = (t("This session's model"), t("The shipped model (trained on distorted digits)"))
-    show_chart(
-        lab_view.robustness_figure(
-            list(zip(titles, curves)), kind_names(), t("damage level (0 = none)"), t("Accuracy as the damage grows")
-        ),
-        "stress-robustness",
-    )
+    titles = (t("This session's model"), t("The shipped model"))
+    for column, title, by_kind, name in zip(st.columns(2), titles, curves, ("session", "shipped")):
+        with column:  # side by side at a projector, one under the other on a phone
+            figure = lab_view.robustness_figure(by_kind, kind_names(), t("damage level (0 = none)"), title)
+            show_chart(figure, f"stress-robustness-{name}")
     st.caption(
         t(
             "ⓘ Accuracy on the first {count:,} test images as each damage grows (hover for its strength). The "

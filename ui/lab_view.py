@@ -14,13 +14,12 @@ import time
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
-from plotly.subplots import make_subplots
 
 from nnlib import lab
 from nnlib.damage import KINDS
 from nnlib.network import Network
 from server.tasks import shared_pool
-from ui.charts import BLUE, FONT_SIZE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION, layout, timeline_figure
+from ui.charts import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION, layout, timeline_figure
 from ui.i18n import t
 
 STRESS_IMAGES = 2000  # robustness curves and damage previews use the first 2,000 test images
@@ -121,33 +120,26 @@ def per_digit_figure(digits, before, after, title: str, before_name: str, after_
     return layout(fig, title, height=340, barmode="group")
 
 
-def robustness_figure(curves: list[tuple[str, dict]], kind_names: dict, x_title: str, title: str) -> go.Figure:
-    """Accuracy against damage level, one panel per model, one line per kind (colour, dash
-    and marker each tell the kinds apart); the hover says the strength in the kind's unit."""
-    fig = make_subplots(rows=1, cols=len(curves), subplot_titles=[name for name, _ in curves], shared_yaxes=True)
-    for col, (_, by_kind) in enumerate(curves, start=1):
-        for kind, accuracies in by_kind.items():
-            style, spec = KIND_STYLES[kind], KINDS[kind]
-            fig.add_scatter(
-                x=list(range(len(accuracies))),
-                y=100 * np.asarray(accuracies),
-                mode="lines+markers",
-                name=kind_names[kind],
-                legendgroup=kind,
-                showlegend=col == 1,
-                line=dict(color=style["color"], dash=style["dash"], width=3),
-                marker=dict(symbol=style["symbol"], size=9),
-                customdata=[f"{s:g} {spec.unit}" for s in spec.strengths],
-                hovertemplate=kind_names[kind] + " %{customdata}: %{y:.1f}%<extra></extra>",
-                row=1,
-                col=col,
-            )
+def robustness_figure(by_kind: dict, kind_names: dict, x_title: str, title: str) -> go.Figure:
+    """Accuracy against damage level for one model, one line per kind (colour, dash and marker
+    each tell the kinds apart); the hover says the strength in the kind's unit."""
+    fig = go.Figure()
+    for kind, accuracies in by_kind.items():
+        style, spec = KIND_STYLES[kind], KINDS[kind]
+        fig.add_scatter(
+            x=list(range(len(accuracies))),
+            y=100 * np.asarray(accuracies),
+            mode="lines+markers",
+            name=kind_names[kind],
+            line=dict(color=style["color"], dash=style["dash"], width=3),
+            marker=dict(symbol=style["symbol"], size=9),
+            customdata=[f"{s:g} {spec.unit}" for s in spec.strengths],
+            hovertemplate=kind_names[kind] + " %{customdata}: %{y:.1f}%<extra></extra>",
+        )
     fig.update_yaxes(ticksuffix="%", range=[0, 100.5])
     fig.update_xaxes(title=x_title, dtick=1)
-    fig.update_annotations(font=dict(size=FONT_SIZE))
-    layout(fig, title, height=500)
-    # the legend under the plots: above them it ran into the panels' titles
-    fig.update_layout(legend=dict(y=-0.2, yanchor="top"), margin=dict(b=20))
+    layout(fig, title, height=480)
+    fig.update_layout(legend=dict(y=-0.25, yanchor="top"), margin=dict(b=20))  # under the plot: titles stay clear
     return fig
 
 

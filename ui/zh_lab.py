@@ -78,10 +78,9 @@ ZH_LAB = {
         "正在后台用 {ways} 种方式损坏 {count:,} 张测试图片并识别它们……"
     ),
     "This session's model": "本次会话的模型",
-    "The shipped model (trained on distorted digits)": "自带的模型（用变形的数字训练）",
+    "The shipped model": "自带的模型",
     "damage level (0 = none)": "损坏程度（0 = 没有）",
     "Robustness curves": "鲁棒性曲线",
-    "Accuracy as the damage grows": "损坏加重时的准确率",
     "ⓘ Accuracy on the first {count:,} test images as each damage grows (hover for its strength). The shipped "
     "model saw rotated, thickened, thinned and shifted digits while it trained: that is why it bends later.": (
         "ⓘ 随着每种损坏加重，前 {count:,} 张测试图片上的准确率（悬停可看强度）。自带的模型训练时见过旋转、加粗、"
