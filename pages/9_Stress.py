@@ -38,7 +38,10 @@ def stress_images(data) -> tuple[np.ndarray, np.ndarray]:
     return rows.reshape(-1, *data.image_shape).astype(np.float32), data.y_test[: lab_view.STRESS_IMAGES]
 
 
+@st.fragment
 def damage_preview(network, config, data) -> None:
+    """A kind, a strength, 8 damaged images and the accuracy there (a fragment: its sliders rerun
+    only this part)."""
     names = kind_names()
     kind = st.radio(t("Damage"), list(KINDS), format_func=names.get, horizontal=True, key="stress-kind")
     spec = KINDS[kind]
@@ -106,6 +109,7 @@ def coverage(confidence: np.ndarray, right: np.ndarray, thresholds: np.ndarray):
         return answered, right_after / (len(confidence) - first)
 
 
+@st.fragment
 def threshold_section(model, data) -> None:
     network, digits = model.network, model.config.digits
     P = lab_view.probabilities(lab.model_hash(network), network, data.X_test)
