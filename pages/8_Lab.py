@@ -4,8 +4,6 @@ output layer's maths step by step. The edited network is rebuilt from the origin
 of edits on every run, so "Reset edits" gives back the original exactly.
 """
 
-from dataclasses import replace
-
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -283,10 +281,11 @@ with st.container(key="lab-edits"):
         if edits.active:
             third.download_button(
                 t("Download the edited model (.npz)"),
-                model_to_bytes(edited, config),
+                lambda: model_to_bytes(edited, config),  # made when clicked, not sent with every edit
                 file_name="edited-model.npz",
                 mime="application/octet-stream",
                 help=t("Load it on the Train page like any model file."),
+                on_click="ignore",
             )
     with results:
         show_chart(
@@ -332,7 +331,8 @@ image_index = int(
     )
 )
 X_one = X_test[image_index : image_index + 1].T
-with st.expander(t("The network for this image: click a hidden neuron to switch it off or on"), expanded=False):
+# a toggle, not an expander: a closed expander's diagram would still be built on every edit
+if st.toggle(t("The network for this image: click a hidden neuron to switch it off or on"), key="lab-show-diagram"):
     show_chart(
         figures.network_diagram(edited, X_one, diagram_words(), class_names=digits),
         "lab-diagram",
@@ -342,7 +342,6 @@ with st.expander(t("The network for this image: click a hidden neuron to switch 
 
 with st.container(key="output-steps"):
     st.subheader(t("The output, step by step"))
-    plain = lab.apply_edits(network, replace(edits, temperature=1.0))
     source = st.radio(
         t("Input"),
         ["test", "drawing"],
@@ -352,10 +351,11 @@ with st.container(key="output-steps"):
     )
     picture, numbers = st.columns([1, 3])
     with picture:
-        X_row, image, title = steps_input(source, plain, image_index)
+        X_row, image, title = steps_input(source, edited, image_index)
     if X_row is None:
         st.stop()
-    z = lab.forward_from(plain, lab.first_layer_sums(plain, X_row), 1)[:, 0].astype(np.float64)
+    # the edited network's logits are z/T (the temperature is in its last layer): times T gives z
+    z = lab.forward_from(edited, lab.first_layer_sums(edited, X_row), 1)[:, 0].astype(np.float64) * edits.temperature
     table = lab_view.steps_table(z, edits.temperature, network.output, digits)
     probabilities = np.asarray(list(table.values())[-1])
     with picture:
