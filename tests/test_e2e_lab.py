@@ -120,7 +120,9 @@ def test_stress_robustness_threshold_and_points_map(server, page):
 
 def test_the_output_step_by_step_for_a_drawing(server, page):
     open_page(page, f"{server}/Lab", "Lab")
-    page.locator(".st-key-lab-steps-source").get_by_text("A drawing").click()
+    choice = page.locator(".st-key-lab-steps-source").get_by_text("A drawing")
+    choice.wait_for(timeout=SLOW)  # below the knock-out chart, which a loaded machine may still be drawing
+    choice.click()
     page.locator(".st-key-output-steps canvas.upper-canvas").first.wait_for(timeout=60_000)
     page.locator(".st-key-output-steps canvas.upper-canvas").first.scroll_into_view_if_needed()
     draw_stroke(page, [(50, 40), (180, 40), (120, 120), (90, 200)])
