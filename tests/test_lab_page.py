@@ -104,3 +104,11 @@ def test_after_training_the_stress_page_plays_the_first_layer_forming():
     at.switch_page("pages/8_Lab.py").run()  # one hidden layer: the knock-out updates the output's sums
     assert not at.exception, at.exception
     assert metric(at, "Edited accuracy") == metric(at, "Original accuracy")
+
+
+def test_the_network_diagram_is_built_only_when_shown():
+    at = app("pages/8_Lab.py").run()
+    hidden = len(at.get("plotly_chart"))
+    at.toggle(key="lab-show-diagram").set_value(True).run()
+    assert not at.exception, at.exception
+    assert len(at.get("plotly_chart")) == hidden + 1
