@@ -24,6 +24,8 @@ PAGES = [  # (script, sidebar label); Streamlit's own list is hidden in config.t
     ("pages/5_Backprop.py", "🧮 Backprop"),
     ("pages/6_Compare.py", "⚖️ Compare"),
     ("pages/7_Class.py", "👩‍🏫 Class"),
+    ("pages/8_Lab.py", "🧪 Lab"),
+    ("pages/9_Stress.py", "🌪️ Stress"),
 ]
 # Chinese labels keep the English name, which the lesson plans and links use.
 PAGE_LABELS_ZH = {
@@ -35,6 +37,8 @@ PAGE_LABELS_ZH = {
     "🧮 Backprop": "🧮 反向传播 Backprop",
     "⚖️ Compare": "⚖️ 对比 Compare",
     "👩‍🏫 Class": "👩‍🏫 全班 Class",
+    "🧪 Lab": "🧪 实验室 Lab",
+    "🌪️ Stress": "🌪️ 压力测试 Stress",
 }
 
 # The page starts near the top (a projector has 720 px to spare), and a keyboard user tells

@@ -20,7 +20,8 @@ SHIPPED_MODEL = "the shipped ten-digit model (robust preset)"
 TRAINED_MODEL = "trained in this session"
 LOADED_MODEL = "loaded from {name}"
 SEAT_MODEL = "your latest model, kept by the class board"
-MODEL_DESCRIPTIONS = (SHIPPED_MODEL, TRAINED_MODEL, LOADED_MODEL, SEAT_MODEL)
+EDITED_MODEL = "{name}, edited in the Lab (Draw reads with the edits)"
+MODEL_DESCRIPTIONS = (SHIPPED_MODEL, TRAINED_MODEL, LOADED_MODEL, SEAT_MODEL, EDITED_MODEL)
 DIVERGED_RUN = "diverged_run"  # session key: the last run, when it diverged and left the model as it was
 
 
@@ -47,13 +48,38 @@ class SessionModel:
     file_name: str = ""
     run: object | None = None  # the trainer whose network this is: its history holds the weights timeline
     before: SessionModel | None = None  # the model it replaced, taken back if this run diverges
+    base: SessionModel | None = None  # the unedited model, for a model edited in the Lab
 
     def label(self) -> str:
+        if self.base is not None:
+            return t(self.description, name=self.base.label())
         return t(self.description, name=literal(self.file_name))
 
 
 def current_model() -> SessionModel:
-    """The session's model; a run that diverged gives way to the model it replaced.
+    """The session's model as every page reads with it: the Lab's edited network while its edits
+    are on (and made on this very model), else unedited_model()."""
+    model = unedited_model()
+    edited = st.session_state.get("lab_edited")
+    if edited is not None and edited.base.network is model.network:
+        return edited
+    return model
+
+
+def set_edited(network: Network | None) -> None:
+    """The Lab's edited network from now on (None: edits off)."""
+    if network is None:
+        st.session_state.pop("lab_edited", None)
+        return
+    base = unedited_model()
+    st.session_state["lab_edited"] = SessionModel(
+        network, base.config, EDITED_MODEL, is_default=False, file_name=base.file_name, base=base
+    )
+
+
+def unedited_model() -> SessionModel:
+    """The session's own model (trained, loaded or kept by a class board), else the shipped one,
+    without Lab edits; a run that diverged gives way to the model it replaced.
 
     A diverged run keeps the weights of its last good step, which after a learning
     rate of 10 are the random ones of step 0: never worth more than the model before.
@@ -79,7 +105,7 @@ def set_model(network: Network, config: TrainConfig, description: str, file_name
     """Make network the session's model; a network of the session's trainer keeps that run beside it."""
     trainer = st.session_state.get("trainer")
     run = trainer if trainer is not None and trainer.network is network else None
-    current_model()  # a diverged run gives way first
+    unedited_model()  # a diverged run gives way first
     before = st.session_state.get("model")
     if before is not None:  # one model back is enough, and older ones are freed
         before = dataclasses.replace(before, before=None)
@@ -89,7 +115,7 @@ def set_model(network: Network, config: TrainConfig, description: str, file_name
 
 def diverged_run_kept_out() -> bool:
     """Whether the session's last run diverged and so did not replace the model."""
-    current_model()
+    unedited_model()
     return st.session_state.get(DIVERGED_RUN) is not None
 
 

@@ -1,0 +1,116 @@
+"""Function calls that take seconds, run off the server's interpreter and cached per model.
+
+The Lab's knock-out chart, robustness curves and t-SNE maps are pure functions of a model and
+the test images. Run in the server's own interpreter they would hold its lock for seconds while
+other visitors draw; here they go to a small pool of worker processes (spawned, never forked
+from the threaded server; one BLAS thread each; at a lower CPU priority than the pages), and
+their results are kept per key, e.g. (model hash, task name, layer), so the next visitor with
+the same model gets them at once.
+
+    pool = shared_pool()
+    future = pool.submit(("a1b2…", "knockout"), knockout_losses, network, X_rows, classes)
+    future.done(), future.result()
+
+Only results are kept (arrays and numbers), never a model: module globals are shared by every
+session.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import multiprocessing
+import os
+import sys
+import threading
+import types
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+WORKER_NICENESS = 10  # below the pages (and equal to training): Draw stays fast while a task runs
+DEFAULT_WORKERS = 2
+MAX_RESULTS = 64  # results kept (least recently asked for dropped first)
+
+
+def _worker_setup(niceness: int) -> None:
+    """Each worker: lower priority, one BLAS thread (the machine's cores belong to everyone)."""
+    os.environ["OPENBLAS_NUM_THREADS"] = os.environ["OMP_NUM_THREADS"] = "1"
+    try:
+        os.setpriority(os.PRIO_PROCESS, 0, max(os.getpriority(os.PRIO_PROCESS, 0), niceness))
+    except OSError:
+        pass
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1, user_api="blas")
+
+
+@contextlib.contextmanager
+def _without_main():
+    """Start workers without re-importing the server's __main__ (Streamlit's command line)."""
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
+class TaskPool:
+    """A ProcessPoolExecutor whose futures are cached by key: submitting a known key returns
+    the same future (running or done); a failed one is forgotten, so it can be asked again."""
+
+    def __init__(self, workers: int | None = None, max_results: int = MAX_RESULTS):
+        self.workers = workers or int(os.environ.get("NNLIB_TASK_WORKERS", DEFAULT_WORKERS))
+        self._executor = self._new_executor()
+        self._futures: collections.OrderedDict[tuple, Future] = collections.OrderedDict()
+        self._max_results = max_results
+        self._lock = threading.Lock()
+
+    def _new_executor(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_worker_setup,
+            initargs=(WORKER_NICENESS,),
+        )
+
+    def submit(self, key: tuple, function, *args) -> Future:
+        """The future of function(*args), started now unless key is already known."""
+        with self._lock:
+            future = self._futures.get(key)
+            if future is not None and not (future.done() and future.exception() is not None):
+                self._futures.move_to_end(key)
+                return future
+            with _without_main():
+                try:
+                    future = self._executor.submit(function, *args)
+                except BrokenProcessPool:  # a worker was killed: start afresh
+                    self._executor = self._new_executor()
+                    future = self._executor.submit(function, *args)
+            self._futures[key] = future
+            while len(self._futures) > self._max_results:
+                self._futures.popitem(last=False)
+            return future
+
+    def known(self, key: tuple) -> Future | None:
+        with self._lock:
+            return self._futures.get(key)
+
+    def shutdown(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def worker_pids(self) -> list[int]:
+        return list(getattr(self._executor, "_processes", {}) or {})
+
+
+_shared: TaskPool | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_pool() -> TaskPool:
+    """The server's one task pool, made on first use."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = TaskPool()
+        return _shared

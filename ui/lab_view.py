@@ -1,0 +1,257 @@
+"""The Lab's figures (pure: arrays and translated words in, figure out) and the shared, cached
+numbers they are drawn from.
+
+Cached per model (its hash), never per session: the test images' first-layer sums Z1 (so an
+edit costs only the layers after the first), the original's predictions, and, computed in
+server/tasks.py's worker pool, the knock-out losses, the robustness curves and t-SNE maps.
+Only arrays are cached, never a model.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from nnlib import lab
+from nnlib.damage import KINDS
+from nnlib.network import Network
+from server.tasks import shared_pool
+from ui.charts import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION, layout, timeline_figure
+from ui.i18n import t
+
+STRESS_IMAGES = 2000  # robustness curves and damage previews use the first 2,000 test images
+MAP_IMAGES = 2000  # the points map's images
+# Okabe–Ito's eight colours (black and yellow included) and a marker shape per digit, so two
+# digits never share both colour and shape.
+DIGIT_COLOURS = (BLUE, ORANGE, GREEN, VERMILLION, SKY, PURPLE, "#000000", "#F0E442", BLUE, ORANGE)
+DIGIT_SYMBOLS = (
+    "circle",
+    "square",
+    "diamond",
+    "triangle-up",
+    "circle",
+    "square",
+    "diamond",
+    "triangle-up",
+    "x",
+    "cross",
+)
+KIND_STYLES = {
+    "noise": dict(color=BLUE, dash="solid", symbol="circle"),
+    "rotation": dict(color=VERMILLION, dash="dash", symbol="diamond"),
+    "thin": dict(color=GREEN, dash="dot", symbol="triangle-up"),
+    "bold": dict(color=ORANGE, dash="dashdot", symbol="square"),
+    "blur": dict(color=SKY, dash="longdash", symbol="cross"),
+    "shift": dict(color=PURPLE, dash="longdashdot", symbol="x"),
+}
+
+
+# --- shared numbers, cached per model ---------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def first_layer_sums(key: str, _network: Network, _X_rows: np.ndarray) -> np.ndarray:
+    """Z1 (hidden, m) of the unedited model on the test rows; read-only, shared."""
+    Z1 = lab.first_layer_sums(_network, _X_rows)
+    Z1.flags.writeable = False
+    return Z1
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def probabilities(key: str, _network: Network, _X_rows: np.ndarray) -> np.ndarray:
+    """Class probabilities (outputs, m) of a model on the test rows; read-only, shared."""
+    P = _network.probabilities(_X_rows.T)
+    P.flags.writeable = False
+    return P
+
+
+def wait_for(key: tuple, function, *args, note: str = "", timeout_s: float = 300):
+    """The task's result, waiting with a caption that counts the seconds (any widget click
+    still interrupts the wait: each caption update lets Streamlit stop this run); None, with a
+    message, when it failed or is still running after timeout_s."""
+    future = shared_pool().submit(key, function, *args)
+    slot = st.empty()
+    started = time.monotonic()
+    while not future.done() and time.monotonic() - started < timeout_s:
+        slot.caption(f"⏳ {note} {time.monotonic() - started:.0f} s")
+        time.sleep(0.25)
+    if not future.done():
+        slot.warning(t("The server is busy: this part is still being computed. Come back to this page in a minute."))
+        return None
+    if future.exception() is not None:
+        slot.error(t("This part could not be computed: {error}", error=future.exception()))
+        return None
+    slot.empty()
+    return future.result()
+
+
+# --- figures (pure) ---------------------------------------------------------------------------
+
+
+def knockout_figure(losses: np.ndarray, title: str, y_title: str, top: int = 40, height: int = 360) -> go.Figure:
+    """The top neurons by accuracy lost when switched off alone (in points), largest first."""
+    order = np.argsort(-losses, kind="stable")[:top]
+    fig = go.Figure(
+        go.Bar(
+            x=[f"n{j}" for j in order],
+            y=100 * losses[order],
+            marker_color=BLUE,
+            customdata=order,
+            hovertemplate="neuron %{customdata}: −%{y:.2f}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(type="category", tickfont=dict(size=12))
+    fig.update_yaxes(title=y_title)
+    return layout(fig, title, height=height)
+
+
+def per_digit_figure(digits, before, after, title: str, before_name: str, after_name: str) -> go.Figure:
+    """Per-digit accuracy, original and edited, side by side (hatched = edited)."""
+    fig = go.Figure()
+    labels = [str(d) for d in digits]
+    fig.add_bar(x=labels, y=100 * np.asarray(before), name=before_name, marker_color=GREY)
+    fig.add_bar(x=labels, y=100 * np.asarray(after), name=after_name, marker=dict(color=VERMILLION, pattern_shape="/"))
+    low = float(np.nanmin(np.concatenate([before, after]))) * 100
+    fig.update_yaxes(ticksuffix="%", range=[max(0.0, low - 5), 100.5])
+    fig.update_xaxes(type="category")
+    return layout(fig, title, height=340, barmode="group")
+
+
+def robustness_figure(by_kind: dict, kind_names: dict, x_title: str, title: str) -> go.Figure:
+    """Accuracy against damage level for one model, one line per kind (colour, dash and marker
+    each tell the kinds apart); the hover says the strength in the kind's unit."""
+    fig = go.Figure()
+    for kind, accuracies in by_kind.items():
+        style, spec = KIND_STYLES[kind], KINDS[kind]
+        fig.add_scatter(
+            x=list(range(len(accuracies))),
+            y=100 * np.asarray(accuracies),
+            mode="lines+markers",
+            name=kind_names[kind],
+            line=dict(color=style["color"], dash=style["dash"], width=3),
+            marker=dict(symbol=style["symbol"], size=9),
+            customdata=[f"{s:g} {spec.unit}" for s in spec.strengths],
+            hovertemplate=kind_names[kind] + " %{customdata}: %{y:.1f}%<extra></extra>",
+        )
+    fig.update_yaxes(ticksuffix="%", range=[0, 100.5])
+    fig.update_xaxes(title=x_title, dtick=1)
+    layout(fig, title, height=480)
+    fig.update_layout(legend=dict(y=-0.25, yanchor="top"), margin=dict(b=20))  # under the plot: titles stay clear
+    return fig
+
+
+def threshold_figure(thresholds, answered, accuracy, chosen: float, words: dict) -> go.Figure:
+    """Coverage and accuracy on the answered images against the confidence threshold."""
+    fig = go.Figure()
+    fig.add_scatter(x=thresholds, y=100 * answered, name=words["answered"], line=dict(color=BLUE, width=3))
+    fig.add_scatter(
+        x=thresholds, y=100 * accuracy, name=words["accuracy"], line=dict(color=VERMILLION, width=3, dash="dash")
+    )
+    fig.add_vline(x=chosen, line=dict(color="#555555", width=2, dash="dot"))
+    fig.update_xaxes(title=words["threshold"], range=[0, 1])
+    fig.update_yaxes(ticksuffix="%")
+    return layout(fig, words["title"], height=360)
+
+
+def map_figure(xy: np.ndarray, classes, answers, digits, words: dict, height: int = 560) -> go.Figure:
+    """Every image a point, coloured and shaped by its digit; mistakes ringed in black.
+
+    Each point carries customdata [image index] for st.plotly_chart's selection."""
+    fig = go.Figure()
+    index = np.arange(len(classes))
+    for c, digit in enumerate(digits):
+        mine = classes == c
+        fig.add_scatter(
+            x=xy[mine, 0],
+            y=xy[mine, 1],
+            mode="markers",
+            name=str(digit),
+            customdata=index[mine],
+            marker=dict(color=DIGIT_COLOURS[c % 10], symbol=DIGIT_SYMBOLS[c % 10], size=7, opacity=0.8),
+            unselected=dict(marker=dict(opacity=0.8)),  # a click shows one image; it does not fade the rest
+            hovertemplate=words["hover"].format(digit=digit) + "<extra></extra>",
+        )
+    wrong = classes != answers
+    fig.add_scatter(
+        x=xy[wrong, 0],
+        y=xy[wrong, 1],
+        mode="markers",
+        name=words["mistakes"],
+        customdata=index[wrong],
+        marker=dict(color="rgba(0,0,0,0)", size=13, line=dict(color="#000000", width=2), symbol="circle-open"),
+        hovertemplate=words["mistake_hover"] + "<extra></extra>",
+    )
+    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
+    fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False)
+    layout(fig, words["title"], height=height, plot_bgcolor="white", clickmode="event+select")
+    fig.update_layout(legend=dict(orientation="v", x=1.0, xanchor="left", y=1.0, yanchor="top"))
+    return fig
+
+
+def clicked_index(event) -> int | None:
+    """The image index of the point a st.plotly_chart selection picked, or None."""
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError):
+        return None
+    for point in points:
+        custom = point.get("customdata") if isinstance(point, dict) else None
+        if isinstance(custom, (list, tuple)):
+            custom = custom[0] if custom else None
+        if isinstance(custom, (int, float)):
+            return int(custom)
+    return None
+
+
+def steps_table(z: np.ndarray, temperature: float, output: str, digits) -> dict[str, list]:
+    """The output layer's maths for one image, column by column: z, z/T, then softmax's
+    z − max, exp, ÷ sum, or the sigmoid per output (and its share of the sum, as Draw shows)."""
+    zt = z / temperature
+    table = {"digit": [str(d) for d in digits], "z": z, "z / T": zt}
+    if output == "softmax":
+        shifted = zt - zt.max()
+        e = np.exp(shifted)
+        table.update({"z/T − max": shifted, "exp(·)": e, "p = exp / Σ": e / e.sum()})
+    else:
+        s = 1 / (1 + np.exp(-zt))
+        table.update({"σ(z/T)": s, "p = σ / Σσ": s / s.sum()})
+    return {name: list(values) for name, values in table.items()}
+
+
+def forming_figure(maps: list[np.ndarray], classes, digits, epochs, words: dict, height: int = 560) -> go.Figure:
+    """The first hidden layer's map at each snapshot as a Plotly animation (▶/⏸ and a slider),
+    one trace per digit, the axes fixed to hold every frame."""
+    every = np.concatenate(maps)
+    pad = 0.05 * (every.max(axis=0) - every.min(axis=0))
+    low, high = every.min(axis=0) - pad, every.max(axis=0) + pad
+
+    def traces(xy):
+        return [
+            go.Scatter(
+                x=xy[classes == c, 0],
+                y=xy[classes == c, 1],
+                mode="markers",
+                name=str(digit),
+                marker=dict(color=DIGIT_COLOURS[c % 10], symbol=DIGIT_SYMBOLS[c % 10], size=6, opacity=0.8),
+                hoverinfo="skip",
+            )
+            for c, digit in enumerate(digits)
+        ]
+
+    fig = go.Figure(data=traces(maps[0]), frames=[go.Frame(data=traces(xy), name=str(i)) for i, xy in enumerate(maps)])
+    layout(fig, words["title"], height=height, plot_bgcolor="white")
+    fig.update_xaxes(range=[low[0], high[0]], showticklabels=False, showgrid=False, zeroline=False)
+    fig.update_yaxes(range=[low[1], high[1]], showticklabels=False, showgrid=False, zeroline=False)
+    # the Weights timeline's own ▶/⏸ and epoch slider, taken from a figure of empty frames
+    controls = timeline_figure(
+        [np.zeros((1, 1))] * len(maps), list(epochs), "", words["play"], words["pause"], words["epoch"], 1.0, height
+    ).layout
+    fig.update_layout(
+        legend=dict(orientation="v", x=1.0, xanchor="left", y=1.0, yanchor="top"),
+        updatemenus=controls.updatemenus,
+        sliders=controls.sliders,
+    )
+    return fig
