@@ -28,7 +28,9 @@ st.markdown(
         "that matter, the smallest change that fools it, what it dreams a digit looks like.\n"
         "5. **Backprop** — the blog's derivation with live numbers: one image, one step, a gradient check.\n"
         "6. **Compare** — the blog's closing experiment: other hidden sizes and settings, side by side.\n"
-        "7. **Class** — the same experiment as a class: everyone posts a run to one shared board."
+        "7. **Class** — the same experiment as a class: everyone posts a run to one shared board.\n"
+        "8. **Lab** — take the trained network apart: switch neurons off, prune, add noise, and see what it costs.\n"
+        '9. **Stress** — damaged digits, an "I don\'t know" threshold, and how the network sorts the digits.'
     )
 )
 

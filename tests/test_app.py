@@ -314,7 +314,10 @@ def test_extreme_url_query_is_ignored_with_a_message():
     assert any("at least two digits" in e.value for e in at.error)
 
 
-@pytest.mark.parametrize("page", PAGES + ["pages/5_Backprop.py", "pages/6_Compare.py"])
+@pytest.mark.parametrize(
+    "page",
+    PAGES + ["pages/5_Backprop.py", "pages/6_Compare.py", "pages/7_Class.py", "pages/8_Lab.py", "pages/9_Stress.py"],
+)
 def test_every_page_in_chinese(page):
     at = app(page)
     at.session_state["lang"] = "zh"

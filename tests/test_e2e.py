@@ -36,12 +36,15 @@ pytestmark = needs_chromium
         ("Dataset", "Dataset"),
         ("Backprop", "Backprop"),
         ("Compare", "Compare"),
+        ("Class", "Class"),
+        ("Lab", "Lab"),
+        ("Stress", "Stress"),
         ("", "nnlib"),
     ],
 )
 def test_every_page_opens_by_deep_link(server, page, path, heading):
     open_page(page, f"{server}/{path}", heading)
-    for label in ("Dataset", "Train", "Weights", "Draw", "Backprop", "Compare", "Class"):
+    for label in ("Dataset", "Train", "Weights", "Draw", "Backprop", "Compare", "Class", "Lab", "Stress"):
         # the sidebar's links, waited for: a busy machine may draw them after the heading
         page.get_by_role("link", name=re.compile(label)).first.wait_for(timeout=30_000)
     screenshot(page, f"page-{path or 'Home'}")
