@@ -266,7 +266,12 @@ class Trainer:
         X_rows = self.data.X_train[rows]  # (m, pixels)
         if self.config.augment:
             X_rows = augment_rows(
-                X_rows, self.data.image_shape, self._shuffle_rng, self.config.augment, self.config.augment_style
+                X_rows,
+                self.data.image_shape,
+                self._shuffle_rng,
+                self.config.augment,
+                self.config.augment_style,
+                digits=np.asarray(self.data.digits)[self.data.y_train[rows]],
             )
         X = X_rows.T  # (pixels, m)
         Y = one_hot(self.data.y_train[rows], self.data.class_count, self.network.dtype)

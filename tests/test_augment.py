@@ -5,6 +5,8 @@ import numpy as np
 import pytest
 
 from nnlib.augment import (
+    STYLE_DRAWERS,
+    STYLE_SHARE,
     STYLES,
     augment_rows,
     binarise,
@@ -16,6 +18,10 @@ from nnlib.augment import (
     random_affine,
     random_blur,
     resolution_loss,
+    stroke_ink,
+    style_bank,
+    style_digit,
+    with_writing_styles,
 )
 from nnlib.preprocess import centre_of_mass
 
@@ -144,3 +150,46 @@ def test_the_trainer_distorts_in_the_configured_style():
         trainer.advance(max_batches=1)
         weights[style] = trainer.network.params["W1"].copy()
     assert not np.allclose(weights["affine"], weights["handwriting"])
+
+
+def test_stroke_ink_draws_a_line_of_the_pen_width_and_nothing_else():
+    ink = stroke_ink([np.array([[4.0, 10.5], [24.0, 10.5]])], 28, 28, pen=3.0)
+    assert ink.shape == (28, 28) and ink.min() >= 0 and ink.max() <= 1
+    assert (ink[9:12, 6:22] == 1).all()  # the 3-px line, away from its round ends
+    assert ink[:7].max() == 0 and ink[15:].max() == 0
+
+
+@pytest.mark.parametrize("digit", sorted(STYLE_DRAWERS))
+def test_style_digit_is_an_mnist_like_image_centred_by_mass(digit):
+    rng = np.random.default_rng(digit)
+    for _ in range(5):
+        image = style_digit(digit, rng)
+        assert image.shape == (28, 28) and image.dtype == np.float32
+        assert 0.75 <= image.max() <= 1 and image.min() >= 0  # a sub-pixel shift softens the peak
+        inked_rows = np.flatnonzero(image.max(axis=1) > 0.2)
+        assert 18 <= inked_rows[-1] - inked_rows[0] + 1 <= 25  # 20 px of strokes, plus the pen
+        row, col = centre_of_mass(image)
+        assert abs(row - 13.5) < 0.6 and abs(col - 13.5) < 0.6
+
+
+def test_with_writing_styles_redraws_only_digits_with_styles_and_about_its_share():
+    digits = np.tile(np.arange(10), 100)
+    images = np.zeros((len(digits), 28, 28), np.float32)
+    out = with_writing_styles(images, digits, np.random.default_rng(0), 1.0)
+    redrawn = out.reshape(len(out), -1).max(axis=1) > 0
+    assert set(digits[redrawn].tolist()) == set(STYLE_DRAWERS)
+    assert abs(redrawn[np.isin(digits, list(STYLE_DRAWERS))].mean() - STYLE_SHARE) < 0.07
+    for k in np.flatnonzero(redrawn)[:10]:
+        assert any(np.array_equal(out[k], drawing) for drawing in style_bank(int(digits[k])))
+    assert not images.any()  # the input is left alone
+    np.testing.assert_array_equal(out, with_writing_styles(images, digits, np.random.default_rng(0), 1.0))
+    assert not with_writing_styles(images, digits, np.random.default_rng(0), 0.0).any()
+
+
+def test_the_styles_mix_needs_the_digits_and_is_the_handwriting_mix_without_them():
+    X = bar_digits(8).reshape(8, -1)
+    styled = augment_rows(X, (28, 28), np.random.default_rng(1), 1.0, "styles")
+    plain = augment_rows(X, (28, 28), np.random.default_rng(1), 1.0, "handwriting")
+    np.testing.assert_array_equal(styled, plain)
+    sevens = augment_rows(X, (28, 28), np.random.default_rng(1), 1.0, "styles", digits=np.full(8, 7))
+    assert sevens.shape == X.shape and not np.array_equal(sevens, plain)

@@ -134,7 +134,7 @@ def test_the_command_line_trains_the_robust_preset_and_names_a_bad_style(tmp_pat
         [*common, "--data-dir", str(small_data_dir), "--save", str(model)], capture_output=True, text=True, timeout=300
     )
     assert run.returncode == 0, run.stderr
-    assert open_model(model)[1].augment_style == "handwriting"
+    assert open_model(model)[1].augment_style == PRESETS["robust"].augment_style
     bad = subprocess.run([*common, "--augment-style", "cubist"], capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "invalid choice: 'cubist'" in bad.stderr
 
