@@ -164,7 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--schedule", choices=SCHEDULES)
     train.add_argument("--augment", type=float, help="distortion strength 0-1 for training images")
     train.add_argument(
-        "--augment-style", choices=AUGMENT_STYLES, help="affine: mouse drawings; handwriting: also scans of any hand"
+        "--augment-style",
+        choices=AUGMENT_STYLES,
+        help="affine: mouse drawings; handwriting: also scans of any hand; styles: also flagged 1s, crossed 7s, …",
     )
     train.add_argument("--seed", type=int)
     train.add_argument("--dtype", choices=DTYPES)
