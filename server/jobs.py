@@ -5,8 +5,8 @@ shares one interpreter lock and a 16-core server is no faster than one core. Her
 goes to a worker process (``NNLIB_WORKERS``, default one per core); the server only routes
 messages. The pieces:
 
-- ``SharedData``: a PreparedData copied once into shared memory; every worker maps the same
-  pages (no copy per job, none per worker).
+- ``SharedData`` (server.shared_files): a PreparedData written once to files that every
+  worker maps (the page cache holds one copy; no copy per job, none per worker).
 - ``JobPool``: the workers, a FIFO queue when all are busy, one running-or-queued run per
   owner (session), a dispatcher thread that forwards events and replaces a worker that dies.
 - ``RemoteTrainer``: behaves like ``nnlib.Trainer`` as the pages use it (``advance``,
@@ -35,13 +35,14 @@ import sys
 import threading
 import time
 import types
-from multiprocessing import connection, shared_memory
+from multiprocessing import connection
 
 import numpy as np
 
 from nnlib import Trainer
 from nnlib.cost import CostCheck, check_cost
 from nnlib.trainer import BatchEvent, DivergedEvent, FinishedEvent, History, PreparedData
+from server.shared_files import SharedData, SharedDataSpec, SharedFolder, map_shared
 
 CHUNK_SECONDS = 0.2  # a worker reports events about this often
 WEIGHTS_EVERY_SECONDS = 1.0  # and the current weights about this often (and at the end)
@@ -87,63 +88,6 @@ def usable_cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-# --- Data in shared memory -------------------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class SharedArray:
-    """Where one array lives in shared memory: a block name, its shape and dtype."""
-
-    name: str
-    shape: tuple[int, ...]
-    dtype: str
-
-
-@dataclasses.dataclass(frozen=True)
-class SharedDataSpec:
-    """What a worker needs to map a PreparedData without copying it (picklable, tiny)."""
-
-    key: tuple
-    arrays: tuple[SharedArray, ...]  # X_train, y_train, X_test, y_test
-    digits: tuple[int, ...]
-    image_shape: tuple[int, int]
-
-
-class SharedData:
-    """One PreparedData copied into shared memory once, owned (and unlinked) by the server."""
-
-    def __init__(self, key: tuple, data: PreparedData):
-        self.source = data  # held, so id(data) in the key cannot be reused by other data
-        self.blocks, arrays = [], []
-        for array in (data.X_train, data.y_train, data.X_test, data.y_test):
-            block = shared_memory.SharedMemory(create=True, size=max(array.nbytes, 1))
-            np.ndarray(array.shape, array.dtype, buffer=block.buf)[...] = array
-            self.blocks.append(block)
-            arrays.append(SharedArray(block.name, array.shape, array.dtype.str))
-        self.spec = SharedDataSpec(key, tuple(arrays), tuple(data.digits), tuple(data.image_shape))
-
-    def close(self) -> None:
-        for block in self.blocks:
-            block.close()
-            try:
-                block.unlink()
-            except FileNotFoundError:
-                pass
-        self.blocks = []
-
-
-def map_shared(spec: SharedDataSpec) -> tuple[PreparedData, list]:
-    """A read-only PreparedData over the server's shared blocks, and the blocks to keep open."""
-    blocks, arrays = [], []
-    for part in spec.arrays:
-        block = shared_memory.SharedMemory(name=part.name)
-        array = np.ndarray(part.shape, np.dtype(part.dtype), buffer=block.buf)
-        array.flags.writeable = False
-        blocks.append(block)
-        arrays.append(array)
-    return PreparedData(*arrays, digits=spec.digits, image_shape=spec.image_shape), blocks
-
-
 # --- A Trainer without its data, to send between processes -----------------------------------
 
 
@@ -180,7 +124,7 @@ def worker_main(conn, niceness: int) -> None:
 
     threadpool_limits(1, user_api="blas")
     conn.send(("ready", None))
-    mapped: collections.OrderedDict = collections.OrderedDict()  # spec key -> (data, blocks)
+    mapped: collections.OrderedDict = collections.OrderedDict()  # spec key -> data over the server's files
     while True:
         try:
             message = conn.recv()
@@ -192,10 +136,9 @@ def worker_main(conn, niceness: int) -> None:
         if spec.key not in mapped:
             mapped[spec.key] = map_shared(spec)
             while len(mapped) > 4:
-                for block in mapped.popitem(last=False)[1][1]:
-                    block.close()
+                mapped.popitem(last=False)  # unmapped when its arrays are collected
         mapped.move_to_end(spec.key)
-        trainer = trainer_from_state(state, mapped[spec.key][0])
+        trainer = trainer_from_state(state, mapped[spec.key])
         _train(conn, job_id, trainer)
 
 
@@ -330,6 +273,7 @@ class JobPool:
         self._jobs: dict[int, Job] = {}
         self._ids = itertools.count(1)
         self._shared: collections.OrderedDict[tuple, SharedData] = collections.OrderedDict()
+        self._folder = SharedFolder()  # removes the folders of servers that died first
         self._workers = [_Worker(self._context, WORKER_NICENESS) for _ in range(self.size)]
         self.replaced = 0  # workers that died and were replaced
         self.pace = 1.0  # wall seconds per estimated CPU-second, learnt from finished runs
@@ -340,12 +284,12 @@ class JobPool:
     # -- used by RemoteTrainer
 
     def share(self, data: PreparedData) -> SharedDataSpec:
-        """The data's shared-memory copy, made on first use (one per PreparedData object: the
+        """The data's shared copy (files mapped by the workers), made on first use (one per PreparedData object: the
         server shares each prepared set once, so this is once per digits/normalisation/dtype)."""
         key = (tuple(data.digits), data.X_train.dtype.str, data.X_train.shape, id(data))
         with self._lock:
             if key not in self._shared:
-                self._shared[key] = SharedData(key, data)
+                self._shared[key] = SharedData(key, data, self._folder)
                 self._evict_shared()
             self._shared.move_to_end(key)
             return self._shared[key].spec
@@ -446,7 +390,7 @@ class JobPool:
             return job.worker.process.pid if job.worker is not None else None
 
     def close(self) -> None:
-        """Stop the workers and free the shared memory."""
+        """Stop the workers and delete the shared files."""
         with self._lock:
             self._closed = True
             for job in list(self._queue):
@@ -461,6 +405,7 @@ class JobPool:
             for shared in self._shared.values():
                 shared.close()
             self._shared.clear()
+            self._folder.close()
 
     # -- the dispatcher thread
 
