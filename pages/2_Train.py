@@ -30,7 +30,7 @@ from ui.settings import (
     settings_query,
     training_widgets,
 )
-from ui.training import PoolFull, TooCostly, job_pool, new_trainer
+from ui.training import PoolFull, TooCostly, job_pool, limits_words, new_trainer
 from ui.words import divergence_words
 
 REFRESH_SECONDS = 0.3  # live charts redraw about three times a second
@@ -182,6 +182,8 @@ if config is not None and not training:
             "This run: about {estimate} CPU-seconds of training (at most {cap} per run on this server).",
             **refusal_values(check),
         )
+        + " "
+        + limits_words(job_pool())
     )
 
 

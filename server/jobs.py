@@ -42,6 +42,7 @@ import numpy as np
 from nnlib import Trainer
 from nnlib.cost import CostCheck, check_cost
 from nnlib.trainer import BatchEvent, DivergedEvent, FinishedEvent, History, PreparedData
+from server.limits import memory_limit_bytes, read_limits, usable_cores
 from server.shared_files import SharedData, SharedDataSpec, SharedFolder, map_shared
 
 CHUNK_SECONDS = 0.2  # a worker reports events about this often
@@ -70,7 +71,8 @@ class TooCostly(ValueError):
 
 
 def default_workers() -> int:
-    """NNLIB_WORKERS, else one worker per core this process may use."""
+    """NNLIB_WORKERS, else one worker per core this process may use (the cgroup's CPU quota, rounded
+    down, else the CPU affinity)."""
     text = os.environ.get("NNLIB_WORKERS", "")
     if text:
         try:
@@ -81,11 +83,6 @@ def default_workers() -> int:
             raise ValueError(f"NNLIB_WORKERS must be a whole number ≥ 1, got {text!r}")
         return value
     return usable_cores()
-
-
-def usable_cores() -> int:
-    """The cores this process may run on (its CPU affinity), not every core of the machine."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 # --- A Trainer without its data, to send between processes -----------------------------------
@@ -264,6 +261,8 @@ class JobPool:
     """
 
     def __init__(self, workers: int | None = None, idle_seconds: float | None = None, max_queue: int | None = None):
+        self.limits = read_limits()  # the container's CPU quota and memory limit, for the page
+        self.memory_limit = memory_limit_bytes(self.limits)  # NNLIB_MEMORY_MB, else the cgroup's; None: no limit
         self.size = workers or default_workers()
         self.idle_seconds = idle_seconds or float(os.environ.get("NNLIB_JOB_IDLE_SECONDS", DEFAULT_IDLE_SECONDS))
         self.max_queue = max_queue or DEFAULT_MAX_QUEUE

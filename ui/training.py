@@ -16,8 +16,9 @@ import streamlit as st
 from nnlib import TrainConfig
 from nnlib.trainer import PreparedData
 from server.jobs import JobPool, PoolFull, RemoteTrainer, TooCostly
+from ui.i18n import t
 
-__all__ = ["PoolFull", "RemoteTrainer", "TooCostly", "job_pool", "new_trainer", "session_owner"]
+__all__ = ["PoolFull", "RemoteTrainer", "TooCostly", "job_pool", "limits_words", "new_trainer", "session_owner"]
 
 
 @st.cache_resource(show_spinner=False)
@@ -45,3 +46,21 @@ def new_trainer(config: TrainConfig, data: PreparedData) -> RemoteTrainer:
     keeping its weights).
     """
     return RemoteTrainer(job_pool(), session_owner(), config, data)
+
+
+def limits_words(pool: JobPool) -> str:
+    """What the server found it may use (CPU quota, memory limit, where from) and its workers."""
+    limits = pool.limits
+    cpu = t("{cpus:g} CPU of quota", cpus=limits.cpu_quota) if limits.cpu_quota else t("no CPU quota")
+    if pool.memory_limit:
+        memory = t("a memory limit of {megabytes} MB", megabytes=f"{pool.memory_limit / 2**20:,.0f}")
+    else:
+        memory = t("no memory limit")
+    source = limits.source if limits.source != "none" else t("no cgroup")
+    return t(
+        "This server: {cpu}, {memory} ({source}); {workers} training worker(s).",
+        cpu=cpu,
+        memory=memory,
+        source=source,
+        workers=pool.size,
+    )

@@ -2,4 +2,11 @@
 
 ZH_JOBS = {
     "All ten digits, quick: 784-192-10, 5 epochs (class)": "全部十个数字，快速：784-192-10，5 轮（class）",
+    # hosting: limits, memory admission, queue, CPU time
+    "{cpus:g} CPU of quota": "{cpus:g} 个 CPU 的配额",
+    "no CPU quota": "没有 CPU 配额",
+    "a memory limit of {megabytes} MB": "内存上限 {megabytes} MB",
+    "no memory limit": "没有内存上限",
+    "no cgroup": "未找到 cgroup",
+    "This server: {cpu}, {memory} ({source}); {workers} training worker(s).": "本服务器：{cpu}，{memory}（{source}）；{workers} 个训练进程。",
 }
