@@ -30,7 +30,7 @@ from ui.settings import (
     settings_query,
     training_widgets,
 )
-from ui.training import PoolFull, TooCostly, job_pool, limits_words, new_trainer
+from ui.training import PoolFull, TooCostly, TooLarge, job_pool, limits_words, memory_refusal, new_trainer
 from ui.words import divergence_words
 
 REFRESH_SECONDS = 0.3  # live charts redraw about three times a second
@@ -155,6 +155,8 @@ def start_run(config):
         return new_trainer(config, prepared(config)), ""
     except TooCostly as error:
         return None, refusal(error.check)
+    except TooLarge as error:
+        return None, memory_refusal(error.check)
     except PoolFull:
         return None, t("The server's queue is full: every place is taken. Try again in a minute.")
 

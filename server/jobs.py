@@ -40,7 +40,7 @@ from multiprocessing import connection
 import numpy as np
 
 from nnlib import Trainer
-from nnlib.cost import CostCheck, check_cost
+from nnlib.cost import CostCheck, MemoryCheck, check_cost, check_memory, max_run_bytes
 from nnlib.trainer import BatchEvent, DivergedEvent, FinishedEvent, History, PreparedData
 from server.limits import memory_limit_bytes, read_limits, usable_cores
 from server.shared_files import SharedData, SharedDataSpec, SharedFolder, map_shared
@@ -67,6 +67,17 @@ class TooCostly(ValueError):
         super().__init__(
             f"this run would take about {check.estimate_s:,.0f} CPU-seconds; one run may take at most "
             f"{check.cap_s:,.0f} here"
+        )
+
+
+class TooLarge(ValueError):
+    """The memory budget refuses this run; .check holds the estimate, the budget and what fits."""
+
+    def __init__(self, check: MemoryCheck):
+        self.check = check
+        super().__init__(
+            f"this run would hold about {check.estimate_bytes / 2**20:,.0f} MB; one run may hold at most "
+            f"{check.budget_bytes / 2**20:,.0f} MB here"
         )
 
 
@@ -215,6 +226,7 @@ class Job:
     spec: SharedDataSpec
     estimate_s: float  # CPU-seconds of the whole run
     inbox: queue.SimpleQueue
+    memory_bytes: int = 0  # its arrays' estimated peak (nnlib.cost.estimate_peak_bytes)
     total_steps: int = 1
     status: str = "queued"  # queued | running | then the RemoteTrainer's end statuses
     progress: float = 0.0  # share of the run done, for the queue's estimate
@@ -301,8 +313,27 @@ class JobPool:
             if key not in in_use:
                 self._shared.pop(key).close()
 
+    def memory_budget(self) -> int:
+        """Bytes the runs' own arrays may hold together now: the memory limit (NNLIB_MEMORY_MB, the
+        cgroup's, else the machine's) minus the server as it is now, the workers' own and the shared files."""
+        limit = self.memory_limit or _physical_memory()
+        with self._lock:
+            files = sum(shared.nbytes for shared in self._shared.values())
+        return limit - _resident_bytes() - self.size * WORKER_BASE_BYTES - files
+
+    def run_budget(self) -> int:
+        """Bytes one run may hold: the whole budget, at most NNLIB_MAX_RUN_MB."""
+        return max(min(self.memory_budget(), max_run_bytes()), 0)
+
     def submit(
-        self, owner: str, state: bytes, spec: SharedDataSpec, estimate_s: float, total_steps: int = 1, step: int = 0
+        self,
+        owner: str,
+        state: bytes,
+        spec: SharedDataSpec,
+        estimate_s: float,
+        total_steps: int = 1,
+        step: int = 0,
+        memory_bytes: int = 0,
     ) -> Job:
         """Queue a run for owner; the owner's earlier active run is stopped first (one each)."""
         with self._lock:
@@ -313,7 +344,7 @@ class JobPool:
                     self.stop(job, reason="replaced")
             if len(self._queue) >= self.max_queue:
                 raise PoolFull(f"{len(self._queue)} runs are already waiting; try again in a minute")
-            job = Job(next(self._ids), owner, state, spec, estimate_s, queue.SimpleQueue(), total_steps)
+            job = Job(next(self._ids), owner, state, spec, estimate_s, queue.SimpleQueue(), memory_bytes, total_steps)
             job.progress = job.first_progress = step / max(total_steps, 1)
             self._jobs[job.id] = job
             self._queue.append(job)
@@ -409,11 +440,17 @@ class JobPool:
     # -- the dispatcher thread
 
     def _start_queued(self) -> None:
-        """Give queued runs to idle workers, oldest first (under the lock)."""
+        """Give queued runs to idle workers, oldest first, while their memory fits (under the lock).
+
+        The first in the queue waits (and the rest behind it) until the running runs leave it
+        room; alone it always starts (submit refused any run larger than the budget).
+        """
         for worker in self._workers:
             if not self._queue:
                 return
             if worker.job is None and worker.process.is_alive():
+                if not self._memory_fits(self._queue[0]):
+                    return
                 job = self._queue.popleft()
                 job.status, job.worker, job.started_at = "running", worker, time.monotonic()
                 worker.job = job
@@ -421,6 +458,10 @@ class JobPool:
                     worker.conn.send(("train", job.id, job.state, job.spec))
                 except OSError:
                     pass  # the dispatcher sees it die and fails the job
+
+    def _memory_fits(self, job: Job) -> bool:
+        running = [worker.job.memory_bytes for worker in self._workers if worker.job is not None]
+        return not running or sum(running) + job.memory_bytes <= self.memory_budget()
 
     def _dispatch(self) -> None:
         while not self._closed:
@@ -500,6 +541,26 @@ class JobPool:
                     self.stop(job, reason="unwatched")
 
 
+WORKER_BASE_BYTES = 80 * 2**20  # a worker's own memory before a run: Python, NumPy, nnlib
+
+
+def _resident_bytes() -> int:
+    """This process's resident memory now (Linux /proc; 0 elsewhere)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _physical_memory() -> int:
+    """The machine's memory, the limit when no cgroup or setting gives one."""
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return 1 << 40
+
+
 def _death_words(exitcode: int | None) -> str:
     if exitcode is not None and exitcode < 0:
         import signal
@@ -528,14 +589,18 @@ class RemoteTrainer:
     failed (the worker died: ``message`` says why, the last weights received are kept).
 
     Raises TooCostly when the work cap (cap_s, default NNLIB_MAX_CPU_SECONDS) refuses the
-    run and PoolFull when the queue is full: such a run never takes a place.
+    run, TooLarge when its memory could never fit (pool.run_budget()) and PoolFull when the
+    queue is full: such a run never takes a place.
     """
 
     def __init__(self, pool: JobPool, owner: str, config, data: PreparedData, cap_s: float | None = None):
         check = check_cost(config.validate(), len(data.y_train), cap_s)
         if not check.allowed:  # before any weights are allocated or a place is taken
             raise TooCostly(check)
-        self.estimate_s = check.estimate_s
+        memory = check_memory(config, len(data.y_train), pool.run_budget())
+        if not memory.allowed:
+            raise TooLarge(memory)
+        self.estimate_s, self.memory_bytes = check.estimate_s, memory.estimate_bytes
         self._local = Trainer(config, data)
         self.pool, self.owner = pool, owner
         self.message = ""  # English, for logs and the command line; pages word it from the fields
@@ -616,7 +681,7 @@ class RemoteTrainer:
     def _submit(self) -> None:
         local = self._local
         self._job = self.pool.submit(
-            self.owner, self._state, self._spec, self.estimate_s, local.total_steps, local.step
+            self.owner, self._state, self._spec, self.estimate_s, local.total_steps, local.step, self.memory_bytes
         )
         self.status, self.message, self.stop_reason = "queued", "", ""
 
@@ -683,6 +748,7 @@ __all__ = [
     "PoolFull",
     "RemoteTrainer",
     "TooCostly",
+    "TooLarge",
     "default_workers",
     "trainer_from_state",
     "trainer_state",

@@ -125,6 +125,7 @@ class SharedData:
             self.close()
             raise
         self.spec = SharedDataSpec(key, tuple(arrays), tuple(data.digits), tuple(data.image_shape))
+        self.nbytes = sum(array.nbytes for array in _arrays(data))
 
     def close(self) -> None:
         for path in self.paths:

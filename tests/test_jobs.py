@@ -14,8 +14,9 @@ import numpy as np
 import pytest
 
 from nnlib import PRESETS, Trainer, prepare_data
+from nnlib.cost import estimate_peak_bytes
 from nnlib.trainer import PreparedData
-from server.jobs import JobPool, PoolFull, RemoteTrainer, TooCostly, trainer_from_state, trainer_state
+from server.jobs import JobPool, PoolFull, RemoteTrainer, TooCostly, TooLarge, trainer_from_state, trainer_state
 
 BLOG = PRESETS["seed"]
 
@@ -233,3 +234,37 @@ def test_the_estimated_start_follows_the_pace_of_finished_runs(data):
         finish(running, waiting)
     finally:
         pool.close()
+
+
+def test_the_run_that_used_8_7_gb_is_refused_before_it_starts_with_a_batch_that_fits(pool):
+    """preset=class&hidden=4096&batch=1000000000&dtype=float64&epochs=1: the CPU cap lets it through."""
+    config = PRESETS["class"].replace(hidden=(4096,), batch_size=1_000_000_000, dtype="float64", epochs=1)
+    images = PreparedData(  # np.zeros: the pages are never touched, so this costs no memory
+        np.zeros((60_000, 784)),
+        np.zeros(60_000, np.int64),
+        np.zeros((10, 784)),
+        np.zeros(10, np.int64),
+        tuple(range(10)),
+        (28, 28),
+    )
+    assert estimate_peak_bytes(config, 60_000) > 8e9
+    with pytest.raises(TooLarge, match="MB here") as refused:
+        RemoteTrainer(pool, "mallory", config, images)
+    check = refused.value.check
+    assert (
+        check.fits_batch is not None
+        and estimate_peak_bytes(config.replace(batch_size=check.fits_batch), 60_000) <= check.budget_bytes
+    )
+    assert pool.counts()["queued"] == 0 and pool.counts()["running"] == 0
+
+
+def test_a_run_that_fits_but_not_beside_the_running_one_waits_with_its_place(pool, data, monkeypatch):
+    config = BLOG.replace(epochs=6)
+    room = int(1.5 * estimate_peak_bytes(config, len(data.y_train)))  # one such run at a time
+    monkeypatch.setattr(pool, "memory_budget", lambda: room)
+    first, second = RemoteTrainer(pool, "a", config, data), RemoteTrainer(pool, "b", config, data)
+    first.advance(max_seconds=0.3)
+    assert pool.counts()["workers"] == 2 and pool.counts()["running"] == 1  # a worker is free, the memory is not
+    assert first.status == "running" and second.queue_position == 0
+    finish(first, second)
+    assert [first.status, second.status] == ["finished", "finished"]

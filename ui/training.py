@@ -15,10 +15,20 @@ import streamlit as st
 
 from nnlib import TrainConfig
 from nnlib.trainer import PreparedData
-from server.jobs import JobPool, PoolFull, RemoteTrainer, TooCostly
+from server.jobs import JobPool, PoolFull, RemoteTrainer, TooCostly, TooLarge
 from ui.i18n import t
 
-__all__ = ["PoolFull", "RemoteTrainer", "TooCostly", "job_pool", "limits_words", "new_trainer", "session_owner"]
+__all__ = [
+    "PoolFull",
+    "RemoteTrainer",
+    "TooCostly",
+    "TooLarge",
+    "job_pool",
+    "limits_words",
+    "memory_refusal",
+    "new_trainer",
+    "session_owner",
+]
 
 
 @st.cache_resource(show_spinner=False)
@@ -40,7 +50,8 @@ def new_trainer(config: TrainConfig, data: PreparedData) -> RemoteTrainer:
     """A trainer for this config and data, queued in the worker pool at once.
 
     Raises TooCostly (.check: estimate, cap, what fits) when the work cap refuses it — the
-    page checks ui.settings.cost_check first and says so — and PoolFull (with a plain
+    page checks ui.settings.cost_check first and says so —, TooLarge (.check: memory
+    estimate, budget, what fits) when its memory could never fit here, and PoolFull (with a plain
     message) when the queue is at its limit; neither takes a place. A Train click
     while this session's earlier run is still going replaces that run (it is stopped,
     keeping its weights).
@@ -64,3 +75,17 @@ def limits_words(pool: JobPool) -> str:
         source=source,
         workers=pool.size,
     )
+
+
+def memory_refusal(check) -> str:
+    """Why a run's memory could never fit on this server, and what would (a nnlib.cost.MemoryCheck)."""
+    text = t(
+        "This run would hold about {estimate} MB of memory; one run may hold at most {budget} MB on this server.",
+        estimate=f"{check.estimate_bytes / 2**20:,.0f}",
+        budget=f"{check.budget_bytes / 2**20:,.0f}",
+    )
+    if check.fits_batch:
+        text += " " + t("Batch size {batch} would fit.", batch=f"{check.fits_batch:,}")
+    elif check.fits_hidden:
+        text += " " + t("Hidden layer sizes {hidden} would fit.", hidden=", ".join(map(str, check.fits_hidden)))
+    return text

@@ -9,4 +9,6 @@ ZH_JOBS = {
     "no memory limit": "没有内存上限",
     "no cgroup": "未找到 cgroup",
     "This server: {cpu}, {memory} ({source}); {workers} training worker(s).": "本服务器：{cpu}，{memory}（{source}）；{workers} 个训练进程。",
+    "This run would hold about {estimate} MB of memory; one run may hold at most {budget} MB on this server.": "这次训练大约要占用 {estimate} MB 内存；本服务器上一次训练最多只能占用 {budget} MB。",
+    "Batch size {batch} would fit.": "批大小 {batch} 可以放得下。",
 }
