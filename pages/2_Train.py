@@ -30,11 +30,19 @@ from ui.settings import (
     settings_query,
     training_widgets,
 )
-from ui.training import PoolFull, TooCostly, TooLarge, job_pool, limits_words, memory_refusal, new_trainer
+from ui.training import (
+    PoolFull,
+    TooCostly,
+    TooLarge,
+    job_pool,
+    limits_words,
+    live_refresh_seconds,
+    memory_refusal,
+    new_trainer,
+)
 from ui.words import divergence_words
 
-REFRESH_SECONDS = 0.3  # live charts redraw about three times a second
-DIAGRAM_SECONDS = 1.0  # the network diagram, at most once a second while training
+DIAGRAM_SECONDS = 3.0  # the network diagram, at most every three seconds while training
 DIAGRAM_IMAGE = 0  # the test image the Train page's diagram follows
 WRONG_SHOWN = 24  # test images it got wrong, shown at most
 
@@ -338,6 +346,24 @@ with files_box:  # before the training loop: a run's page never shows a stale, c
         st.caption(t("Copy it (button at the right) and hand it out: it opens this page with these settings."))
     model_files_section(busy=training)
 
+
+def watch(trainer) -> None:
+    """One look at the run, rerun alone every few seconds (a fragment): what the worker sent, drawn.
+
+    No script thread waits in a loop for a run; when it ends, the whole page reruns once
+    for its buttons and results. A stopped run is resumed here (Resume, as Trainer.advance).
+    """
+    run_in_background()
+    trainer.advance(max_seconds=0)  # applies the worker's news and counts as a look (no idle stop)
+    if trainer.status == "queued":
+        show_queue(trainer)
+    else:
+        draw(trainer, live=True)
+    if trainer.done or trainer.status == "stopped":
+        st.session_state["training"] = False
+        st.rerun()  # the buttons again, for a finished run (Stop and Resume off)
+
+
 if trainer is not None and training:
     status_box.info(
         t(
@@ -347,22 +373,13 @@ if trainer is not None and training:
         )
     )
     st.session_state["drawn_evaluations"] = None  # this run's placeholders start empty
-    run_in_background()
-    draw(trainer, live=True)  # the progress bar and charts at once, before the worker's first batch
-    while not trainer.done and trainer.status != "stopped":
-        trainer.advance(max_seconds=REFRESH_SECONDS)  # a Stop click interrupts the script here
-        if trainer.status == "queued":
-            show_queue(trainer)
-        else:
-            draw(trainer, live=True)
-    st.session_state["training"] = False
-    st.rerun()  # the buttons again, for a finished run (Stop and Resume off)
+    st.fragment(run_every=live_refresh_seconds(job_pool()))(watch)(trainer)
 
 if trainer is None:
     if config is not None:
         status_box.info(t("Choose a preset and press **Train**. The blog's preset trains in about a second."))
     show_chart(charts.empty_figure(t("Loss"), t("Press Train: the loss appears here.")), "loss-empty", loss_box)
-else:
+elif not training:
     if trainer.status == "diverged":
         status_box.error(divergence_words(trainer.divergence))
     elif trainer.status == "failed":
@@ -451,6 +468,6 @@ def show_results(trainer) -> None:
             st.caption(t("Under each image: the true digit → what the network said."))
 
 
-if trainer is not None:
+if trainer is not None and not training:
     with results_box.container():
         show_results(trainer)

@@ -25,6 +25,7 @@ __all__ = [
     "TooLarge",
     "job_pool",
     "limits_words",
+    "live_refresh_seconds",
     "memory_refusal",
     "new_trainer",
     "session_owner",
@@ -57,6 +58,18 @@ def new_trainer(config: TrainConfig, data: PreparedData) -> RemoteTrainer:
     keeping its weights).
     """
     return RemoteTrainer(job_pool(), session_owner(), config, data)
+
+
+LIVE_REFRESH_SECONDS = 1.0  # a live panel redraws about once a second on a quiet server
+SLOWEST_REFRESH_SECONDS = 5.0  # and at least this often on a crowded one
+
+
+def live_refresh_seconds(pool: JobPool) -> float:
+    """How often a live panel redraws: once a second while every run has a worker, slower as
+    runs queue up (runs per worker ÷ 2, up to 5 s), so watching stays cheap in a crowd."""
+    counts = pool.counts()
+    runs_per_worker = (counts["running"] + counts["queued"]) / max(counts["workers"], 1)
+    return min(max(LIVE_REFRESH_SECONDS, LIVE_REFRESH_SECONDS * runs_per_worker / 2), SLOWEST_REFRESH_SECONDS)
 
 
 def limits_words(pool: JobPool) -> str:
