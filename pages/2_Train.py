@@ -14,7 +14,7 @@ from ui.display import show_chart
 from ui.i18n import t
 from ui.insight_view import diagram_words
 from ui.navigation import page_setup
-from ui.runtime import run_in_background
+from ui.runtime import log_timing, run_in_background
 from ui.session import LOADED_MODEL, TRAINED_MODEL, current_model, set_model
 from ui.settings import (
     PRESET_LABELS,
@@ -42,7 +42,6 @@ from ui.training import (
 )
 from ui.words import divergence_words
 
-DIAGRAM_SECONDS = 3.0  # the network diagram, at most every three seconds while training
 DIAGRAM_IMAGE = 0  # the test image the Train page's diagram follows
 WRONG_SHOWN = 24  # test images it got wrong, shown at most
 
@@ -236,9 +235,13 @@ def show_queue(trainer) -> None:
 
 
 def draw(trainer, live: bool) -> None:
-    """Progress, loss and accuracy charts from the trainer's history."""
-    counter = st.session_state["draw_counter"] = st.session_state.get("draw_counter", 0) + 1
-    suffix = f"live-{counter}" if live else "final"
+    """Progress, loss and accuracy charts and the network diagram from the trainer's history."""
+    draw_progress(trainer, live)
+    draw_charts(trainer, live)
+
+
+def draw_progress(trainer, live: bool) -> None:
+    """The progress bar: the epoch and the time left while it trains, the batches at the end."""
     done = trainer.step / trainer.total_steps
     if live:
         elapsed = trainer.train_seconds
@@ -257,16 +260,16 @@ def draw(trainer, live: bool) -> None:
             seconds=trainer.train_seconds,
         )
     progress_box.progress(min(done, 1.0), text=text)
+
+
+def draw_charts(trainer, live: bool) -> None:
+    """Loss, accuracy and the diagram (each about 25 ms of the server's CPU)."""
+    counter = st.session_state["draw_counter"] = st.session_state.get("draw_counter", 0) + 1
+    suffix = f"live-{counter}" if live else "final"
     words = chart_words()
     show_chart(charts.loss_figure(trainer.history, **words["loss"]), f"loss-{suffix}", loss_box)
-    evaluations = len(trainer.history.evaluations)
-    if not live or st.session_state.get("drawn_evaluations") != evaluations:  # else it has not changed
-        show_chart(charts.accuracy_figure(trainer.history, **words["accuracy"]), f"accuracy-{suffix}", accuracy_box)
-        st.session_state["drawn_evaluations"] = evaluations
-    now = time.monotonic()
-    if not live or now - st.session_state.get("diagram_drawn_at", 0.0) >= DIAGRAM_SECONDS:
-        draw_diagram(trainer, suffix)
-        st.session_state["diagram_drawn_at"] = now
+    show_chart(charts.accuracy_figure(trainer.history, **words["accuracy"]), f"accuracy-{suffix}", accuracy_box)
+    draw_diagram(trainer, suffix)
 
 
 def draw_diagram(trainer, suffix: str) -> None:
@@ -348,20 +351,32 @@ with files_box:  # before the training loop: a run's page never shows a stale, c
 
 
 def watch(trainer) -> None:
-    """One look at the run, rerun alone every few seconds (a fragment): what the worker sent, drawn.
+    """One look at the run, rerun alone every second or few (a fragment): the worker's news, drawn.
 
-    No script thread waits in a loop for a run; when it ends, the whole page reruns once
-    for its buttons and results. A stopped run is resumed here (Resume, as Trainer.advance).
+    No script thread waits in a loop for a run; when it ends, the whole page reruns once for
+    its buttons and results. Each rerun of a fragment costs the server ~20 ms however little it
+    draws, and the charts ~80 ms more: so one fragment, paced by the crowd. A stopped run is
+    resumed here (Resume, as Trainer.advance).
     """
+    started = time.thread_time()
     run_in_background()
     trainer.advance(max_seconds=0)  # applies the worker's news and counts as a look (no idle stop)
     if trainer.status == "queued":
         show_queue(trainer)
     else:
         draw(trainer, live=True)
+    log_timing("train-live", time.thread_time() - started)
     if trainer.done or trainer.status == "stopped":
         st.session_state["training"] = False
         st.rerun()  # the buttons again, for a finished run (Stop and Resume off)
+    if refresh_is_stale():
+        st.rerun()  # the whole page once, to pace its fragment for the server's load now
+
+
+def refresh_is_stale() -> bool:
+    """The crowd changed a lot since this page paced its fragment (twice as fast or slow as due)."""
+    due = live_refresh_seconds(job_pool())
+    return not 0.5 < due / st.session_state.get("live_refresh", due) < 2
 
 
 if trainer is not None and training:
@@ -372,8 +387,8 @@ if trainer is not None and training:
             digits=", ".join(map(str, trainer.config.digits)),
         )
     )
-    st.session_state["drawn_evaluations"] = None  # this run's placeholders start empty
-    st.fragment(run_every=live_refresh_seconds(job_pool()))(watch)(trainer)
+    st.session_state["live_refresh"] = live_refresh_seconds(job_pool())
+    st.fragment(run_every=st.session_state["live_refresh"])(watch)(trainer)
 
 if trainer is None:
     if config is not None:
