@@ -224,14 +224,15 @@ def show_queue(trainer) -> None:
     ahead, seconds = trainer.queue_position, trainer.estimated_start_s
     if ahead is None:  # leaving the queue: its first batches are on their way
         return
-    progress_box.progress(
-        0.0,
-        text=t(
+    if ahead == 0:
+        text = t("Waiting for a free worker: yours is next, in about {seconds:.0f} s.", seconds=seconds or 0)
+    else:
+        text = t(
             "Waiting for a free worker: {ahead} run(s) ahead of yours, about {seconds:.0f} s.",
             ahead=ahead,
             seconds=seconds or 0,
-        ),
-    )
+        )
+    progress_box.progress(0.0, text=text)
 
 
 def draw(trainer, live: bool) -> None:

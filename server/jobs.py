@@ -154,6 +154,7 @@ def _fields(trainer: Trainer) -> dict:
     return dict(
         step=trainer.step,
         train_seconds=trainer.train_seconds,
+        cpu_seconds=trainer.cpu_seconds,
         kept_step=trainer.kept_step,
         status=trainer.status,
     )
@@ -171,8 +172,11 @@ def _train(conn, job_id: int, trainer: Trainer) -> None:
     sender = threading.Thread(target=_send_all, args=(conn, outbox), daemon=True)
     sender.start()
     stopped, weights_sent = False, -math.inf  # the first chunk sends weights
+    trainer.__dict__.setdefault("cpu_seconds", 0.0)  # kept in the state: a resumed run adds to it
     while not trainer.done and not stopped:
+        started = time.thread_time()  # this thread's CPU only: training, not the sender's pickling
         events = trainer.advance(max_seconds=CHUNK_SECONDS)
+        trainer.cpu_seconds += time.thread_time() - started
         trainer.history = History()  # sent, not kept: a worker's memory stays flat
         weights = None
         if time.monotonic() - weights_sent >= WEIGHTS_EVERY_SECONDS or trainer.done:
@@ -227,6 +231,7 @@ class Job:
     estimate_s: float  # CPU-seconds of the whole run
     inbox: queue.SimpleQueue
     memory_bytes: int = 0  # its arrays' estimated peak (nnlib.cost.estimate_peak_bytes)
+    priority: bool = False  # a teacher's run: queued ahead of the students'
     total_steps: int = 1
     status: str = "queued"  # queued | running | then the RemoteTrainer's end statuses
     progress: float = 0.0  # share of the run done, for the queue's estimate
@@ -334,8 +339,11 @@ class JobPool:
         total_steps: int = 1,
         step: int = 0,
         memory_bytes: int = 0,
+        priority: bool = False,
     ) -> Job:
-        """Queue a run for owner; the owner's earlier active run is stopped first (one each)."""
+        """Queue a run for owner; the owner's earlier active run is stopped first (one each).
+
+        priority (a teacher's demo): queued behind the other priority runs, ahead of the rest."""
         with self._lock:
             if self._closed:
                 raise RuntimeError("the job pool is closed")
@@ -344,10 +352,14 @@ class JobPool:
                     self.stop(job, reason="replaced")
             if len(self._queue) >= self.max_queue:
                 raise PoolFull(f"{len(self._queue)} runs are already waiting; try again in a minute")
-            job = Job(next(self._ids), owner, state, spec, estimate_s, queue.SimpleQueue(), memory_bytes, total_steps)
+            job = Job(next(self._ids), owner, state, spec, estimate_s, queue.SimpleQueue(), memory_bytes, priority)
+            job.total_steps = total_steps
             job.progress = job.first_progress = step / max(total_steps, 1)
             self._jobs[job.id] = job
-            self._queue.append(job)
+            if priority:
+                self._queue.insert(sum(1 for waiting in self._queue if waiting.priority), job)
+            else:
+                self._queue.append(job)
             self._start_queued()
             return job
 
@@ -590,10 +602,12 @@ class RemoteTrainer:
 
     Raises TooCostly when the work cap (cap_s, default NNLIB_MAX_CPU_SECONDS) refuses the
     run, TooLarge when its memory could never fit (pool.run_budget()) and PoolFull when the
-    queue is full: such a run never takes a place.
+    queue is full: such a run never takes a place. priority: a teacher's run, queued ahead.
     """
 
-    def __init__(self, pool: JobPool, owner: str, config, data: PreparedData, cap_s: float | None = None):
+    def __init__(
+        self, pool: JobPool, owner: str, config, data: PreparedData, cap_s: float | None = None, priority: bool = False
+    ):
         check = check_cost(config.validate(), len(data.y_train), cap_s)
         if not check.allowed:  # before any weights are allocated or a place is taken
             raise TooCostly(check)
@@ -602,7 +616,7 @@ class RemoteTrainer:
             raise TooLarge(memory)
         self.estimate_s, self.memory_bytes = check.estimate_s, memory.estimate_bytes
         self._local = Trainer(config, data)
-        self.pool, self.owner = pool, owner
+        self.pool, self.owner, self.priority = pool, owner, priority
         self.message = ""  # English, for logs and the command line; pages word it from the fields
         self.stop_reason = ""  # why a stopped run stopped: stopped (a click) | unwatched | replaced | closed
         self._spec = pool.share(data)
@@ -620,7 +634,9 @@ class RemoteTrainer:
     total_steps = property(lambda self: self._local.total_steps)
     batches_per_epoch = property(lambda self: self._local.batches_per_epoch)
     epoch = property(lambda self: self._local.epoch)
-    train_seconds = property(lambda self: self._local.train_seconds)
+    train_seconds = property(lambda self: self._local.train_seconds)  # wall time in the worker
+    #: CPU time the worker spent training this run: the network's cost, not the crowd's
+    cpu_seconds = property(lambda self: self._local.__dict__.get("cpu_seconds", 0.0))
     kept_step = property(lambda self: self._local.kept_step)
     initial_W1 = property(lambda self: self._local.initial_W1)
     initial_loss = property(lambda self: self._local.initial_loss)
@@ -681,7 +697,14 @@ class RemoteTrainer:
     def _submit(self) -> None:
         local = self._local
         self._job = self.pool.submit(
-            self.owner, self._state, self._spec, self.estimate_s, local.total_steps, local.step, self.memory_bytes
+            self.owner,
+            self._state,
+            self._spec,
+            self.estimate_s,
+            local.total_steps,
+            local.step,
+            self.memory_bytes,
+            self.priority,
         )
         self.status, self.message, self.stop_reason = "queued", "", ""
 
@@ -736,6 +759,7 @@ class RemoteTrainer:
         if fields:
             self._local.step = fields["step"]
             self._local.train_seconds = fields["train_seconds"]
+            self._local.cpu_seconds = fields["cpu_seconds"]
             self._local.kept_step = fields["kept_step"]
         if weights:
             for name, value in weights.items():

@@ -268,3 +268,39 @@ def test_a_run_that_fits_but_not_beside_the_running_one_waits_with_its_place(poo
     assert first.status == "running" and second.queue_position == 0
     finish(first, second)
     assert [first.status, second.status] == ["finished", "finished"]
+
+
+def test_a_runs_cpu_time_is_its_own_whether_alone_or_beside_four_others(data):
+    """The board's and Compare's time: the worker's CPU time, within 20 % on a crowded server."""
+    pool = JobPool(workers=5, idle_seconds=120)
+    try:
+        finish(*(RemoteTrainer(pool, f"warm-{i}", BLOG.replace(epochs=1), data) for i in range(5)))
+        config = BLOG.replace(epochs=8)
+        alone = RemoteTrainer(pool, "alone", config, data)
+        finish(alone)
+        others = [RemoteTrainer(pool, f"other-{i}", BLOG.replace(epochs=50), data) for i in range(4)]
+        crowded = RemoteTrainer(pool, "crowded", config, data)
+        while not crowded.done:
+            for trainer in (crowded, *others):
+                trainer.advance(max_seconds=0.02)
+        assert all(other.status == "running" for other in others)  # they trained all along
+        assert crowded.status == alone.status == "finished"
+        assert 0.8 < crowded.cpu_seconds / alone.cpu_seconds < 1.2, (alone.cpu_seconds, crowded.cpu_seconds)
+        assert alone.cpu_seconds <= alone.train_seconds * 1.05
+        for other in others:
+            other.stop()
+    finally:
+        pool.close()
+
+
+def test_a_teachers_run_goes_ahead_of_the_students_queue(data):
+    pool = JobPool(workers=1, idle_seconds=30)
+    try:
+        config = BLOG.replace(epochs=10)
+        students = [RemoteTrainer(pool, f"student-{i}", config, data) for i in range(3)]
+        teacher = RemoteTrainer(pool, "teacher", config, data, priority=True)
+        assert teacher.queue_position == 0 and [s.queue_position for s in students[1:]] == [1, 2]
+        for trainer in (teacher, *students):
+            trainer.stop()
+    finally:
+        pool.close()

@@ -55,9 +55,11 @@ def new_trainer(config: TrainConfig, data: PreparedData) -> RemoteTrainer:
     estimate, budget, what fits) when its memory could never fit here, and PoolFull (with a plain
     message) when the queue is at its limit; neither takes a place. A Train click
     while this session's earlier run is still going replaces that run (it is stopped,
-    keeping its weights).
+    keeping its weights). A teacher's run (this session holds a board's secret) is queued
+    ahead of the students'.
     """
-    return RemoteTrainer(job_pool(), session_owner(), config, data)
+    teacher = bool(st.session_state.get("board_secret"))  # the teacher's demo goes ahead of the queue
+    return RemoteTrainer(job_pool(), session_owner(), config, data, priority=teacher)
 
 
 def live_refresh_seconds(pool: JobPool) -> float:
