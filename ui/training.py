@@ -68,7 +68,7 @@ def live_refresh_seconds(pool: JobPool) -> float:
     a redraw costs the server ~0.1 CPU-s), at most every 5 s."""
     counts = pool.counts()
     runs_per_worker = (counts["running"] + counts["queued"]) / max(counts["workers"], 1)
-    return min(max(1.0, runs_per_worker), 5.0)
+    return min(max(1.0, runs_per_worker), 5.0, pool.idle_seconds / 3)  # a watched run is never "unwatched"
 
 
 def limits_words(pool: JobPool) -> str:
