@@ -221,9 +221,7 @@ def chart_words() -> dict:
 
 def show_queue(trainer) -> None:
     """A run waiting for a free worker: its place and when it should start."""
-    ahead, seconds = trainer.queue_position, trainer.estimated_start_s
-    if ahead is None:  # leaving the queue: its first batches are on their way
-        return
+    ahead, seconds = trainer.queue_position or 0, trainer.estimated_start_s
     if ahead == 0:
         text = t("Waiting for a free worker: yours is next, in about {seconds:.0f} s.", seconds=seconds or 0)
     else:
@@ -362,8 +360,10 @@ def watch(trainer) -> None:
     started = time.thread_time()
     run_in_background()
     trainer.advance(max_seconds=0)  # applies the worker's news and counts as a look (no idle stop)
-    if trainer.status == "queued":
+    if trainer.status == "queued" and trainer.queue_position is not None:
         show_queue(trainer)
+        for box in (loss_box, accuracy_box, diagram_box):
+            box.empty()  # written on every run: a fragment may only fill boxes its full run wrote to
     else:
         draw(trainer, live=True)
     log_timing("train-live", time.thread_time() - started)
