@@ -347,7 +347,7 @@ def train_together(server_url: str, browser, sessions: int, timeout_s: float = 3
         page.wait_for_timeout(300)
     started = {}
     for index, page in enumerate(pages):
-        page.get_by_role("button", name=re.compile("Train")).first.click()
+        page.get_by_role("button", name=re.compile("Train")).first.click(timeout=120_000)  # a busy 1-CPU server
         started[index] = time.perf_counter()
     finished, accuracies = {}, {}
     deadline = time.perf_counter() + timeout_s
