@@ -36,6 +36,7 @@ from nnlib import PRESETS, Trainer, load_mnist, prepare_data  # noqa: E402
 from nnlib.modelio import open_model  # noqa: E402
 from nnlib.pipeline import read_digit  # noqa: E402
 from server.jobs import JobPool, RemoteTrainer, default_workers, usable_cores  # noqa: E402
+from server.limits import memory_limit_bytes, read_limits  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PRESET_NAMES = {"blog": "seed", "seed": "seed", "class": "class", "digits": "digits"}
@@ -181,6 +182,12 @@ def main() -> None:
     one_cpu = one_run_cpu_seconds(config, data)
     cores = usable_cores()
     floor = args.sessions * one_cpu / cores
+    limits = read_limits()
+    memory = memory_limit_bytes(limits)
+    found = (
+        f"{limits.source}: CPU quota {limits.cpu_quota if limits.cpu_quota else 'none'}, "
+        f"memory {f'{memory / 2**20:,.0f} MB' if memory else 'no limit'}"
+    )
     result = dict(
         sessions=args.sessions,
         preset=args.preset,
@@ -188,6 +195,7 @@ def main() -> None:
         cores=cores,
         one_run_cpu_s=round(one_cpu, 2),
         floor_s=round(floor, 2),
+        limits=found,
     )
     new_runs, old_runs = [], []
     for _ in range(args.repeat):  # alternating, so both paths see the same machine
@@ -202,7 +210,8 @@ def main() -> None:
         result["old_ratio"] = round(old["wall_s"] / floor, 2)
     print(f"{args.sessions} × {args.preset} on {cores} cores; one run {one_cpu:.2f} CPU-s; floor {floor:.2f} s")
     print(
-        f"{'path':28s} {'wall s':>7s} {'÷ floor':>8s} {'CPU s':>7s} {'peak MB':>8s} {'draw p50':>9s} {'draw p99':>9s}"
+        f"{'path':28s} {'wall s':>7s} {'÷ floor':>8s} {'CPU s':>7s} {'peak MB':>8s} {'draw p50':>9s} {'draw p99':>9s} "
+        "limits found"
     )
     rows = [("", f"workers ({workers} processes)")]
     if not args.skip_old:
@@ -212,7 +221,7 @@ def main() -> None:
             f"{label:28s} {result[prefix + 'wall_s']:7.2f} {result[prefix + 'ratio']:7.2f}× "
             f"{result[prefix + 'cpu_s']:7.1f} "
             f"{result[prefix + 'peak_mb']:8.0f} {result[prefix + 'draw_p50_ms']:7.1f}ms "
-            f"{result[prefix + 'draw_p99_ms']:7.1f}ms"
+            f"{result[prefix + 'draw_p99_ms']:7.1f}ms {found}"
         )
     if args.json:
         print(json.dumps(result))

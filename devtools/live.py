@@ -86,10 +86,13 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
-def start_server(log_path: Path, extra_env: dict | None = None, app_dir: Path | None = None) -> Server:
+def start_server(
+    log_path: Path, extra_env: dict | None = None, app_dir: Path | None = None, prefix: list[str] | None = None
+) -> Server:
     """streamlit run streamlit_app.py on a free loopback port; waits until it answers.
 
     app_dir: another checkout of the app (a benchmark's "before"); default this one.
+    prefix: a command that execs the server (devtools.container.small_shm_prefix): same pid.
     """
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -97,6 +100,7 @@ def start_server(log_path: Path, extra_env: dict | None = None, app_dir: Path | 
     log = open(log_path, "w")
     process = subprocess.Popen(
         [
+            *(prefix or []),
             sys.executable,
             "-m",
             "streamlit",
@@ -335,14 +339,15 @@ def new_page(browser, url: str, heading: str):
     return page
 
 
-def train_together(server_url: str, browser, sessions: int, timeout_s: float = 300) -> dict:
-    """sessions pages press Train (blog preset) together; each one's seconds to its Test accuracy."""
-    pages = [new_page(browser, f"{server_url}/Train", "Train") for _ in range(sessions)]
+def train_together(server_url: str, browser, sessions: int, timeout_s: float = 300, path: str = "/Train") -> dict:
+    """sessions pages press Train together (the blog preset, or path's: "/Train?preset=class");
+    each one's seconds to its Test accuracy."""
+    pages = [new_page(browser, f"{server_url}{path}", "Train") for _ in range(sessions)]
     for page in pages:
         page.wait_for_timeout(300)
     started = {}
     for index, page in enumerate(pages):
-        page.get_by_role("button", name=re.compile("Train")).first.click()
+        page.get_by_role("button", name=re.compile("Train")).first.click(timeout=120_000)  # a busy 1-CPU server
         started[index] = time.perf_counter()
     finished, accuracies = {}, {}
     deadline = time.perf_counter() + timeout_s

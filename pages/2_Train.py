@@ -14,7 +14,7 @@ from ui.display import literal, show_chart
 from ui.i18n import t
 from ui.insight_view import diagram_words
 from ui.navigation import page_setup
-from ui.runtime import run_in_background
+from ui.runtime import log_timing, run_in_background, timers_rerun_fragments
 from ui.session import LOADED_MODEL, TRAINED_MODEL, current_model, set_model
 from ui.settings import (
     PRESET_LABELS,
@@ -30,11 +30,18 @@ from ui.settings import (
     settings_query,
     training_widgets,
 )
-from ui.training import PoolFull, TooCostly, job_pool, new_trainer
+from ui.training import (
+    PoolFull,
+    TooCostly,
+    TooLarge,
+    job_pool,
+    limits_words,
+    live_refresh_seconds,
+    memory_refusal,
+    new_trainer,
+)
 from ui.words import divergence_words
 
-REFRESH_SECONDS = 0.3  # live charts redraw about three times a second
-DIAGRAM_SECONDS = 1.0  # the network diagram, at most once a second while training
 DIAGRAM_IMAGE = 0  # the test image the Train page's diagram follows
 WRONG_PER_PAGE = 12  # test images it got wrong, shown a page at a time
 
@@ -155,6 +162,8 @@ def start_run(config):
         return new_trainer(config, prepared(config)), ""
     except TooCostly as error:
         return None, refusal(error.check)
+    except TooLarge as error:
+        return None, memory_refusal(error.check)
     except PoolFull:
         return None, t("The server's queue is full: every place is taken. Try again in a minute.")
 
@@ -182,6 +191,8 @@ if config is not None and not training:
             "This run: about {estimate} CPU-seconds of training (at most {cap} per run on this server).",
             **refusal_values(check),
         )
+        + " "
+        + limits_words(job_pool())
     )
 
 
@@ -210,23 +221,26 @@ def chart_words() -> dict:
 
 def show_queue(trainer) -> None:
     """A run waiting for a free worker: its place and when it should start."""
-    ahead, seconds = trainer.queue_position, trainer.estimated_start_s
-    if ahead is None:  # leaving the queue: its first batches are on their way
-        return
-    progress_box.progress(
-        0.0,
-        text=t(
+    ahead, seconds = trainer.queue_position or 0, trainer.estimated_start_s
+    if ahead == 0:
+        text = t("Waiting for a free worker: yours is next, in about {seconds:.0f} s.", seconds=seconds or 0)
+    else:
+        text = t(
             "Waiting for a free worker: {ahead} run(s) ahead of yours, about {seconds:.0f} s.",
             ahead=ahead,
             seconds=seconds or 0,
-        ),
-    )
+        )
+    progress_box.progress(0.0, text=text)
 
 
 def draw(trainer, live: bool) -> None:
-    """Progress, loss and accuracy charts from the trainer's history."""
-    counter = st.session_state["draw_counter"] = st.session_state.get("draw_counter", 0) + 1
-    suffix = f"live-{counter}" if live else "final"
+    """Progress, loss and accuracy charts and the network diagram from the trainer's history."""
+    draw_progress(trainer, live)
+    draw_charts(trainer, live)
+
+
+def draw_progress(trainer, live: bool) -> None:
+    """The progress bar: the epoch and the time left while it trains, the batches at the end."""
     done = trainer.step / trainer.total_steps
     if live:
         elapsed = trainer.train_seconds
@@ -245,16 +259,16 @@ def draw(trainer, live: bool) -> None:
             seconds=trainer.train_seconds,
         )
     progress_box.progress(min(done, 1.0), text=text)
+
+
+def draw_charts(trainer, live: bool) -> None:
+    """Loss, accuracy and the diagram (each about 25 ms of the server's CPU)."""
+    counter = st.session_state["draw_counter"] = st.session_state.get("draw_counter", 0) + 1
+    suffix = f"live-{counter}" if live else "final"
     words = chart_words()
     show_chart(charts.loss_figure(trainer.history, **words["loss"]), f"loss-{suffix}", loss_box)
-    evaluations = len(trainer.history.evaluations)
-    if not live or st.session_state.get("drawn_evaluations") != evaluations:  # else it has not changed
-        show_chart(charts.accuracy_figure(trainer.history, **words["accuracy"]), f"accuracy-{suffix}", accuracy_box)
-        st.session_state["drawn_evaluations"] = evaluations
-    now = time.monotonic()
-    if not live or now - st.session_state.get("diagram_drawn_at", 0.0) >= DIAGRAM_SECONDS:
-        draw_diagram(trainer, suffix)
-        st.session_state["diagram_drawn_at"] = now
+    show_chart(charts.accuracy_figure(trainer.history, **words["accuracy"]), f"accuracy-{suffix}", accuracy_box)
+    draw_diagram(trainer, suffix)
 
 
 def draw_diagram(trainer, suffix: str) -> None:
@@ -334,6 +348,38 @@ with files_box:  # before the training loop: a run's page never shows a stale, c
         st.caption(t("Copy it (button at the right) and hand it out: it opens this page with these settings."))
     model_files_section(busy=training)
 
+
+def watch(trainer) -> None:
+    """One look at the run, rerun alone every second or few (a fragment): the worker's news, drawn.
+
+    No script thread waits in a loop for a run; when it ends, the whole page reruns once for
+    its buttons and results. Each rerun of a fragment costs the server ~20 ms however little it
+    draws, and the charts ~80 ms more: so one fragment, paced by the crowd. A stopped run is
+    resumed here (Resume, as Trainer.advance).
+    """
+    started = time.thread_time()
+    run_in_background()
+    trainer.advance(max_seconds=0)  # applies the worker's news and counts as a look (no idle stop)
+    if trainer.status == "queued" and trainer.queue_position is not None:
+        show_queue(trainer)
+        for box in (loss_box, accuracy_box, diagram_box):
+            box.empty()  # written on every run: a fragment may only fill boxes its full run wrote to
+    else:
+        draw(trainer, live=True)
+    log_timing("train-live", time.thread_time() - started)
+    if trainer.done or trainer.status == "stopped":
+        st.session_state["training"] = False
+        st.rerun()  # the buttons again, for a finished run (Stop and Resume off)
+    if refresh_is_stale():
+        st.rerun()  # the whole page once, to pace its fragment for the server's load now
+
+
+def refresh_is_stale() -> bool:
+    """The crowd changed a lot since this page paced its fragment (twice as fast or slow as due)."""
+    due = live_refresh_seconds(job_pool())
+    return not 0.5 < due / st.session_state.get("live_refresh", due) < 2
+
+
 if trainer is not None and training:
     status_box.info(
         t(
@@ -342,23 +388,21 @@ if trainer is not None and training:
             digits=", ".join(map(str, trainer.config.digits)),
         )
     )
-    st.session_state["drawn_evaluations"] = None  # this run's placeholders start empty
-    run_in_background()
-    draw(trainer, live=True)  # the progress bar and charts at once, before the worker's first batch
-    while not trainer.done and trainer.status != "stopped":
-        trainer.advance(max_seconds=REFRESH_SECONDS)  # a Stop click interrupts the script here
-        if trainer.status == "queued":
-            show_queue(trainer)
-        else:
-            draw(trainer, live=True)
-    st.session_state["training"] = False
-    st.rerun()  # the buttons again, for a finished run (Stop and Resume off)
+    st.session_state["live_refresh"] = live_refresh_seconds(job_pool())
+    if timers_rerun_fragments():
+        st.fragment(run_every=st.session_state["live_refresh"])(watch)(trainer)
+    else:  # AppTest: no timer reruns the fragment, so wait for the end here
+        trainer.advance(max_seconds=0)  # resumes a stopped run, as Resume asks
+        while not trainer.done and trainer.status != "stopped":
+            trainer.advance(max_seconds=0.3)
+        st.session_state["training"] = False
+        st.rerun()
 
 if trainer is None:
     if config is not None:
         status_box.info(t("Choose a preset and press **Train**. The blog's preset trains in about a second."))
     show_chart(charts.empty_figure(t("Loss"), t("Press Train: the loss appears here.")), "loss-empty", loss_box)
-else:
+elif not training:
     if trainer.status == "diverged":
         status_box.error(divergence_words(trainer.divergence))
     elif trainer.status == "failed":
@@ -461,6 +505,6 @@ def show_results(trainer) -> None:
             st.caption(t("Under each image: the true digit → what the network said."))
 
 
-if trainer is not None:
+if trainer is not None and not training:
     with results_box.container():
         show_results(trainer)

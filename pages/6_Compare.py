@@ -40,7 +40,8 @@ SETTING_NAMES = list(SETTINGS)
 TABLE_COLUMNS = (
     "run",
     "test accuracy",
-    "train s",
+    "train s",  # CPU-seconds the worker spent: the network's cost, the same on a busy server
+    "wall s",
     "parameters",
     "parameter memory (KB)",
     "peak training memory (MB)",
@@ -127,6 +128,7 @@ def summarise(name: str, trainer, peak_bytes: int) -> dict:
             (
                 name,
                 accuracy,
+                trainer.cpu_seconds,
                 trainer.train_seconds,
                 network.parameter_count,
                 parameter_bytes(network) / 1024,
@@ -214,6 +216,7 @@ table = pd.DataFrame([{k: v for k, v in run.items() if not k.startswith("_")} fo
 formats = {
     "test accuracy": "{:.2%}",
     "train s": "{:.2f}",
+    "wall s": "{:.2f}",
     "parameter memory (KB)": "{:.1f}",
     "peak training memory (MB)": "{:.2f}",
 }

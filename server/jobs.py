@@ -5,8 +5,8 @@ shares one interpreter lock and a 16-core server is no faster than one core. Her
 goes to a worker process (``NNLIB_WORKERS``, default one per core); the server only routes
 messages. The pieces:
 
-- ``SharedData``: a PreparedData copied once into shared memory; every worker maps the same
-  pages (no copy per job, none per worker).
+- ``SharedData`` (server.shared_files): a PreparedData written once to files that every
+  worker maps (the page cache holds one copy; no copy per job, none per worker).
 - ``JobPool``: the workers, a FIFO queue when all are busy, one running-or-queued run per
   owner (session), a dispatcher thread that forwards events and replaces a worker that dies.
 - ``RemoteTrainer``: behaves like ``nnlib.Trainer`` as the pages use it (``advance``,
@@ -35,13 +35,15 @@ import sys
 import threading
 import time
 import types
-from multiprocessing import connection, shared_memory
+from multiprocessing import connection
 
 import numpy as np
 
 from nnlib import Trainer
-from nnlib.cost import CostCheck, check_cost
+from nnlib.cost import CostCheck, MemoryCheck, check_cost, check_memory, max_run_bytes
 from nnlib.trainer import BatchEvent, DivergedEvent, FinishedEvent, History, PreparedData
+from server.limits import memory_limit_bytes, read_limits, usable_cores
+from server.shared_files import SharedData, SharedDataSpec, SharedFolder, map_shared
 
 CHUNK_SECONDS = 0.2  # a worker reports events about this often
 WEIGHTS_EVERY_SECONDS = 1.0  # and the current weights about this often (and at the end)
@@ -68,8 +70,20 @@ class TooCostly(ValueError):
         )
 
 
+class TooLarge(ValueError):
+    """The memory budget refuses this run; .check holds the estimate, the budget and what fits."""
+
+    def __init__(self, check: MemoryCheck):
+        self.check = check
+        super().__init__(
+            f"this run would hold about {check.estimate_bytes / 2**20:,.0f} MB; one run may hold at most "
+            f"{check.budget_bytes / 2**20:,.0f} MB here"
+        )
+
+
 def default_workers() -> int:
-    """NNLIB_WORKERS, else one worker per core this process may use."""
+    """NNLIB_WORKERS, else one worker per core this process may use (the cgroup's CPU quota, rounded
+    down, else the CPU affinity)."""
     text = os.environ.get("NNLIB_WORKERS", "")
     if text:
         try:
@@ -80,68 +94,6 @@ def default_workers() -> int:
             raise ValueError(f"NNLIB_WORKERS must be a whole number ≥ 1, got {text!r}")
         return value
     return usable_cores()
-
-
-def usable_cores() -> int:
-    """The cores this process may run on (its CPU affinity), not every core of the machine."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-# --- Data in shared memory -------------------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class SharedArray:
-    """Where one array lives in shared memory: a block name, its shape and dtype."""
-
-    name: str
-    shape: tuple[int, ...]
-    dtype: str
-
-
-@dataclasses.dataclass(frozen=True)
-class SharedDataSpec:
-    """What a worker needs to map a PreparedData without copying it (picklable, tiny)."""
-
-    key: tuple
-    arrays: tuple[SharedArray, ...]  # X_train, y_train, X_test, y_test
-    digits: tuple[int, ...]
-    image_shape: tuple[int, int]
-
-
-class SharedData:
-    """One PreparedData copied into shared memory once, owned (and unlinked) by the server."""
-
-    def __init__(self, key: tuple, data: PreparedData):
-        self.source = data  # held, so id(data) in the key cannot be reused by other data
-        self.blocks, arrays = [], []
-        for array in (data.X_train, data.y_train, data.X_test, data.y_test):
-            block = shared_memory.SharedMemory(create=True, size=max(array.nbytes, 1))
-            np.ndarray(array.shape, array.dtype, buffer=block.buf)[...] = array
-            self.blocks.append(block)
-            arrays.append(SharedArray(block.name, array.shape, array.dtype.str))
-        self.spec = SharedDataSpec(key, tuple(arrays), tuple(data.digits), tuple(data.image_shape))
-
-    def close(self) -> None:
-        for block in self.blocks:
-            block.close()
-            try:
-                block.unlink()
-            except FileNotFoundError:
-                pass
-        self.blocks = []
-
-
-def map_shared(spec: SharedDataSpec) -> tuple[PreparedData, list]:
-    """A read-only PreparedData over the server's shared blocks, and the blocks to keep open."""
-    blocks, arrays = [], []
-    for part in spec.arrays:
-        block = shared_memory.SharedMemory(name=part.name)
-        array = np.ndarray(part.shape, np.dtype(part.dtype), buffer=block.buf)
-        array.flags.writeable = False
-        blocks.append(block)
-        arrays.append(array)
-    return PreparedData(*arrays, digits=spec.digits, image_shape=spec.image_shape), blocks
 
 
 # --- A Trainer without its data, to send between processes -----------------------------------
@@ -180,7 +132,7 @@ def worker_main(conn, niceness: int) -> None:
 
     threadpool_limits(1, user_api="blas")
     conn.send(("ready", None))
-    mapped: collections.OrderedDict = collections.OrderedDict()  # spec key -> (data, blocks)
+    mapped: collections.OrderedDict = collections.OrderedDict()  # spec key -> data over the server's files
     while True:
         try:
             message = conn.recv()
@@ -192,10 +144,9 @@ def worker_main(conn, niceness: int) -> None:
         if spec.key not in mapped:
             mapped[spec.key] = map_shared(spec)
             while len(mapped) > 4:
-                for block in mapped.popitem(last=False)[1][1]:
-                    block.close()
+                mapped.popitem(last=False)  # unmapped when its arrays are collected
         mapped.move_to_end(spec.key)
-        trainer = trainer_from_state(state, mapped[spec.key][0])
+        trainer = trainer_from_state(state, mapped[spec.key])
         _train(conn, job_id, trainer)
 
 
@@ -203,6 +154,7 @@ def _fields(trainer: Trainer) -> dict:
     return dict(
         step=trainer.step,
         train_seconds=trainer.train_seconds,
+        cpu_seconds=trainer.cpu_seconds,
         kept_step=trainer.kept_step,
         status=trainer.status,
     )
@@ -220,8 +172,11 @@ def _train(conn, job_id: int, trainer: Trainer) -> None:
     sender = threading.Thread(target=_send_all, args=(conn, outbox), daemon=True)
     sender.start()
     stopped, weights_sent = False, -math.inf  # the first chunk sends weights
+    trainer.__dict__.setdefault("cpu_seconds", 0.0)  # kept in the state: a resumed run adds to it
     while not trainer.done and not stopped:
+        started = time.thread_time()  # this thread's CPU only: training, not the sender's pickling
         events = trainer.advance(max_seconds=CHUNK_SECONDS)
+        trainer.cpu_seconds += time.thread_time() - started
         trainer.history = History()  # sent, not kept: a worker's memory stays flat
         weights = None
         if time.monotonic() - weights_sent >= WEIGHTS_EVERY_SECONDS or trainer.done:
@@ -275,6 +230,8 @@ class Job:
     spec: SharedDataSpec
     estimate_s: float  # CPU-seconds of the whole run
     inbox: queue.SimpleQueue
+    memory_bytes: int = 0  # its arrays' estimated peak (nnlib.cost.estimate_peak_bytes)
+    priority: bool = False  # a teacher's run: queued ahead of the students'
     total_steps: int = 1
     status: str = "queued"  # queued | running | then the RemoteTrainer's end statuses
     progress: float = 0.0  # share of the run done, for the queue's estimate
@@ -321,6 +278,8 @@ class JobPool:
     """
 
     def __init__(self, workers: int | None = None, idle_seconds: float | None = None, max_queue: int | None = None):
+        self.limits = read_limits()  # the container's CPU quota and memory limit, for the page
+        self.memory_limit = memory_limit_bytes(self.limits)  # NNLIB_MEMORY_MB, else the cgroup's; None: no limit
         self.size = workers or default_workers()
         self.idle_seconds = idle_seconds or float(os.environ.get("NNLIB_JOB_IDLE_SECONDS", DEFAULT_IDLE_SECONDS))
         self.max_queue = max_queue or DEFAULT_MAX_QUEUE
@@ -330,6 +289,7 @@ class JobPool:
         self._jobs: dict[int, Job] = {}
         self._ids = itertools.count(1)
         self._shared: collections.OrderedDict[tuple, SharedData] = collections.OrderedDict()
+        self._folder = SharedFolder()  # removes the folders of servers that died first
         self._workers = [_Worker(self._context, WORKER_NICENESS) for _ in range(self.size)]
         self.replaced = 0  # workers that died and were replaced
         self.pace = 1.0  # wall seconds per estimated CPU-second, learnt from finished runs
@@ -340,12 +300,12 @@ class JobPool:
     # -- used by RemoteTrainer
 
     def share(self, data: PreparedData) -> SharedDataSpec:
-        """The data's shared-memory copy, made on first use (one per PreparedData object: the
+        """The data's shared copy (files mapped by the workers), made on first use (one per PreparedData object: the
         server shares each prepared set once, so this is once per digits/normalisation/dtype)."""
         key = (tuple(data.digits), data.X_train.dtype.str, data.X_train.shape, id(data))
         with self._lock:
             if key not in self._shared:
-                self._shared[key] = SharedData(key, data)
+                self._shared[key] = SharedData(key, data, self._folder)
                 self._evict_shared()
             self._shared.move_to_end(key)
             return self._shared[key].spec
@@ -358,10 +318,32 @@ class JobPool:
             if key not in in_use:
                 self._shared.pop(key).close()
 
+    def memory_budget(self) -> int:
+        """Bytes the runs' own arrays may hold together now: the memory limit (NNLIB_MEMORY_MB, the
+        cgroup's, else the machine's) minus the server as it is now, the workers' own and the shared files."""
+        limit = self.memory_limit or _physical_memory()
+        with self._lock:
+            files = sum(shared.nbytes for shared in self._shared.values())
+        return limit - _resident_bytes() - self.size * WORKER_BASE_BYTES - files
+
+    def run_budget(self) -> int:
+        """Bytes one run may hold: the whole budget, at most NNLIB_MAX_RUN_MB."""
+        return max(min(self.memory_budget(), max_run_bytes()), 0)
+
     def submit(
-        self, owner: str, state: bytes, spec: SharedDataSpec, estimate_s: float, total_steps: int = 1, step: int = 0
+        self,
+        owner: str,
+        state: bytes,
+        spec: SharedDataSpec,
+        estimate_s: float,
+        total_steps: int = 1,
+        step: int = 0,
+        memory_bytes: int = 0,
+        priority: bool = False,
     ) -> Job:
-        """Queue a run for owner; the owner's earlier active run is stopped first (one each)."""
+        """Queue a run for owner; the owner's earlier active run is stopped first (one each).
+
+        priority (a teacher's demo): queued behind the other priority runs, ahead of the rest."""
         with self._lock:
             if self._closed:
                 raise RuntimeError("the job pool is closed")
@@ -370,10 +352,14 @@ class JobPool:
                     self.stop(job, reason="replaced")
             if len(self._queue) >= self.max_queue:
                 raise PoolFull(f"{len(self._queue)} runs are already waiting; try again in a minute")
-            job = Job(next(self._ids), owner, state, spec, estimate_s, queue.SimpleQueue(), total_steps)
+            job = Job(next(self._ids), owner, state, spec, estimate_s, queue.SimpleQueue(), memory_bytes, priority)
+            job.total_steps = total_steps
             job.progress = job.first_progress = step / max(total_steps, 1)
             self._jobs[job.id] = job
-            self._queue.append(job)
+            if priority:
+                self._queue.insert(sum(1 for waiting in self._queue if waiting.priority), job)
+            else:
+                self._queue.append(job)
             self._start_queued()
             return job
 
@@ -446,7 +432,7 @@ class JobPool:
             return job.worker.process.pid if job.worker is not None else None
 
     def close(self) -> None:
-        """Stop the workers and free the shared memory."""
+        """Stop the workers and delete the shared files."""
         with self._lock:
             self._closed = True
             for job in list(self._queue):
@@ -461,15 +447,22 @@ class JobPool:
             for shared in self._shared.values():
                 shared.close()
             self._shared.clear()
+            self._folder.close()
 
     # -- the dispatcher thread
 
     def _start_queued(self) -> None:
-        """Give queued runs to idle workers, oldest first (under the lock)."""
+        """Give queued runs to idle workers, oldest first, while their memory fits (under the lock).
+
+        The first in the queue waits (and the rest behind it) until the running runs leave it
+        room; alone it always starts (submit refused any run larger than the budget).
+        """
         for worker in self._workers:
             if not self._queue:
                 return
             if worker.job is None and worker.process.is_alive():
+                if not self._memory_fits(self._queue[0]):
+                    return
                 job = self._queue.popleft()
                 job.status, job.worker, job.started_at = "running", worker, time.monotonic()
                 worker.job = job
@@ -477,6 +470,10 @@ class JobPool:
                     worker.conn.send(("train", job.id, job.state, job.spec))
                 except OSError:
                     pass  # the dispatcher sees it die and fails the job
+
+    def _memory_fits(self, job: Job) -> bool:
+        running = [worker.job.memory_bytes for worker in self._workers if worker.job is not None]
+        return not running or sum(running) + job.memory_bytes <= self.memory_budget()
 
     def _dispatch(self) -> None:
         while not self._closed:
@@ -556,6 +553,26 @@ class JobPool:
                     self.stop(job, reason="unwatched")
 
 
+WORKER_BASE_BYTES = 80 * 2**20  # a worker's own memory before a run: Python, NumPy, nnlib
+
+
+def _resident_bytes() -> int:
+    """This process's resident memory now (Linux /proc; 0 elsewhere)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _physical_memory() -> int:
+    """The machine's memory, the limit when no cgroup or setting gives one."""
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return 1 << 40
+
+
 def _death_words(exitcode: int | None) -> str:
     if exitcode is not None and exitcode < 0:
         import signal
@@ -584,16 +601,22 @@ class RemoteTrainer:
     failed (the worker died: ``message`` says why, the last weights received are kept).
 
     Raises TooCostly when the work cap (cap_s, default NNLIB_MAX_CPU_SECONDS) refuses the
-    run and PoolFull when the queue is full: such a run never takes a place.
+    run, TooLarge when its memory could never fit (pool.run_budget()) and PoolFull when the
+    queue is full: such a run never takes a place. priority: a teacher's run, queued ahead.
     """
 
-    def __init__(self, pool: JobPool, owner: str, config, data: PreparedData, cap_s: float | None = None):
+    def __init__(
+        self, pool: JobPool, owner: str, config, data: PreparedData, cap_s: float | None = None, priority: bool = False
+    ):
         check = check_cost(config.validate(), len(data.y_train), cap_s)
         if not check.allowed:  # before any weights are allocated or a place is taken
             raise TooCostly(check)
-        self.estimate_s = check.estimate_s
+        memory = check_memory(config, len(data.y_train), pool.run_budget())
+        if not memory.allowed:
+            raise TooLarge(memory)
+        self.estimate_s, self.memory_bytes = check.estimate_s, memory.estimate_bytes
         self._local = Trainer(config, data)
-        self.pool, self.owner = pool, owner
+        self.pool, self.owner, self.priority = pool, owner, priority
         self.message = ""  # English, for logs and the command line; pages word it from the fields
         self.stop_reason = ""  # why a stopped run stopped: stopped (a click) | unwatched | replaced | closed
         self._spec = pool.share(data)
@@ -611,7 +634,9 @@ class RemoteTrainer:
     total_steps = property(lambda self: self._local.total_steps)
     batches_per_epoch = property(lambda self: self._local.batches_per_epoch)
     epoch = property(lambda self: self._local.epoch)
-    train_seconds = property(lambda self: self._local.train_seconds)
+    train_seconds = property(lambda self: self._local.train_seconds)  # wall time in the worker
+    #: CPU time the worker spent training this run: the network's cost, not the crowd's
+    cpu_seconds = property(lambda self: self._local.__dict__.get("cpu_seconds", 0.0))
     kept_step = property(lambda self: self._local.kept_step)
     initial_W1 = property(lambda self: self._local.initial_W1)
     initial_loss = property(lambda self: self._local.initial_loss)
@@ -672,7 +697,14 @@ class RemoteTrainer:
     def _submit(self) -> None:
         local = self._local
         self._job = self.pool.submit(
-            self.owner, self._state, self._spec, self.estimate_s, local.total_steps, local.step
+            self.owner,
+            self._state,
+            self._spec,
+            self.estimate_s,
+            local.total_steps,
+            local.step,
+            self.memory_bytes,
+            self.priority,
         )
         self.status, self.message, self.stop_reason = "queued", "", ""
 
@@ -727,6 +759,7 @@ class RemoteTrainer:
         if fields:
             self._local.step = fields["step"]
             self._local.train_seconds = fields["train_seconds"]
+            self._local.cpu_seconds = fields["cpu_seconds"]
             self._local.kept_step = fields["kept_step"]
         if weights:
             for name, value in weights.items():
@@ -739,6 +772,7 @@ __all__ = [
     "PoolFull",
     "RemoteTrainer",
     "TooCostly",
+    "TooLarge",
     "default_workers",
     "trainer_from_state",
     "trainer_state",

@@ -14,8 +14,9 @@ import numpy as np
 import pytest
 
 from nnlib import PRESETS, Trainer, prepare_data
+from nnlib.cost import estimate_peak_bytes
 from nnlib.trainer import PreparedData
-from server.jobs import JobPool, PoolFull, RemoteTrainer, TooCostly, trainer_from_state, trainer_state
+from server.jobs import JobPool, PoolFull, RemoteTrainer, TooCostly, TooLarge, trainer_from_state, trainer_state
 
 BLOG = PRESETS["seed"]
 
@@ -231,5 +232,75 @@ def test_the_estimated_start_follows_the_pace_of_finished_runs(data):
         expected = running.estimate_s * pool.pace
         assert 0 < waiting.estimated_start_s <= 1.5 * expected + 0.5
         finish(running, waiting)
+    finally:
+        pool.close()
+
+
+def test_the_run_that_used_8_7_gb_is_refused_before_it_starts_with_a_batch_that_fits(pool):
+    """preset=class&hidden=4096&batch=1000000000&dtype=float64&epochs=1: the CPU cap lets it through."""
+    config = PRESETS["class"].replace(hidden=(4096,), batch_size=1_000_000_000, dtype="float64", epochs=1)
+    images = PreparedData(  # np.zeros: the pages are never touched, so this costs no memory
+        np.zeros((60_000, 784)),
+        np.zeros(60_000, np.int64),
+        np.zeros((10, 784)),
+        np.zeros(10, np.int64),
+        tuple(range(10)),
+        (28, 28),
+    )
+    assert estimate_peak_bytes(config, 60_000) > 8e9
+    with pytest.raises(TooLarge, match="MB here") as refused:
+        RemoteTrainer(pool, "mallory", config, images)
+    check = refused.value.check
+    assert (
+        check.fits_batch is not None
+        and estimate_peak_bytes(config.replace(batch_size=check.fits_batch), 60_000) <= check.budget_bytes
+    )
+    assert pool.counts()["queued"] == 0 and pool.counts()["running"] == 0
+
+
+def test_a_run_that_fits_but_not_beside_the_running_one_waits_with_its_place(pool, data, monkeypatch):
+    config = BLOG.replace(epochs=6)
+    room = int(1.5 * estimate_peak_bytes(config, len(data.y_train)))  # one such run at a time
+    monkeypatch.setattr(pool, "memory_budget", lambda: room)
+    first, second = RemoteTrainer(pool, "a", config, data), RemoteTrainer(pool, "b", config, data)
+    first.advance(max_seconds=0.3)
+    assert pool.counts()["workers"] == 2 and pool.counts()["running"] == 1  # a worker is free, the memory is not
+    assert first.status == "running" and second.queue_position == 0
+    finish(first, second)
+    assert [first.status, second.status] == ["finished", "finished"]
+
+
+def test_a_runs_cpu_time_is_its_own_whether_alone_or_beside_four_others(data):
+    """The board's and Compare's time: the worker's CPU time, within 20 % on a crowded server."""
+    pool = JobPool(workers=5, idle_seconds=120)
+    try:
+        finish(*(RemoteTrainer(pool, f"warm-{i}", BLOG.replace(epochs=1), data) for i in range(5)))
+        config = BLOG.replace(epochs=8)
+        alone = RemoteTrainer(pool, "alone", config, data)
+        finish(alone)
+        others = [RemoteTrainer(pool, f"other-{i}", BLOG.replace(epochs=50), data) for i in range(4)]
+        crowded = RemoteTrainer(pool, "crowded", config, data)
+        while not crowded.done:
+            for trainer in (crowded, *others):
+                trainer.advance(max_seconds=0.02)
+        assert all(other.status == "running" for other in others)  # they trained all along
+        assert crowded.status == alone.status == "finished"
+        assert 0.8 < crowded.cpu_seconds / alone.cpu_seconds < 1.2, (alone.cpu_seconds, crowded.cpu_seconds)
+        assert alone.cpu_seconds <= alone.train_seconds * 1.05
+        for other in others:
+            other.stop()
+    finally:
+        pool.close()
+
+
+def test_a_teachers_run_goes_ahead_of_the_students_queue(data):
+    pool = JobPool(workers=1, idle_seconds=30)
+    try:
+        config = BLOG.replace(epochs=10)
+        students = [RemoteTrainer(pool, f"student-{i}", config, data) for i in range(3)]
+        teacher = RemoteTrainer(pool, "teacher", config, data, priority=True)
+        assert teacher.queue_position == 0 and [s.queue_position for s in students[1:]] == [1, 2]
+        for trainer in (teacher, *students):
+            trainer.stop()
     finally:
         pool.close()

@@ -63,7 +63,7 @@ def summary_from_trainer(trainer) -> RunSummary:
         settings=posted_settings(trainer.config),
         hidden_sizes=tuple(trainer.config.hidden),
         accuracy=float(accuracy),
-        train_seconds=float(trainer.train_seconds),
+        train_seconds=float(getattr(trainer, "cpu_seconds", 0.0) or trainer.train_seconds),  # CPU: not the crowd
         parameters=int(network.parameter_count),
         parameter_bytes=int(parameter_bytes(network)),
     )

@@ -47,3 +47,12 @@ def log_timing(name: str, seconds: float) -> None:
     if path:
         with open(path, "a") as log:
             log.write(f"{name} {seconds:.6f}\n")
+
+
+def timers_rerun_fragments() -> bool:
+    """Whether st.fragment(run_every=…) reruns on its own here: not under Streamlit's AppTest
+    (its script runs once per .run(), no timer fires), where a page waits for its work instead."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    context = get_script_run_ctx()
+    return context is not None and context.session_id != "test session id"

@@ -1,0 +1,97 @@
+"""A container-like setting made here, for tests and benchmarks: cgroup limits and a small /dev/shm.
+
+    with cgroup_v1_limits(cpu_quota=1.0, memory_bytes=2**30) as groups:
+        server = start_server(log, prefix=small_shm_prefix(64))
+        groups.add(server.pid)
+
+``cgroup_v1_limits`` makes child groups (cpu and memory) under this process's own, as root,
+and removes them afterwards; ``CgroupUnavailable`` says why it could not (not root, no v1
+hierarchy, read-only). ``small_shm_prefix`` runs a command in its own mount namespace with a
+tmpfs of the given size on /dev/shm, as Docker's default 64 MB.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import time
+import uuid
+from pathlib import Path
+
+from server.limits import CGROUP_ROOT, PROC_CGROUP, own_groups
+
+
+class CgroupUnavailable(RuntimeError):
+    """Child cgroups cannot be made here; the message says why (for a test's skip)."""
+
+
+class ChildGroups:
+    """The groups made; add(pid) moves a process (and the processes it starts later) into them."""
+
+    def __init__(self, folders: list[Path]):
+        self.folders = folders
+
+    def add(self, pid: int) -> None:
+        for folder in self.folders:
+            (folder / "cgroup.procs").write_text(str(pid))
+
+
+def _own_v1_folder(controller: str) -> Path:
+    groups = own_groups(PROC_CGROUP.read_text())
+    mount = CGROUP_ROOT / controller
+    if controller not in groups or not (mount / "cgroup.procs").exists():
+        raise CgroupUnavailable(f"no cgroup v1 '{controller}' hierarchy at {mount}")
+    return mount / groups[controller].lstrip("/")
+
+
+@contextlib.contextmanager
+def cgroup_v1_limits(cpu_quota: float | None = 1.0, memory_bytes: int | None = 2**30):
+    """Child cgroups with a CPU quota (CPUs) and a memory limit (bytes), removed on exit."""
+    if os.geteuid() != 0:
+        raise CgroupUnavailable("making cgroups needs root")
+    name = f"nnlib-test-{uuid.uuid4().hex[:8]}"
+    folders = []
+    try:
+        if cpu_quota is not None:
+            folder = _make(_own_v1_folder("cpu") / name)
+            folders.append(folder)
+            (folder / "cpu.cfs_period_us").write_text("100000")
+            (folder / "cpu.cfs_quota_us").write_text(str(int(cpu_quota * 100_000)))
+        if memory_bytes is not None:
+            folder = _make(_own_v1_folder("memory") / name)
+            folders.append(folder)
+            (folder / "memory.limit_in_bytes").write_text(str(memory_bytes))
+        yield ChildGroups(folders)
+    finally:
+        for folder in folders:
+            _remove(folder)
+
+
+def _make(folder: Path) -> Path:
+    try:
+        folder.mkdir()
+    except OSError as error:
+        raise CgroupUnavailable(f"cannot make {folder}: {error}") from None
+    return folder
+
+
+def _remove(folder: Path, wait_s: float = 20.0) -> None:
+    """rmdir a cgroup once its processes have ended (a stopped server's workers take a moment)."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            folder.rmdir()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                return
+            time.sleep(0.2)
+
+
+def small_shm_prefix(megabytes: int = 64) -> list[str]:
+    """A command prefix: its own mount namespace with a megabytes-sized tmpfs on /dev/shm."""
+    unshare, sh = shutil.which("unshare"), shutil.which("sh")
+    if unshare is None or os.geteuid() != 0:
+        raise CgroupUnavailable("a private /dev/shm needs unshare and root")
+    return [unshare, "-m", sh, "-c", f'mount -t tmpfs -o size={megabytes}m tmpfs /dev/shm && exec "$@"', "sh"]
