@@ -22,6 +22,7 @@ from ui.settings import (
     apply_query_params,
     config_from_widgets,
     cost_check,
+    cost_words,
     data_widgets,
     ensure_widget_state,
     link_to_settings,
@@ -186,14 +187,7 @@ if resume_clicked and can_resume:
     st.rerun()  # Stop enabled, Resume disabled while it runs
 if config is not None and not training:
     check = cost_check(config, prepared(config))
-    cost_box.caption(
-        t(
-            "This run: about {estimate} CPU-seconds of training (at most {cap} per run on this server).",
-            **refusal_values(check),
-        )
-        + " "
-        + limits_words(job_pool())
-    )
+    cost_box.caption(cost_words(check) + " " + limits_words(job_pool()))
 
 
 def chart_words() -> dict:
