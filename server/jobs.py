@@ -22,7 +22,6 @@ on Stop sends it back; Resume queues that same state again. A run nobody polls f
 from __future__ import annotations
 
 import collections
-import contextlib
 import dataclasses
 import heapq
 import itertools
@@ -31,10 +30,8 @@ import multiprocessing
 import os
 import pickle
 import queue
-import sys
 import threading
 import time
-import types
 from multiprocessing import connection
 
 import numpy as np
@@ -42,8 +39,9 @@ import numpy as np
 from nnlib import Trainer
 from nnlib.cost import CostCheck, MemoryCheck, check_cost, check_memory, max_run_bytes
 from nnlib.trainer import BatchEvent, DivergedEvent, FinishedEvent, History, PreparedData
-from server.limits import memory_limit_bytes, read_limits, usable_cores
+from server.limits import memory_limit_bytes, positive_int_env, read_limits, usable_cores
 from server.shared_files import SharedData, SharedDataSpec, SharedFolder, map_shared
+from server.tasks import plain_main
 
 CHUNK_SECONDS = 0.2  # a worker reports events about this often
 WEIGHTS_EVERY_SECONDS = 1.0  # and the current weights about this often (and at the end)
@@ -84,15 +82,9 @@ class TooLarge(ValueError):
 def default_workers() -> int:
     """NNLIB_WORKERS, else one worker per core this process may use (the cgroup's CPU quota, rounded
     down, else the CPU affinity)."""
-    text = os.environ.get("NNLIB_WORKERS", "")
-    if text:
-        try:
-            value = int(text)
-        except ValueError:
-            raise ValueError(f"NNLIB_WORKERS must be a whole number ≥ 1, got {text!r}") from None
-        if value < 1:
-            raise ValueError(f"NNLIB_WORKERS must be a whole number ≥ 1, got {text!r}")
-        return value
+    workers = positive_int_env("NNLIB_WORKERS", "a whole number")
+    if workers is not None:
+        return workers
     return usable_cores()
 
 
@@ -249,25 +241,11 @@ class _Worker:
     def __init__(self, context, niceness: int):
         self.conn, child = context.Pipe()
         self.process = context.Process(target=worker_main, args=(child, niceness), daemon=True)
-        with _plain_main():
+        with plain_main():
             self.process.start()
         child.close()
         self.job: Job | None = None
         self.ready = threading.Event()  # set when the worker has imported NumPy and nnlib
-
-
-@contextlib.contextmanager
-def _plain_main():
-    """Start a process without re-importing the server's __main__ (Streamlit's CLI: ~80 MB each).
-
-    A spawned child imports its parent's main module; a worker needs only this module.
-    """
-    main = sys.modules["__main__"]
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        yield
-    finally:
-        sys.modules["__main__"] = main
 
 
 class JobPool:

@@ -132,16 +132,25 @@ def usable_cores(limits: Limits | None = None) -> int:
     return cores
 
 
+def positive_int_env(name: str, what: str) -> int | None:
+    """The environment variable name as a whole number ≥ 1, None when unset; a clear ValueError
+    (naming the variable and what it takes) for anything else."""
+    text = os.environ.get(name, "")
+    if not text:
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise ValueError(f"{name} must be {what} ≥ 1, got {text!r}") from None
+    if value < 1:
+        raise ValueError(f"{name} must be {what} ≥ 1, got {text!r}")
+    return value
+
+
 def memory_limit_bytes(limits: Limits | None = None) -> int | None:
     """NNLIB_MEMORY_MB when set (a whole number of MB), else the cgroup's memory limit, else None."""
-    text = os.environ.get("NNLIB_MEMORY_MB", "")
-    if text:
-        try:
-            value = int(text)
-        except ValueError:
-            raise ValueError(f"NNLIB_MEMORY_MB must be a whole number of megabytes, got {text!r}") from None
-        if value < 1:
-            raise ValueError(f"NNLIB_MEMORY_MB must be a whole number of megabytes ≥ 1, got {text!r}")
-        return value * 2**20
+    megabytes = positive_int_env("NNLIB_MEMORY_MB", "a whole number of megabytes")
+    if megabytes is not None:
+        return megabytes * 2**20
     limits = read_limits() if limits is None else limits
     return limits.memory_bytes

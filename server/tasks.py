@@ -45,8 +45,11 @@ def _worker_setup(niceness: int) -> None:
 
 
 @contextlib.contextmanager
-def _without_main():
-    """Start workers without re-importing the server's __main__ (Streamlit's command line)."""
+def plain_main():
+    """Start a process without re-importing the server's __main__ (Streamlit's CLI: ~80 MB each).
+
+    A spawned child imports its parent's main module; a worker needs only its own module.
+    """
     main = sys.modules["__main__"]
     sys.modules["__main__"] = types.ModuleType("__main__")
     try:
@@ -81,7 +84,7 @@ class TaskPool:
             if future is not None and not (future.done() and future.exception() is not None):
                 self._futures.move_to_end(key)
                 return future
-            with _without_main():
+            with plain_main():
                 try:
                     future = self._executor.submit(function, *args)
                 except BrokenProcessPool:  # a worker was killed: start afresh
