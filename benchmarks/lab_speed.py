@@ -1,6 +1,6 @@
 """The Lab's speed on the shipped 784-512-256-10 model over the 10,000 test images.
 
-    python benchmarks/lab_speed.py [--repeats 8] [--skip-tasks] [--browser 10]
+    python -m benchmarks.lab_speed [--repeats 8] [--skip-tasks] [--browser 10]
 
 1. The server's time per edit: the Lab page's whole run (streamlit.testing's AppTest, in this
    process) after an edit, against a bare rerun of the same page with nothing changed; medians
@@ -128,9 +128,9 @@ def browser_round_trips(samples: int, pair: tuple[str, str]) -> tuple[list[float
     import tempfile
     from pathlib import Path
 
-    from draw_latency import BARE_APP, bare_round_trip
     from playwright.sync_api import sync_playwright
 
+    from benchmarks.draw_latency import BARE_APP, bare_round_trip
     from devtools.live import BROWSER_ARGS, CHROMIUM, start_server, stop_server
 
     folder = Path(tempfile.mkdtemp())
