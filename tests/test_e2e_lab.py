@@ -36,12 +36,12 @@ def wait_until(page, read, condition, timeout_ms: int = 60_000):
 
 
 def draw_reading(page) -> tuple[str, str]:
-    """Draw a 7; the Prediction and its 'sure' caption."""
+    """Draw a 7; the Prediction and how sure it is (the metric's delta)."""
     draw_stroke(page, A_SEVEN)
     slot = page.locator(".st-key-draw-answer")
     slot.locator("[data-testid='stMetricValue']").first.wait_for(timeout=60_000)
     page.wait_for_timeout(1000)
-    sure = slot.locator("[data-testid='stCaptionContainer']").first.inner_text().strip()
+    sure = slot.locator("[data-testid='stMetricDelta']").first.inner_text().strip()
     return slot.locator("[data-testid='stMetricValue']").first.inner_text().strip(), sure
 
 
