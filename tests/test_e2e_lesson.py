@@ -249,4 +249,3 @@ def test_the_home_lesson_plan_step_by_step(server, browser, projector, mnist):
 
     # 42–45: the board's curves (times from the timing branch) — checked in that branch's tests.
     assert page.locator("[data-testid='stException']").count() == 0
-
