@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from devtools.live import PREDICTION, draw_stroke, needs_chromium
+from devtools.live import PREDICTION, draw_stroke, needs_chromium, screenshot
 
 pytestmark = needs_chromium
 
@@ -179,4 +179,25 @@ def test_the_blog_models_canvas_and_answer_on_the_first_screen(server, browser, 
     clear.tap() if touch else clear.click()
     page.wait_for_timeout(1500)
     assert page.locator("[data-testid='stTooltipContent']").count() == 0
+    page.context.close()
+
+
+def test_a_phone_sees_the_loss_chart_and_then_test_accuracy_before_the_settings(server, browser):
+    page = new_page(browser, "phone")
+    screen = SIZES["phone"]["height"]
+    open_train(page, server)
+    page.get_by_role("button", name=re.compile("Train")).first.tap()
+    page.locator("[data-testid='stProgress']").first.wait_for(timeout=30_000)
+    loss = page.locator(".js-plotly-plot:has(.gtitle:text-is('Loss'))").first
+    assert loss.bounding_box()["y"] < 1.5 * screen, loss.bounding_box()
+    page.get_by_text(re.compile("Finished")).first.wait_for(timeout=60_000)
+    page.wait_for_timeout(1000)
+    accuracy = page.locator("[data-testid='stMetric']:has-text('Test accuracy')").first
+    box = accuracy.bounding_box()
+    assert box["y"] + box["height"] < 2 * screen, box
+    diagram = page.locator(".js-plotly-plot").filter(has=page.locator(".gtitle", has_text="Inside the network"))
+    diagram.first.scroll_into_view_if_needed()
+    title, plot = diagram.first.locator(".gtitle").bounding_box(), diagram.first.bounding_box()
+    assert title["x"] + title["width"] <= min(plot["x"] + plot["width"], SIZES["phone"]["width"]), (title, plot)
+    screenshot(page, "train-phone-after")
     page.context.close()
