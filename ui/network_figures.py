@@ -29,6 +29,7 @@ LAYER_GAP = 1.0  # horizontal distance between two columns of neurons
 NODE_SIZE = 30
 LABEL_ROOM = 0.9  # room right of the outputs for "7  100%" (in layer gaps), whole on a phone's 360 px too
 POSITIVE, NEGATIVE = VERMILLION, BLUE  # the weights' red +, blue − (as the W1 heatmaps)
+TITLE_MIDDLE_PX = 38  # the title's middle, from the figure's top (its top margin is 80 px)
 TITLE_WIDTH = 30  # the title's line length in Latin letters: a phone's ~360 px at the title's font
 ACTIVATION_SCALE = "RdBu_r"  # nodes: blue (−) · white (0) · red (+)
 
@@ -120,13 +121,13 @@ def diagram_figure(
         dict(
             data=traces,
             layout=dict(
-                title=dict(
+                title=dict(  # centred in the top margin: Plotly lifts a wrapped title above a "top" anchor
                     text=wrapped_title(words.title),
                     font=dict(size=FONT_SIZE + 4),
                     x=0,
                     xanchor="left",
-                    y=0.98,
-                    yanchor="top",
+                    y=1 - TITLE_MIDDLE_PX / height,
+                    yanchor="middle",
                 ),
                 height=height,
                 font=font,
