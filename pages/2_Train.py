@@ -77,7 +77,9 @@ preset_col.selectbox(
 status_box = st.empty()
 cost_box = st.empty()
 progress_box = st.empty()
-settings_col, charts_col = st.columns([1, 2], gap="medium")
+# The charts' column first: a phone stacks columns in order, so the live loss and the Test accuracy
+# come before the settings there; a projector shows them side by side.
+charts_col, settings_col = st.columns([2, 1], gap="medium")
 with settings_col:
     data_tab, network_tab, training_tab = st.tabs([t("Data"), t("Network"), t("Training")])
     with data_tab:
@@ -110,7 +112,7 @@ st.query_params.from_dict(
     {**settings_query(), **({"lang": st.session_state["lang"]} if st.session_state.get("lang", "en") != "en" else {})}
 )
 with charts_col:
-    loss_box, accuracy_box = st.empty(), st.empty()
+    loss_box, metrics_box, accuracy_box = st.empty(), st.empty(), st.empty()
     st.caption(
         t(
             "ⓘ Grey: each batch's loss; black: smoothed; blue circles and orange diamonds (dashed): the loss and "
@@ -174,6 +176,7 @@ if train_clicked and config is not None:
     new_run, refused = start_run(config)
     if new_run is not None:
         results_box.empty()  # the last run's results go at once
+        metrics_box.empty()
         trainer = new_run
         st.session_state["trainer"] = trainer
         st.session_state["training"] = training = True
@@ -442,7 +445,7 @@ def show_results(trainer) -> None:
     test_loss, test_accuracy, predictions = results_of(trainer)
     data, digits = trainer.data, trainer.config.digits
     correct = int((predictions == data.y_test).sum())
-    metric_cols = st.columns(4)
+    metric_cols = metrics_box.container().columns(4)
     metric_cols[0].metric(t("Test accuracy"), f"{test_accuracy:.2%}", help=t("Share of the test images it gets right."))
     metric_cols[1].metric(t("Right"), f"{correct:,}", help=t("of {total} test images", total=f"{len(data.y_test):,}"))
     metric_cols[2].metric(t("Test loss"), f"{test_loss:.4f}")

@@ -40,7 +40,7 @@ BOARD_COLUMNS = {  # key -> English heading (translated when shown)
     "nickname": "nickname",
     "hidden": "hidden sizes",
     "accuracy": "test accuracy (%)",
-    "seconds": "train s",
+    "seconds": "train CPU s",
     "parameters": "parameters",
     "memory": "parameter memory (KB)",
     "digits": "digits",
@@ -468,10 +468,10 @@ def show_board(store: BoardStore, code: str) -> None:
     )
     words = (
         t("Hidden size → test accuracy"),
-        t("Hidden size → training time"),
+        t("Hidden size → training CPU time"),
         t("hidden neurons"),
         t("test accuracy (%)"),
-        t("training time (s)"),
+        t("training CPU time (s)"),
         t(COLOUR_LABELS[colour_by]),
     )
     accuracy_figure, time_figure = board_figures(code, revision, bool(secret), colour_by, words, shown)

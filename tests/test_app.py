@@ -68,7 +68,9 @@ def test_training_the_blog_preset_fills_charts_and_metrics():
     accuracy = next(f for f in drawn if f["layout"]["title"]["text"] == "Accuracy")
     assert len(values(accuracy["data"][1]["y"])) == 10  # ten evaluations over the one epoch
     assert any(f["layout"]["title"]["text"] == "Confusion matrix" for f in drawn)
-    assert any(f["layout"]["title"]["text"].startswith("Inside the network, on test image") for f in drawn)
+    assert any(
+        f["layout"]["title"]["text"].replace("<br>", " ").startswith("Inside the network, on test image") for f in drawn
+    )
     assert at.session_state["model"].description == "trained in this session"
 
 

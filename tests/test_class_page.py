@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
+from devtools.phones import decoded_qr_matches
 from nnlib import evaluate
 from server.board import BoardStore, RunSummary
 from ui.class_board import board_table, class_curve_figure, qr_png, summary_from_compare
@@ -245,25 +246,6 @@ def test_the_join_link_and_its_qr_code_use_a_reachable_address(board_url, monkey
     assert len(at.get("image")) == 1  # the QR code (its pixels are read in tests/test_e2e_class.py)
     assert decoded_qr_matches(qr_png(link), link)
     assert not decoded_qr_matches(qr_png(link), link.replace(code, "0" * 8))
-
-
-def decoded_qr_matches(png: bytes, text: str) -> bool:
-    """The picture's modules are exactly those of text's QR code (segno's own matrix, sampled)."""
-    import io
-
-    import numpy as np
-    import segno
-    from PIL import Image
-
-    expected = np.array(segno.make(text, error="m", micro=False).matrix, dtype=bool)
-    pixels = np.array(Image.open(io.BytesIO(png)).convert("L")) < 128
-    dark = np.argwhere(pixels)
-    top, left = dark.min(axis=0)
-    bottom, right = dark.max(axis=0) + 1  # the code's own square, whatever the scale and margin
-    size = expected.shape[0]
-    rows = top + ((np.arange(size) + 0.5) * (bottom - top) / size).astype(int)
-    columns = left + ((np.arange(size) + 0.5) * (right - left) / size).astype(int)
-    return bool((pixels[np.ix_(rows, columns)] == expected).all())
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import sqlalchemy as sa
@@ -27,6 +27,7 @@ from devtools.live import (
     start_replicas,
     stop_replicas,
 )
+from devtools.phones import decoded_qr_matches, phone_go_to, phone_page, qr_png_of
 from server.board import BoardStore, RunSummary, nickname_problem
 from tests.test_exports import FORMULAS
 from ui.exports import FORMULA_STARTS
@@ -162,39 +163,7 @@ def test_a_wrong_code_sees_no_board(proxy, browser):
     stranger.context.close()
 
 
-def phone_page(browser, url: str, replica: str):
-    """A phone (390×844, touch) pinned to a replica."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
-    context.add_cookies([{"name": "nnlib_replica", "value": replica, "url": url}])
-    page = context.new_page()
-    page.on("dialog", lambda dialog: pytest.fail(f"a page ran script: {dialog.message}"))
-    return page
-
-
-def phone_go_to(page, label: str) -> None:
-    """The sidebar's link on a phone (the sidebar starts closed): the same session."""
-    sidebar = page.locator("[data-testid='stSidebar']")
-    if sidebar.get_attribute("data-collapsed") != "false":
-        page.locator("[data-testid='stExpandSidebarButton']").first.tap()
-        expect(sidebar).to_have_attribute("data-collapsed", "false", timeout=10_000)
-    sidebar.get_by_role("link", name=re.compile(label)).tap()
-    page.get_by_role("heading", name=re.compile(label)).first.wait_for(timeout=60_000)
-    page.wait_for_timeout(1500)
-    if sidebar.get_attribute("data-collapsed") == "false":  # a sidebar left open covers the page
-        sidebar.locator(
-            "[data-testid='stSidebarCollapseButton'] button, [data-testid='stSidebarCollapseButton']"
-        ).first.tap()
-        expect(sidebar).to_have_attribute("data-collapsed", "true", timeout=10_000)
-
-
-def qr_png_of(page) -> bytes:
-    source = page.locator(".st-key-class-qr img").first.get_attribute("src")
-    return page.request.get(urljoin(page.url, source)).body()
-
-
 def test_a_phone_joins_from_the_qr_code_and_keeps_its_board_and_model_across_a_reload(proxy, browser):
-    from tests.test_class_page import decoded_qr_matches
-
     teacher = new_page(browser, proxy, "r1")
     teacher.set_viewport_size({"width": 1280, "height": 720})  # the projector
     open_page(teacher, f"{proxy}/Class", "Class")

@@ -1,11 +1,14 @@
 """The Home page's 45-minute lesson, step by step, in its order, at a projector (1280×720).
 
 Each step asserts what the plan promises there. One browser session throughout (the sidebar's
-links, never a reload): the model the class trained is the one each later step uses.
+links, never a reload): the model the class trained is the one each later step uses. The Class step adds two phones
+(390×844, touch), each a session of its own.
 """
 
 import base64
+import csv
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 import pytest
@@ -13,10 +16,14 @@ from playwright.sync_api import expect
 
 from devtools.lesson_checks import detector_likeness
 from devtools.live import draw_stroke, draw_strokes, go_to, open_page, screenshot
+from devtools.phones import decoded_qr_matches, phone_go_to, phone_page, qr_png_of
 
 PROJECTOR = {"width": 1280, "height": 720}
 ACCURACY = "[data-testid='stMetric']:has-text('Test accuracy') [data-testid='stMetricValue']"
 PREDICTION = "[data-testid='stMetric']:has-text('Prediction') [data-testid='stMetricValue']"
+CODE = ".st-key-class-code [data-testid='stMetricValue']"
+POSTED = "[data-testid='stMetric']:has-text('Runs posted') [data-testid='stMetricValue']"
+PHONE_HIDDEN = {"Ada": "4", "Bo": "8"}  # the sizes the teacher assigns (small: CI has 2 cores)
 SEVENTEEN = [[(70, 60), (65, 220)], [(130, 60), (220, 60), (160, 220)]]
 
 
@@ -82,7 +89,107 @@ def check_gradients_after_steps(page, steps: list[int]) -> None:
         assert right.count() + unclear.count() >= 4, f"after {wanted} step(s)"
 
 
-def test_the_home_lesson_plan_step_by_step(server, projector, mnist):
+def create_board(teacher) -> tuple[str, str, str]:
+    """On Class at the projector: create a board, save the teacher link. (code, secret, join link shown)."""
+    go_to(teacher, "Class")
+    teacher.get_by_role("button", name="Create a class board").click()
+    teacher.locator(CODE).wait_for(timeout=30_000)
+    code = teacher.locator(CODE).inner_text().replace("-", "")
+    secret_link = teacher.locator(".st-key-teacher-link code").inner_text()
+    secret = parse_qs(urlsplit(secret_link).query)["teacher"][0]
+    teacher.get_by_role("button", name="Done: I have saved it").click()
+    expect(teacher.locator(".st-key-teacher-link")).to_have_count(0, timeout=15_000)
+    link = next(text for text in teacher.locator("[data-testid='stCode']").all_inner_texts() if "class=" in text)
+    return code, secret, link.strip()
+
+
+def assert_secret_hidden(page, secret: str) -> None:
+    """The teacher's secret is neither in the page's HTML nor in its text nor in its address."""
+    assert secret not in page.content()
+    assert secret not in page.locator("body").inner_text()
+    assert secret not in page.url
+
+
+def phone_trains_and_posts(phone, nickname: str, hidden: str, secret: str) -> str:
+    """On a joined phone: train the blog preset with this hidden size, post it; its Test accuracy."""
+    phone_go_to(phone, "Train")
+    phone.get_by_role("tab", name="Network").tap()
+    sizes = phone.get_by_role("textbox", name="Hidden layer sizes")
+    sizes.fill(hidden)
+    sizes.press("Enter")
+    phone.wait_for_timeout(1500)
+    phone.get_by_role("button", name=re.compile("Train")).first.tap()
+    phone.locator(ACCURACY).first.wait_for(timeout=120_000)
+    accuracy = phone.locator(ACCURACY).first.inner_text()
+    assert_secret_hidden(phone, secret)
+    phone_go_to(phone, "Class")
+    phone.get_by_role("textbox", name="Nickname").fill(nickname)
+    phone.get_by_role("button", name="Post my run").tap()
+    phone.get_by_text("Posted.").wait_for(timeout=30_000)
+    assert_secret_hidden(phone, secret)
+    return accuracy
+
+
+def board_rows(teacher) -> list[dict]:
+    """The teacher's board as its CSV export."""
+    with teacher.expect_download() as download:
+        teacher.get_by_role("button", name=re.compile("Export as CSV")).click()
+    with open(download.value.path(), encoding="utf-8-sig", newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def time_axis_title(page) -> str:
+    """The y axis title of the board's hidden size → time chart, as drawn in the browser."""
+    return page.evaluate(
+        """() => {
+            const plot = [...document.querySelectorAll('.js-plotly-plot')]
+                .find(p => ((p.layout.title || {}).text || '').startsWith('Hidden size → training'));
+            return plot ? plot._fullLayout.yaxis.title.text : null;
+        }"""
+    )
+
+
+def class_board_with_two_phones(teacher, server: str, browser) -> None:
+    """The Class step: the projector shows the board and its QR code; two phones join from the
+    decoded link, each trains its assigned hidden size and posts; one reloads and keeps its board
+    and model; the teacher's secret is in no page a student or the class sees; times are CPU time."""
+    code, secret, link = create_board(teacher)
+    assert decoded_qr_matches(qr_png_of(teacher), link), link  # the QR code is the link shown
+    assert f"class={code}" in teacher.url
+    assert_secret_hidden(teacher, secret)  # the projected page
+    screenshot(teacher, "lesson-class-board")
+    shown = urlsplit(link)
+    phones, accuracies = {}, {}
+    for nickname, hidden in PHONE_HIDDEN.items():
+        phone = phone_page(browser, server)
+        # The QR code's path and query on the address this test's server listens on.
+        open_page(phone, f"{server}{shown.path}?{shown.query}", "Class")
+        assert phone.locator(CODE).inner_text().replace("-", "") == code and "seat=" in phone.url
+        assert_secret_hidden(phone, secret)
+        accuracies[nickname] = phone_trains_and_posts(phone, nickname, hidden, secret)
+        phones[nickname] = phone
+
+    ada = phones["Ada"]
+    ada.reload()  # a new Streamlit session: the seat in the address finds the board and the model
+    ada.locator(CODE).wait_for(timeout=60_000)
+    assert ada.locator(CODE).inner_text().replace("-", "") == code
+    expect(ada.locator("[data-testid='stSidebar']")).to_contain_text("kept by the class board", timeout=30_000)
+    assert_secret_hidden(ada, secret)
+    screenshot(ada, "lesson-phone-reloaded")
+
+    expect(teacher.locator(POSTED)).to_have_text("2", timeout=15_000)  # the live board, no click
+    assert_secret_hidden(teacher, secret)
+    rows = {row["nickname"]: row for row in board_rows(teacher)}
+    for nickname, hidden in PHONE_HIDDEN.items():
+        assert rows[nickname]["hidden sizes"].strip("()[], ") == hidden, rows[nickname]
+        assert f"{float(rows[nickname]['test accuracy (%)']):.2f}%" == accuracies[nickname]
+        assert float(rows[nickname]["train CPU s"]) > 0  # the worker's CPU time, labelled so
+    assert "CPU" in time_axis_title(teacher)
+    for phone in phones.values():
+        phone.context.close()
+
+
+def test_the_home_lesson_plan_step_by_step(server, browser, projector, mnist):
     page = projector
     # Home: the plan itself, eight timed steps.
     open_page(page, server, "nnlib")
@@ -137,9 +244,8 @@ def test_the_home_lesson_plan_step_by_step(server, projector, mnist):
     expect(page.get_by_text(re.compile("Separate marks side by side"))).to_be_visible(timeout=30_000)
     screenshot(page, "lesson-draw-17")
 
-    # 30–42: Class — the board, its QR code and the phones' join come from the class-board branch:
-    # TODO(lead, at merge): join two phone sessions from the decoded QR code here, keep their board
-    # and model across a reload, and check the teacher's secret is on no student page.
+    # 30–42: Class: the teacher's board at the projector, two phones join from its QR code.
+    class_board_with_two_phones(page, server, browser)
 
     # 42–45: the board's curves (times from the timing branch) — checked in that branch's tests.
     assert page.locator("[data-testid='stException']").count() == 0

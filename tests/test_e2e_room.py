@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from devtools.live import PREDICTION, draw_stroke, needs_chromium
+from devtools.live import PREDICTION, draw_stroke, needs_chromium, screenshot
 
 pytestmark = needs_chromium
 
@@ -181,4 +181,36 @@ def test_the_blog_models_canvas_and_answer_on_the_first_screen(server, browser, 
     clear.tap() if touch else clear.click()
     page.wait_for_timeout(1500)
     assert page.locator("[data-testid='stTooltipContent']").count() == 0
+    page.context.close()
+
+
+def box_of(page, locator) -> dict:
+    """The locator's first match's box, once drawn (a rerun may replace the element as it is measured)."""
+    for _ in range(20):
+        locator.first.wait_for(timeout=30_000)
+        box = locator.first.bounding_box()
+        if box is not None:
+            return box
+        page.wait_for_timeout(250)
+    raise AssertionError(f"{locator} was never drawn")
+
+
+def test_a_phone_sees_the_loss_chart_and_then_test_accuracy_before_the_settings(server, browser):
+    page = new_page(browser, "phone")
+    screen = SIZES["phone"]["height"]
+    open_train(page, server)
+    page.get_by_role("button", name=re.compile("Train")).first.tap()
+    page.locator("[data-testid='stProgress']").first.wait_for(timeout=30_000)
+    loss = box_of(page, page.locator(".js-plotly-plot:has(.gtitle:text-is('Loss'))"))
+    assert loss["y"] < 1.5 * screen, loss
+    page.get_by_text(re.compile("Finished")).first.wait_for(timeout=60_000)
+    page.wait_for_timeout(1000)
+    accuracy = box_of(page, page.locator("[data-testid='stMetric']:has-text('Test accuracy')"))
+    assert accuracy["y"] + accuracy["height"] < 2 * screen, accuracy
+    diagram = page.locator(".js-plotly-plot").filter(has=page.locator(".gtitle", has_text="Inside the network"))
+    diagram.first.scroll_into_view_if_needed()
+    title, plot = box_of(page, diagram.locator(".gtitle")), box_of(page, diagram)
+    assert title["x"] + title["width"] <= min(plot["x"] + plot["width"], SIZES["phone"]["width"]), (title, plot)
+    assert title["y"] >= plot["y"], (title, plot)  # its first line whole, not above the chart's top
+    screenshot(page, "train-phone-after")
     page.context.close()

@@ -29,6 +29,8 @@ LAYER_GAP = 1.0  # horizontal distance between two columns of neurons
 NODE_SIZE = 30
 LABEL_ROOM = 0.9  # room right of the outputs for "7  100%" (in layer gaps), whole on a phone's 360 px too
 POSITIVE, NEGATIVE = VERMILLION, BLUE  # the weights' red +, blue − (as the W1 heatmaps)
+TITLE_MIDDLE_PX = 38  # the title's middle, from the figure's top (its top margin is 80 px)
+TITLE_WIDTH = 30  # the title's line length in Latin letters: a phone's ~360 px at the title's font
 ACTIVATION_SCALE = "RdBu_r"  # nodes: blue (−) · white (0) · red (+)
 
 
@@ -119,7 +121,14 @@ def diagram_figure(
         dict(
             data=traces,
             layout=dict(
-                title=dict(text=words.title, font=dict(size=FONT_SIZE + 4), x=0, xanchor="left", y=0.98, yanchor="top"),
+                title=dict(  # centred in the top margin: Plotly lifts a wrapped title above a "top" anchor
+                    text=wrapped_title(words.title),
+                    font=dict(size=FONT_SIZE + 4),
+                    x=0,
+                    xanchor="left",
+                    y=1 - TITLE_MIDDLE_PX / height,
+                    yanchor="middle",
+                ),
                 height=height,
                 font=font,
                 hoverlabel=dict(font=font),
@@ -400,3 +409,23 @@ def probabilities_figure(names, before, after, title: str, before_name: str, aft
     fig.update_xaxes(type="category")
     fig.update_yaxes(range=[0, 1])
     return layout(fig, title, height=height, barmode="group")
+
+
+def wrapped_title(text: str, width: int = TITLE_WIDTH) -> str:
+    """text in lines of at most width Latin letters (a CJK character counts two), joined by <br>.
+
+    Plotly never wraps a title; one too long for the chart is cut at its right edge on a phone.
+    """
+    lines: list[str] = []
+    for word in text.split(" "):
+        joined = f"{lines[-1]} {word}" if lines else word
+        if lines and _text_width(joined) <= width:
+            lines[-1] = joined
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
+def _text_width(text: str) -> int:
+    """Width in Latin letters: CJK characters and full-width punctuation are about two."""
+    return sum(2 if ord(character) >= 0x2E80 else 1 for character in text)

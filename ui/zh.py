@@ -428,6 +428,10 @@ ZH = {
     "allowed": "允许",
     "too small to check": "太小，无法检验",
     "Image #{index}. Relative error = largest difference / largest gradient. Allowed = what the finite differences' own inexactness allows (at least 1e-6). ✅: the formulas are right. Too small to check: the gradient is so small (a nearly certain answer) that rounding in the loss hides it; pick an image the network is less sure of.": "第 {index} 号图片。相对误差 = 最大差值 / 最大梯度。允许 = 有限差分自身的不精确所允许的误差（至少 1e-6）。✅：公式是对的。太小，无法检验：梯度太小（网络几乎完全确定答案），损失中的舍入误差把它掩盖了；换一张网络不那么确定的图片试试。",
+    # The board's time: CPU time of the run's worker, not wall time.
+    "train CPU s": "训练 CPU 秒数",
+    "Hidden size → training CPU time": "隐藏层大小 → 训练 CPU 时间",
+    "training CPU time (s)": "训练 CPU 时间（秒）",
 }
 # Each feature keeps its own texts' Chinese in a module of its own.
 from .zh_board import ZH_BOARD  # noqa: E402
