@@ -285,10 +285,9 @@ def test_a_runs_cpu_time_is_its_own_whether_alone_or_beside_four_others(data):
                 trainer.advance(max_seconds=0.02)
         assert all(other.status == "running" for other in others)  # they trained all along
         assert crowded.status == alone.status == "finished"
-        # Five workers on this machine's two cores: the crowd triples the wall time, while the CPU time
+        # Five workers on two cores: the crowd stretches the wall time about 2.5 times, while the CPU time
         # moves only by what sharing caches costs (1.0-1.22x measured here). The bound tells the two apart.
         assert 0.8 < crowded.cpu_seconds / alone.cpu_seconds < 1.5, (alone.cpu_seconds, crowded.cpu_seconds)
-        assert alone.cpu_seconds <= alone.train_seconds * 1.05
         for other in others:
             other.stop()
     finally:
