@@ -21,6 +21,7 @@ from nnlib.network import Network
 from server.tasks import shared_pool
 from ui.charts import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION, layout, timeline_figure
 from ui.i18n import t
+from ui.network_figures import selected_customdata
 
 STRESS_IMAGES = 2000  # robustness curves and damage previews use the first 2,000 test images
 MAP_IMAGES = 2000  # the points map's images
@@ -193,12 +194,7 @@ def map_figure(xy: np.ndarray, classes, answers, digits, words: dict, height: in
 
 def clicked_index(event) -> int | None:
     """The image index of the point a st.plotly_chart selection picked, or None."""
-    try:
-        points = event["selection"]["points"]
-    except (KeyError, TypeError):
-        return None
-    for point in points:
-        custom = point.get("customdata") if isinstance(point, dict) else None
+    for custom in selected_customdata(event):
         if isinstance(custom, (list, tuple)):
             custom = custom[0] if custom else None
         if isinstance(custom, (int, float)):

@@ -285,18 +285,24 @@ def _column_label(layer, count: int, words: DiagramWords) -> dict:
     return dict(text=name, font=dict(size=FONT_SIZE - 3))  # smaller: neighbours' labels must not overlap
 
 
+def selected_customdata(event):
+    """Each picked point's customdata in a st.plotly_chart selection event (None where a point has
+    none); nothing when the event holds no selection."""
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError):
+        return
+    for point in points:
+        yield point.get("customdata") if isinstance(point, dict) else None
+
+
 def clicked_neuron(event) -> tuple[int, int] | None:
     """(layer, neuron) of the node a st.plotly_chart selection event picked, or None.
 
     event: what st.plotly_chart(..., on_select="rerun") returned (or the session
     state under its key): {"selection": {"points": [{"customdata": [l, j], ...}]}}.
     """
-    try:
-        points = event["selection"]["points"]
-    except (KeyError, TypeError):
-        return None
-    for point in points:
-        custom = point.get("customdata") if isinstance(point, dict) else None
+    for custom in selected_customdata(event):
         if isinstance(custom, dict):  # {"0": layer, "1": neuron}, as a typed array comes back
             custom = [custom.get("0", custom.get(0)), custom.get("1", custom.get(1))]
         if isinstance(custom, (list, tuple)) and len(custom) == 2 and None not in custom:
