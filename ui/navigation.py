@@ -95,6 +95,7 @@ def page_setup(title: str, icon: str = "🧠") -> None:
     """Page config and sidebar; the first call of every page."""
     st.set_page_config(page_title=f"{title} · nnlib", page_icon=icon, layout="wide")
     runtime.limit_blas_threads()
+    runtime.freeze_startup_heap()
     runtime.set_thread_niceness(0)  # a rerun queued behind a training run starts at normal priority
     init_language()
     st.html(PAGE_CSS)
