@@ -40,7 +40,14 @@ from nnlib import Trainer
 from nnlib.cost import CostCheck, MemoryCheck, check_cost, check_memory, max_run_bytes
 from nnlib.trainer import BatchEvent, DivergedEvent, FinishedEvent, History, PreparedData
 from server.limits import memory_limit_bytes, positive_int_env, read_limits, usable_cores
-from server.shared_files import SharedData, SharedDataSpec, SharedFolder, map_shared
+from server.shared_files import (
+    SharedData,
+    SharedDataSpec,
+    SharedFolder,
+    file_backed_bytes,
+    file_backed_spec,
+    map_shared,
+)
 from server.tasks import plain_main
 
 CHUNK_SECONDS = 0.2  # a worker reports events about this often
@@ -280,6 +287,9 @@ class JobPool:
     def share(self, data: PreparedData) -> SharedDataSpec:
         """The data's shared copy (files mapped by the workers), made on first use (one per PreparedData object: the
         server shares each prepared set once, so this is once per digits/normalisation/dtype)."""
+        already = file_backed_spec(data)
+        if already is not None:
+            return already
         key = (tuple(data.digits), data.X_train.dtype.str, data.X_train.shape, id(data))
         with self._lock:
             if key not in self._shared:
@@ -301,8 +311,8 @@ class JobPool:
         cgroup's, else the machine's) minus the server as it is now, the workers' own and the shared files."""
         limit = self.memory_limit or _physical_memory()
         with self._lock:
-            files = sum(shared.nbytes for shared in self._shared.values())
-        return limit - _resident_bytes() - self.size * WORKER_BASE_BYTES - files
+            files = sum(shared.nbytes for shared in self._shared.values()) + file_backed_bytes()
+        return limit - _anonymous_bytes() - self.size * WORKER_BASE_BYTES - files
 
     def run_budget(self) -> int:
         """Bytes one run may hold: the whole budget, at most NNLIB_MAX_RUN_MB."""
@@ -534,13 +544,17 @@ class JobPool:
 WORKER_BASE_BYTES = 80 * 2**20  # a worker's own memory before a run: Python, NumPy, nnlib
 
 
-def _resident_bytes() -> int:
-    """This process's resident memory now (Linux /proc; 0 elsewhere)."""
+def _anonymous_bytes() -> int:
+    """This process's own resident memory now (RssAnon: not the mapped files, counted apart);
+    Linux /proc, 0 elsewhere."""
     try:
-        with open("/proc/self/statm") as statm:
-            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("RssAnon:"):
+                    return int(line.split()[1]) * 1024
     except (OSError, ValueError, IndexError):
-        return 0
+        pass
+    return 0
 
 
 def _physical_memory() -> int:

@@ -10,16 +10,21 @@ disk is full, never a signal.
   with ``flock`` for the server's life. The next server removes every folder whose lock it
   can take (its server is gone, even after SIGKILL), so nothing is left behind for long.
 - ``SharedData``: one PreparedData written there once; ``map_shared`` maps it read-only.
+- ``file_backed``: the server's own prepared data, written once and mapped back, so the
+  server's pages and every worker read one copy (the page cache's) and the server keeps no
+  private copy of its own (in a 1 GiB container that copy was what left no room to train).
 """
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import fcntl
 import itertools
 import os
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -148,3 +153,41 @@ def _map(part: SharedArray) -> np.ndarray:
         return np.empty(part.shape, np.dtype(part.dtype))  # mmap cannot map an empty file
     mapped = np.memmap(part.path, dtype=np.dtype(part.dtype), mode="r", shape=part.shape)
     return mapped.view(np.ndarray)  # a plain array: slices and batches are not memmaps
+
+
+_file_backed: dict[int, SharedData] = {}  # id(mapped data) -> its files; read-only once made
+_file_backed_lock = threading.Lock()
+_file_backed_folder: SharedFolder | None = None
+
+
+def file_backed(data: PreparedData) -> PreparedData:
+    """The same arrays, read-only, from files this process writes once (see the module's text).
+
+    The pool's ``share`` then hands the workers these files instead of writing a second copy.
+    Where the files cannot be written (disk full) the data itself is returned.
+    """
+    global _file_backed_folder
+    with _file_backed_lock:
+        try:
+            if _file_backed_folder is None:
+                _file_backed_folder = SharedFolder()
+                atexit.register(_file_backed_folder.close)
+            key = ("file-backed", len(_file_backed), tuple(data.digits), data.X_train.dtype.str, data.X_train.shape)
+            files = SharedData(key, data, _file_backed_folder)  # workers keep what they map by key
+        except OSError:
+            return data
+        mapped = map_shared(files.spec)
+        files.source = mapped  # keeps id(mapped) from being reused while the entry lives
+        _file_backed[id(mapped)] = files
+        return mapped
+
+
+def file_backed_spec(data: PreparedData) -> SharedDataSpec | None:
+    """The files behind data when file_backed made it; None for any other data."""
+    files = _file_backed.get(id(data))
+    return files.spec if files is not None and files.source is data else None
+
+
+def file_backed_bytes() -> int:
+    """What the file-backed data of this process occupies (page cache or tmpfs)."""
+    return sum(files.nbytes for files in list(_file_backed.values()))

@@ -8,6 +8,7 @@ import streamlit as st
 
 from nnlib import DataError, TrainConfig, load_mnist, prepare_data
 from nnlib.data import DEFAULT_DATA_DIR, resolve_data_dir
+from server.shared_files import file_backed
 from ui.i18n import t
 
 
@@ -57,8 +58,9 @@ def dataset():
 
 @st.cache_resource(show_spinner="Preparing the images…")
 def shared_prepared(data_dir: str, digits: tuple[int, ...], normalization: str, dtype: str):
-    """Normalised train/test arrays per digit subset, shared read-only."""
-    return prepare_data(shared_dataset(data_dir), digits, normalization, dtype)
+    """Normalised train/test arrays per digit subset, shared read-only by every session and
+    (the same files) by the training workers."""
+    return file_backed(prepare_data(shared_dataset(data_dir), digits, normalization, dtype))
 
 
 def prepared(config: TrainConfig):
