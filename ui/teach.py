@@ -170,30 +170,31 @@ def finish_retrain() -> bool:
 def teach_section(image: np.ndarray | None) -> None:
     """Teach it: the right answer and Add for the drawing on the canvas (image: the 28×28 the
     network saw, None when nothing is drawn), the personal set, Retrain and its before and after."""
-    st.subheader(t("Teach it"))
-    config = current_model().config
-    st.caption(
-        t(
-            "Did the network read your drawing wrong? Pick the digit you meant, add the drawing to your "
-            "digits, and retrain the network on MNIST plus them."
+    with st.container(key="teach"):
+        st.subheader(t("Teach it"))
+        config = current_model().config
+        st.caption(
+            t(
+                "Did the network read your drawing wrong? Pick the digit you meant, add the drawing to your "
+                "digits, and retrain the network on MNIST plus them."
+            )
         )
-    )
-    with st.container(horizontal=True, vertical_alignment="bottom", key="teach-add-row"):
-        digit = st.segmented_control(t("The right answer"), config.digits, key="teach-label")
-        added = st.button(t("➕ Add to my digits"), key="teach-add")
-    if added:
-        kind, message = add_digit(image, digit)
-        getattr(st, kind)(message)
-    personal_set(config.digits)
-    if st.button(t("🎓 Retrain on my digits"), type="primary", key="teach-retrain", disabled=not my_digits()):
-        problem = start_retrain()
-        if problem:
-            st.warning(problem)
-    if finish_retrain():
-        st.rerun()
-    summary = st.session_state.get(TEACH_RESULT)
-    if summary is not None:
-        before_and_after(summary)
+        with st.container(horizontal=True, vertical_alignment="bottom", key="teach-add-row"):
+            digit = st.segmented_control(t("The right answer"), config.digits, key="teach-label")
+            added = st.button(t("➕ Add to my digits"), key="teach-add")
+        if added:
+            kind, message = add_digit(image, digit)
+            getattr(st, kind)(message)
+        personal_set(config.digits)
+        if st.button(t("🎓 Retrain on my digits"), type="primary", key="teach-retrain", disabled=not my_digits()):
+            problem = start_retrain()
+            if problem:
+                st.warning(problem)
+        if finish_retrain():
+            st.rerun()
+        summary = st.session_state.get(TEACH_RESULT)
+        if summary is not None:
+            before_and_after(summary)
 
 
 def personal_set(known_digits) -> None:
