@@ -179,9 +179,8 @@ def teach_section(image: np.ndarray | None) -> None:
                 "digits, and retrain the network on MNIST plus them."
             )
         )
-        with st.container(horizontal=True, vertical_alignment="bottom", key="teach-add-row"):
-            digit = st.segmented_control(t("The right answer"), config.digits, key="teach-label")
-            added = st.button(t("➕ Add to my digits"), key="teach-add")
+        digit = st.pills(t("The right answer"), config.digits, key="teach-label")
+        added = st.button(t("➕ Add to my digits"), key="teach-add")
         if added:
             kind, message = add_digit(image, digit)
             getattr(st, kind)(message)
