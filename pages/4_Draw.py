@@ -1,4 +1,5 @@
-"""Draw: a digit drawn with the mouse, read by the network, and why; then inside the network.
+"""Draw: a digit drawn with the mouse, read by the network, and why; a drawing it read wrong
+taught to it (ui/teach.py); then inside the network.
 
 The answer comes first (above the canvas, so a phone shows it without scrolling); the
 heavy parts below are fragments that a click reruns on their own (ui/insight_view.py).
