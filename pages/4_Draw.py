@@ -1,4 +1,5 @@
-"""Draw: a digit drawn with the mouse, read by the network, and why; then inside the network.
+"""Draw: a digit drawn with the mouse, read by the network, and why; a drawing it read wrong
+taught to it (ui/teach.py); then inside the network.
 
 The answer comes first (above the canvas, so a phone shows it without scrolling); the
 heavy parts below are fragments that a click reruns on their own (ui/insight_view.py).
@@ -11,7 +12,7 @@ import streamlit as st
 
 from nnlib.pipeline import read_ink
 from nnlib.preprocess import ink_image, is_dot, side_by_side
-from ui import charts, insight_view
+from ui import charts, insight_view, teach
 from ui.canvas import st_canvas
 from ui.display import show_chart
 from ui.i18n import t
@@ -150,10 +151,12 @@ started = time.perf_counter()
 ink = ink_image(drawing, background=0.0) if drawing is not None and drawing.size else None
 if ink is not None and is_dot(ink):
     answer_slot.warning(t("Too little ink to read: a dot is not a digit. Draw the whole digit, large."))
+    teach.teach_section(None)
     st.stop()
 reading = read_ink(ink, network, config) if ink is not None else None
 if reading is None:
     answer_slot.info(t("The canvas is empty: draw one digit, large, in the middle, and the network will read it."))
+    teach.teach_section(None)
     st.stop()
 if reading.mostly_ink:
     seen_col.warning(t("The canvas is mostly ink: clear it and draw one digit with a thinner stroke."))
@@ -178,7 +181,7 @@ elapsed_ms = 1000 * (time.perf_counter() - started)
 answer_slot.metric(
     t("Prediction"),
     str(digits[predicted]),
-    delta=t("{sure:.1%} sure", sure=probabilities[predicted]),
+    delta=teach.sureness_words(probabilities, digits),
     delta_color="off",
     delta_arrow="off",
     help=t("Read in {ms:.0f} ms.", ms=elapsed_ms),
@@ -211,6 +214,8 @@ with answer_col:
         )
     else:
         st.caption(t("ⓘ How sure the network is of each digit (they add up to 1). Try a sloppy 4, or a 7 with a bar."))
+
+teach.teach_section(image)
 
 st.subheader(t("Inside the network"))
 # One id per drawing: a result of "Fool it" belongs to the drawing it was found for.

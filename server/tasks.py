@@ -27,6 +27,10 @@ import types
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from nnlib.data import normalize
+from nnlib.finetune import teach
+from server.shared_files import map_shared
+
 WORKER_NICENESS = 10  # below the pages (and equal to training): Draw stays fast while a task runs
 DEFAULT_WORKERS = 2
 MAX_RESULTS = 64  # results kept (least recently asked for dropped first)
@@ -99,6 +103,11 @@ class TaskPool:
         with self._lock:
             return self._futures.get(key)
 
+    def forget(self, key: tuple) -> None:
+        """Drop key's future: for a large result (a whole network) that its one asker has taken."""
+        with self._lock:
+            self._futures.pop(key, None)
+
     def shutdown(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
 
@@ -117,3 +126,10 @@ def shared_pool() -> TaskPool:
         if _shared is None:
             _shared = TaskPool()
         return _shared
+
+
+def teach_task(network, spec, images, classes, normalization: str, seed: int):
+    """Draw's "Retrain on my digits" in a worker: nnlib.finetune.teach on the server's shared MNIST
+    (mapped, not copied) plus the personal images (k, 28, 28) uint8 with class indices (k,)."""
+    personal_X = normalize(images, normalization, dtype=network.dtype.type)
+    return teach(network, map_shared(spec), personal_X, classes, seed)

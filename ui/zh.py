@@ -439,6 +439,7 @@ from .zh_insight import ZH_INSIGHT  # noqa: E402
 from .zh_jobs import ZH_JOBS  # noqa: E402
 from .zh_lab import ZH_LAB  # noqa: E402
 from .zh_robust import ZH_ROBUST  # noqa: E402
+from .zh_teach import ZH_TEACH  # noqa: E402
 
-for _part in (ZH_BOARD, ZH_INSIGHT, ZH_JOBS, ZH_LAB, ZH_ROBUST):
+for _part in (ZH_BOARD, ZH_INSIGHT, ZH_JOBS, ZH_LAB, ZH_ROBUST, ZH_TEACH):
     ZH.update(_part)
