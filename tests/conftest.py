@@ -20,7 +20,8 @@ import os
 
 import pytest
 
-from devtools.live import BROWSER_ARGS, CHROMIUM, needs_chromium, start_server, stop_server
+from devtools import bench
+from devtools.live import needs_chromium, start_server, stop_server
 from nnlib.data import load_mnist, write_idx
 
 TIERS = ("unit", "app", "browser")
@@ -122,12 +123,8 @@ def server(live_server):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+    with bench.chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture
