@@ -111,11 +111,6 @@ def _stat_fields(pid: int) -> list[str]:
     return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
 
 
-def process_state(pid: int) -> str:
-    """The process's state letter (R, S, D, Z, T…)."""
-    return _stat_fields(pid)[0]
-
-
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time the process has used so far; 0 if it has ended."""
     try:
