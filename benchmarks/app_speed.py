@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 import numpy as np  # noqa: E402
 
-from devtools.live import BROWSER_ARGS, CHROMIUM, start_server, stop_server  # noqa: E402
+from devtools import bench  # noqa: E402
+from devtools.live import start_server, stop_server  # noqa: E402
 from nnlib import PRESETS, Trainer, load_mnist, prepare_data  # noqa: E402
 from nnlib.modelio import open_model  # noqa: E402
 from nnlib.pipeline import read_digit  # noqa: E402
@@ -82,11 +83,8 @@ def paint_seconds(page, url: str, heading: str) -> float:
 def first_paint() -> dict[str, tuple[float, float]]:
     """Per page: (cold: the first visit to a freshly started server, warm: a visit once every
     page has been shown)."""
-    from playwright.sync_api import sync_playwright
-
     results = {}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+    with bench.chromium() as browser:
         page = browser.new_page()
         for path, heading in PAGES:  # a fresh server for each cold visit
             server = start_server(Path(tempfile.mkdtemp()) / "streamlit.log")
@@ -103,27 +101,34 @@ def first_paint() -> dict[str, tuple[float, float]]:
                         results[path or "Home"].append(seconds)
         finally:
             stop_server(server)
-        browser.close()
     return {name: tuple(times) for name, times in results.items()}
 
 
 def main() -> None:
+    args = bench.parser(__doc__).parse_args()
+    report = bench.Report("app_speed", args)
     data = load_mnist()
-    print("| run | bare trainer | with live charts | overhead |")
-    print("|---|---|---|---|")
+    rows = []
     for name, config in (
         ("blog preset (0/1, per-sample SGD)", PRESETS["seed"]),
         ("digits preset, 2 epochs, no augmentation", PRESETS["digits"].replace(epochs=2, augment=0.0)),
     ):
         prepared = prepare_data(data, config.digits, config.normalization, config.dtype)
         bare_s, live_s = live_chart_overhead(config, prepared)
-        print(f"| {name} | {bare_s:.2f} s | {live_s:.2f} s | {100 * (live_s / bare_s - 1):+.0f}% |")
-    print(f"\nprediction after a stroke (preprocess + predict + explain): {1000 * prediction_latency():.1f} ms\n")
-    if Path(CHROMIUM).exists():
-        print("| page | first paint: first visit after the server started | warm server |")
-        print("|---|---|---|")
-        for page, (cold, warm) in first_paint().items():
-            print(f"| {page} | {cold:.2f} s | {warm:.2f} s |")
+        rows.append([name, f"{bare_s:.2f} s", f"{live_s:.2f} s", f"{100 * (live_s / bare_s - 1):+.0f}%"])
+        report.figure(f"live_chart_overhead {name}", {"bare_s": bare_s, "live_s": live_s})
+    report.table(["run", "bare trainer", "with live charts", "overhead"], rows)
+    latency_ms = 1000 * prediction_latency()
+    report.figure("prediction_ms", latency_ms)
+    report.line(f"\nprediction after a stroke (preprocess + predict + explain): {latency_ms:.1f} ms\n")
+    if Path(bench.CHROMIUM).exists():
+        paints = first_paint()
+        report.table(
+            ["page", "first paint: first visit after the server started", "warm server"],
+            [[page, f"{cold:.2f} s", f"{warm:.2f} s"] for page, (cold, warm) in paints.items()],
+        )
+        report.figure("first_paint_s", paints)
+    report.finish()
 
 
 if __name__ == "__main__":

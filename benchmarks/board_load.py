@@ -1,7 +1,7 @@
 """The class board under a class: N posters at once, on SQLite and on PostgreSQL, side by side;
 and what each viewer of a board costs the server.
 
-    python benchmarks/board_load.py [--posters 40] [--rounds 3] [--json]
+    python benchmarks/board_load.py [--posters 40] [--rounds 3] [--json [PATH]]
     python benchmarks/board_load.py --viewers 6 [--entries 30] [--seconds 20] [--before GIT_REF]
 
 --viewers: a real server and N Chromium pages watching one board of --entries entries (SQLite);
@@ -21,8 +21,6 @@ folder; PostgreSQL a throw-away server (devtools/postgres.py), skipped when not 
 
 from __future__ import annotations
 
-import argparse
-import json
 import statistics
 import subprocess
 import sys
@@ -33,16 +31,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from devtools import bench
 from devtools.postgres import start_postgres, stop_postgres, why_unavailable
 from server.board import ENGINE_OPTIONS, BoardStore, RunSummary
 
 REFRESHES_TO_SETTLE = 4  # seconds after the last page loads before the CPU clock starts
 RUN = RunSummary({"digits": [0, 1], "activation": "tanh"}, (10,), 0.99, 1.6, 7862, 62896)
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def one_round(writer: BoardStore, viewer: BoardStore, posters: int) -> dict:
@@ -98,8 +92,8 @@ def measure(name: str, url: str, posters: int, rounds: int) -> dict:
         "posters": posters,
         "rounds": rounds,
         "p50_ms": 1000 * statistics.median(latencies),
-        "p99_ms": 1000 * percentile(latencies, 0.99),
-        "cold_p99_ms": 1000 * percentile(cold["latencies"], 0.99) if cold["latencies"] else None,
+        "p99_ms": 1000 * bench.percentile(latencies, 0.99),
+        "cold_p99_ms": 1000 * bench.percentile(cold["latencies"], 0.99) if cold["latencies"] else None,
         "burst_s": max(r["wall_s"] for r in results),
         "viewer_sees_all_s": max(seen) if len(seen) == rounds else None,
         "lost": sum(r["lost"] for r in results_all),
@@ -123,9 +117,7 @@ print(code)
 
 def viewer_cost(app_dir: Path, viewers: int, entries: int, seconds: float, folder: Path) -> dict:
     """Server CPU-seconds per viewer per second while `viewers` pages watch an unchanging board."""
-    from playwright.sync_api import sync_playwright
-
-    from devtools.live import BROWSER_ARGS, CHROMIUM, start_server, stop_server
+    from devtools.live import start_server, stop_server
 
     url = f"sqlite:///{folder / 'board.sqlite'}"
     code = subprocess.run(
@@ -137,8 +129,7 @@ def viewer_cost(app_dir: Path, viewers: int, entries: int, seconds: float, folde
         quiet_start = server.cpu_seconds()
         time.sleep(seconds)
         quiet = server.cpu_seconds() - quiet_start  # the server alone, nobody connected
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        with bench.chromium() as browser:
             pages = []
             for _ in range(viewers):
                 page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
@@ -149,7 +140,6 @@ def viewer_cost(app_dir: Path, viewers: int, entries: int, seconds: float, folde
             idle_start = server.cpu_seconds()
             time.sleep(seconds)
             used = server.cpu_seconds() - idle_start
-            browser.close()
     finally:
         stop_server(server)
     return {
@@ -161,14 +151,14 @@ def viewer_cost(app_dir: Path, viewers: int, entries: int, seconds: float, folde
     }
 
 
-def main_viewers(args) -> None:
+def main_viewers(args, report: bench.Report) -> None:
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         here = Path(__file__).resolve().parent.parent
         after_folder = Path(folder) / "after"
         after_folder.mkdir()
         rows.append(("this checkout", viewer_cost(here, args.viewers, args.entries, args.seconds, after_folder)))
-        print(f"this checkout: {rows[0][1]}", flush=True)  # kept if the second measurement fails
+        report.line(f"this checkout: {rows[0][1]}")  # kept if the second measurement fails
         if args.before:
             before = Path(folder) / "before"
             before.mkdir()
@@ -176,64 +166,64 @@ def main_viewers(args) -> None:
             subprocess.run(["tar", "-x", "-C", str(before)], input=archive, check=True)
             (before / "run").mkdir()
             rows.append((args.before, viewer_cost(before, args.viewers, args.entries, args.seconds, before / "run")))
-    print(f"{args.viewers} viewers on a board of {args.entries} entries, {args.seconds:g} s with no change")
+    report.line(f"{args.viewers} viewers on a board of {args.entries} entries, {args.seconds:g} s with no change")
     for name, row in rows:
-        print(
+        report.line(
             f"{name:<16} server CPU {row['cpu_s']:.2f} s watched, {row['quiet_cpu_s']:.2f} s alone: "
             f"{row['cpu_per_viewer_per_s']:.4f} CPU-s per viewer per s"
         )
     if len(rows) == 2:
-        print(
+        report.line(
             f"before/after: {rows[1][1]['cpu_per_viewer_per_s'] / max(rows[0][1]['cpu_per_viewer_per_s'], 1e-9):.1f}x"
         )
-    if args.json:
-        print(json.dumps({name: row for name, row in rows}))
+    report.figure("viewer_cost", {name: row for name, row in rows})
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = bench.parser(__doc__)
     parser.add_argument("--posters", type=int, default=40)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--viewers", type=int, default=0, help="measure the cost of this many viewers instead")
     parser.add_argument("--entries", type=int, default=30)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--before", help="a git ref whose app is measured too (with --viewers)")
-    parser.add_argument("--json", action="store_true", help="also print one JSON line with every figure")
     args = parser.parse_args()
+    report = bench.Report("board_load", args)
     if args.viewers:
-        main_viewers(args)
+        main_viewers(args, report)
+        report.finish()
         return
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         rows.append(measure("sqlite", f"sqlite:///{Path(folder) / 'board.sqlite'}", args.posters, args.rounds))
     reason = why_unavailable()
     if reason:
-        print(f"PostgreSQL skipped: {reason}")
+        report.line(f"PostgreSQL skipped: {reason}")
     else:
         server = start_postgres()
         try:
             rows.append(measure("postgresql", server.new_database("bench"), args.posters, args.rounds))
         finally:
             stop_postgres(server)
-    print(f"{args.posters} posters at once, {args.rounds} rounds each after a first (cold pool) round")
-    print(
+    report.line(f"{args.posters} posters at once, {args.rounds} rounds each after a first (cold pool) round")
+    report.line(
         f"{'backend':<12}{'p50 ms':>9}{'p99 ms':>9}{'cold p99':>10}{'burst s':>9}{'viewer s':>10}{'lost':>6}"
         f"{'errors':>8}"
     )
     for row in rows:
         seen = f"{row['viewer_sees_all_s']:.2f}" if row["viewer_sees_all_s"] is not None else "never"
-        print(
+        report.line(
             f"{row['backend']:<12}{row['p50_ms']:>9.1f}{row['p99_ms']:>9.1f}{row['cold_p99_ms'] or 0:>10.1f}"
             f"{row['burst_s']:>9.2f}"
             f"{seen:>10}{row['lost']:>6}{len(row['errors']):>8}"
         )
     for row in rows:
         for error in row["errors"]:
-            print(f"{row['backend']} error: {error}")
+            report.line(f"{row['backend']} error: {error}")
     if len(rows) == 2:
-        print(f"p99 ratio postgresql/sqlite: {rows[1]['p99_ms'] / rows[0]['p99_ms']:.2f}")
-    if args.json:
-        print(json.dumps(rows))
+        report.line(f"p99 ratio postgresql/sqlite: {rows[1]['p99_ms'] / rows[0]['p99_ms']:.2f}")
+    report.figure("posters", rows)
+    report.finish()
 
 
 if __name__ == "__main__":

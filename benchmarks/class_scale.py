@@ -13,7 +13,7 @@ latency of Draw predictions (preprocess + predict + explain of canvas-like drawi
 Draw page does) made in this process while the runs train, p50 and p99.
 
 --repeat R alternates the two paths R times and keeps each one's fastest run (a shared
-machine's noise). With --json the last line is one JSON object: wall_s, floor_s, ratio,
+machine's noise). With --json the report's figures are wall_s, floor_s, ratio,
 cpu_s, peak_mb, draw_p50_ms, draw_p99_ms, and the same with the prefix old_.
 """
 
@@ -23,14 +23,13 @@ import os
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-import argparse  # noqa: E402
-import json  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
+from devtools import bench  # noqa: E402
 from devtools.canvas_like import canvas_drawing  # noqa: E402
 from nnlib import PRESETS, Trainer, load_mnist, prepare_data  # noqa: E402
 from nnlib.modelio import open_model  # noqa: E402
@@ -41,27 +40,6 @@ from server.limits import memory_limit_bytes, read_limits  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 PRESET_NAMES = {"blog": "seed", "seed": "seed", "class": "class", "digits": "digits"}
 REFRESH_SECONDS = 0.3  # the Train page's poll
-
-
-def pss_mb(pid: int) -> float:
-    """Proportional set size of a process in MB (shared pages split among their users)."""
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as rollup:
-            for line in rollup:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1]) / 1024
-    except (FileNotFoundError, ProcessLookupError, PermissionError):
-        pass
-    return 0.0
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time a process has used so far."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class Probe:
@@ -78,7 +56,7 @@ class Probe:
         self._stop = threading.Event()
 
     def __enter__(self):
-        self._cpu_at_start = cpu_seconds(os.getpid())
+        self._cpu_at_start = bench.cpu_seconds(os.getpid())
         self._threads = [threading.Thread(target=self._draw), threading.Thread(target=self._memory)]
         for thread in self._threads:
             thread.start()
@@ -89,7 +67,8 @@ class Probe:
         for thread in self._threads:
             thread.join()
         # CPU the runs used: this process since the start, plus the workers (started just before)
-        self.cpu_s = cpu_seconds(os.getpid()) - self._cpu_at_start + sum(cpu_seconds(p) for p in self.pids())
+        workers_cpu = sum(bench.cpu_seconds(pid) for pid in self.pids())
+        self.cpu_s = bench.cpu_seconds(os.getpid()) - self._cpu_at_start + workers_cpu
 
     def _draw(self) -> None:
         index = 0
@@ -101,15 +80,15 @@ class Probe:
 
     def _memory(self) -> None:
         while not self._stop.wait(0.2):
-            total = pss_mb(os.getpid()) + sum(pss_mb(pid) for pid in self.pids())
+            total = bench.pss_mb(os.getpid()) + sum(bench.pss_mb(pid) for pid in self.pids())
             self.peak_mb = max(self.peak_mb, total)
 
     def figures(self) -> dict:
-        ms = np.array(self.latencies) * 1000 if self.latencies else np.array([np.nan])
+        ms = [1000 * seconds for seconds in self.latencies] or [float("nan")]
         return dict(
             peak_mb=round(self.peak_mb, 1),
-            draw_p50_ms=round(float(np.percentile(ms, 50)), 2),
-            draw_p99_ms=round(float(np.percentile(ms, 99)), 2),
+            draw_p50_ms=round(bench.percentile(ms, 0.50), 2),
+            draw_p99_ms=round(bench.percentile(ms, 0.99), 2),
             draws=len(self.latencies),
             cpu_s=round(self.cpu_s, 2),
         )
@@ -163,16 +142,16 @@ def in_server_threads(config, data, sessions: int) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = bench.parser(__doc__)
     parser.add_argument("--sessions", type=int, default=8, help="runs started together (default 8)")
     parser.add_argument("--preset", choices=sorted(PRESET_NAMES), default="blog")
     parser.add_argument("--workers", type=int, default=None, help="worker processes (default: NNLIB_WORKERS or cores)")
     parser.add_argument("--repeat", type=int, default=1, help="alternate both paths this often; keep each's best")
     parser.add_argument("--skip-old", action="store_true", help="leave out the old in-server path")
-    parser.add_argument("--json", action="store_true", help="end with one JSON line")
     args = parser.parse_args()
     if args.sessions < 1:
         parser.error("--sessions must be at least 1")
+    report = bench.Report("class_scale", args)
     workers = args.workers or default_workers()
     config = PRESETS[PRESET_NAMES[args.preset]]
     data = prepare_data(load_mnist(), config.digits, config.normalization, config.dtype)
@@ -208,8 +187,8 @@ def main() -> None:
         old = min(old_runs, key=lambda run: run["wall_s"])
         result.update({f"old_{key}": value for key, value in old.items()})
         result["old_ratio"] = round(old["wall_s"] / floor, 2)
-    print(f"{args.sessions} × {args.preset} on {cores} cores; one run {one_cpu:.2f} CPU-s; floor {floor:.2f} s")
-    print(
+    report.line(f"{args.sessions} × {args.preset} on {cores} cores; one run {one_cpu:.2f} CPU-s; floor {floor:.2f} s")
+    report.line(
         f"{'path':28s} {'wall s':>7s} {'÷ floor':>8s} {'CPU s':>7s} {'peak MB':>8s} {'draw p50':>9s} {'draw p99':>9s} "
         "limits found"
     )
@@ -217,14 +196,15 @@ def main() -> None:
     if not args.skip_old:
         rows.append(("old_", "in-server threads (old)"))
     for prefix, label in rows:
-        print(
+        report.line(
             f"{label:28s} {result[prefix + 'wall_s']:7.2f} {result[prefix + 'ratio']:7.2f}× "
             f"{result[prefix + 'cpu_s']:7.1f} "
             f"{result[prefix + 'peak_mb']:8.0f} {result[prefix + 'draw_p50_ms']:7.1f}ms "
             f"{result[prefix + 'draw_p99_ms']:7.1f}ms {found}"
         )
-    if args.json:
-        print(json.dumps(result))
+    for key, value in result.items():
+        report.figure(key, value)
+    report.finish()
 
 
 if __name__ == "__main__":

@@ -8,13 +8,13 @@ threshold: the share of answers at or above it ("sure"), how many of those are r
 many of the wrong answers it leaves flagged "not sure". nnlib.cli.SURE_CONFIDENCE was chosen here.
 """
 
-import argparse
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 
+from devtools import bench  # noqa: E402
 from devtools.handwriting_sources import SOURCES, load_source  # noqa: E402
 from nnlib.modelio import open_model  # noqa: E402
 from nnlib.pipeline import read_digit  # noqa: E402
@@ -30,10 +30,11 @@ def confidences_and_right(network, config, pictures, labels) -> tuple[np.ndarray
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = bench.parser(__doc__)
     parser.add_argument("--model", default=str(ROOT / "assets" / "models" / "digits.npz"))
     parser.add_argument("--sources", default=",".join(SOURCES), help=f"comma-separated, of {', '.join(SOURCES)}")
     args = parser.parse_args()
+    report = bench.Report("confidence", args)
     network, config = open_model(args.model)
     confidence, right = [], []
     for name in args.sources.split(","):
@@ -41,15 +42,16 @@ def main():
         confidence.append(found[0])
         right.append(found[1])
     confidence, right = np.concatenate(confidence), np.concatenate(right)
-    print(f"{len(right)} pictures, {right.mean():.2%} read right, {(~right).sum()} wrong")
-    print("| threshold | sure | right among sure | wrong answers flagged not sure |")
-    print("|---|---|---|---|")
+    report.line(f"{len(right)} pictures, {right.mean():.2%} read right, {(~right).sum()} wrong")
+    rows = []
     for threshold in THRESHOLDS:
         sure = confidence >= threshold
-        print(
-            f"| {threshold:.2f} | {sure.mean():.1%} | {right[sure].mean():.2%} | "
-            f"{(~right & ~sure).sum() / max((~right).sum(), 1):.0%} |"
-        )
+        flagged = (~right & ~sure).sum() / max((~right).sum(), 1)
+        rows.append([f"{threshold:.2f}", f"{sure.mean():.1%}", f"{right[sure].mean():.2%}", f"{flagged:.0%}"])
+    report.table(["threshold", "sure", "right among sure", "wrong answers flagged not sure"], rows)
+    report.figure("pictures", len(right))
+    report.figure("right", float(right.mean()))
+    report.finish()
 
 
 if __name__ == "__main__":

@@ -9,12 +9,12 @@ st.plotly_chart sends), each as the median of --repeats runs on MNIST test image
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import time
 
 import numpy as np
 
+from devtools import bench
 from nnlib.data import load_mnist, normalize
 from nnlib.insight import diagram
 from nnlib.modelio import load_model
@@ -32,9 +32,10 @@ def median_ms(function, repeats: int) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = bench.parser(__doc__)
     parser.add_argument("--repeats", type=int, default=30)
     args = parser.parse_args()
+    report = bench.Report("diagram_time", args)
     images = load_mnist().test.images[: args.repeats]
     shipped, config = load_model("assets/models/digits.npz")
     networks = {
@@ -42,16 +43,19 @@ def main() -> None:
         f"shipped {'-'.join(map(str, shipped.sizes))}": (shipped, config.normalization),
     }
     for name, (network, normalization) in networks.items():
-        print(report(name, network, normalize(images[:1], normalization, network.dtype.type).T, args.repeats))
+        X = normalize(images[:1], normalization, network.dtype.type).T
+        report.line(timing_line(name, network, X, args.repeats, report))
+    report.finish()
 
 
-def report(name: str, network: Network, X: np.ndarray, repeats: int) -> str:
+def timing_line(name: str, network: Network, X: np.ndarray, repeats: int, report: bench.Report) -> str:
     """One line: the diagram's data, data + figure, and the figure's JSON, for input X (784, 1)."""
     _, cache = network.forward(X)
     diagram_figure(diagram(network, X, cache=cache))  # warm-up
     data_ms = median_ms(lambda: diagram(network, X, cache=cache), repeats)
     figure_ms = median_ms(lambda: diagram_figure(diagram(network, X, cache=cache)), repeats)
     json_ms = median_ms(diagram_figure(diagram(network, X, cache=cache)).to_json, repeats)
+    report.figure(name, {"data_ms": data_ms, "figure_ms": figure_ms, "json_ms": json_ms})
     return (
         f"{name:24s} data {data_ms:5.1f} ms   data+figure {figure_ms:5.1f} ms   JSON {json_ms:5.1f} ms   "
         f"total {figure_ms + json_ms:5.1f} ms (budget 50)"

@@ -8,13 +8,13 @@ through the app's own path, nnlib.pipeline.read_digit, with the paper estimated 
 the picture, exactly as an upload would. Several --model files are compared side by side.
 """
 
-import argparse
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 
+from devtools import bench  # noqa: E402
 from devtools.handwriting_sources import SOURCES, load_source  # noqa: E402
 from nnlib import load_mnist  # noqa: E402
 from nnlib.modelio import open_model  # noqa: E402
@@ -35,20 +35,22 @@ def mnist_test_accuracy(network, config, data) -> float:
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = bench.parser(__doc__)
     parser.add_argument("--model", nargs="+", default=[str(ROOT / "assets" / "models" / "digits.npz")])
     parser.add_argument("--sources", default=",".join(SOURCES), help=f"comma-separated, of {', '.join(SOURCES)}")
     args = parser.parse_args()
+    report = bench.Report("handwriting", args)
     sources = {name: load_source(name) for name in args.sources.split(",")}
     data = load_mnist()
     columns = ["MNIST test (10,000)"] + [f"{name} ({len(labels):,})" for name, (_, labels) in sources.items()]
-    print("| model | " + " | ".join(columns) + " |")
-    print("|---" * (len(columns) + 1) + "|")
+    add_row = report.start_table(["model", *columns])
     for path in args.model:
         network, config = open_model(path)
         figures = [mnist_test_accuracy(network, config, data)]
         figures += [source_accuracy(network, config, *source) for source in sources.values()]
-        print(f"| {Path(path).name} | " + " | ".join(f"{figure:.2%}" for figure in figures) + " |", flush=True)
+        add_row([Path(path).name, *(f"{figure:.2%}" for figure in figures)])
+        report.figure(Path(path).name, dict(zip(columns, figures)))
+    report.finish()
 
 
 if __name__ == "__main__":

@@ -13,20 +13,15 @@ cgroup's own peak (memory.max_usage_in_bytes: page cache of the shared files inc
 
 from __future__ import annotations
 
-import argparse
 import re
 import tempfile
 import threading
 import time
 from pathlib import Path
 
-from benchmarks.class_scale import pss_mb
+from devtools import bench
 from devtools.container import cgroup_v1_limits, small_shm_prefix
-from devtools.live import BROWSER_ARGS, CHROMIUM, descendants, new_page, start_server, stop_server, train_together
-
-
-def tree_pss_mb(pid: int) -> float:
-    return sum(pss_mb(each) for each in [pid, *descendants(pid)])
+from devtools.live import descendants, new_page, start_server, stop_server, train_together
 
 
 def measure(sessions: int, path: str, container: bool, browser) -> dict:
@@ -40,13 +35,13 @@ def measure(sessions: int, path: str, container: bool, browser) -> dict:
             page = new_page(browser, f"{server.url}/Train", "Train")
             page.get_by_role("button", name=re.compile("Train")).first.wait_for()
             time.sleep(5)  # the workers have imported NumPy
-            idle = tree_pss_mb(server.pid)
+            idle = bench.tree_pss_mb(server.pid)
             page.context.close()
             peak, done = [idle], threading.Event()
 
             def sample() -> None:
                 while not done.is_set():
-                    peak.append(tree_pss_mb(server.pid))
+                    peak.append(bench.tree_pss_mb(server.pid))
                     done.wait(0.2)
 
             sampler = threading.Thread(target=sample, daemon=True)
@@ -74,18 +69,19 @@ def measure(sessions: int, path: str, container: bool, browser) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = bench.parser(__doc__)
     parser.add_argument("--sessions", type=int, default=8)
     parser.add_argument("--preset", default="", help='"class" or "digits"; default the blog\'s')
     parser.add_argument("--container", action="store_true", help="64 MB /dev/shm, 1 CPU, 1 GiB (root)")
     args = parser.parse_args()
-    from playwright.sync_api import sync_playwright
-
+    report = bench.Report("host_memory", args)
     path = f"/Train?preset={args.preset}" if args.preset else "/Train"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        print(measure(args.sessions, path, args.container, browser))
-        browser.close()
+    with bench.chromium() as browser:
+        result = measure(args.sessions, path, args.container, browser)
+    report.table(list(result), [list(result.values())])
+    for key, value in result.items():
+        report.figure(key, value)
+    report.finish()
 
 
 if __name__ == "__main__":

@@ -130,7 +130,7 @@ def browser_round_trips(samples: int, pair: tuple[str, str]) -> tuple[list[float
 
     from playwright.sync_api import sync_playwright
 
-    from benchmarks.draw_latency import BARE_APP, bare_round_trip
+    from devtools.bench import BARE_APP, bare_round_trip
     from devtools.live import BROWSER_ARGS, CHROMIUM, start_server, stop_server
 
     folder = Path(tempfile.mkdtemp())

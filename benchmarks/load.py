@@ -15,14 +15,14 @@ on 127.0.0.1, the server stopped at the end.
 
 from __future__ import annotations
 
-import argparse
 import re
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
-from devtools.live import BROWSER_ARGS, CHROMIUM, draw_stroke, new_page, start_server, stop_server, train_together
+from devtools import bench
+from devtools.live import draw_stroke, new_page, start_server, stop_server, train_together
 
 
 def prediction_under_load(server_url: str, browser, idle: int, training: int, strokes: int) -> dict:
@@ -39,14 +39,8 @@ def prediction_under_load(server_url: str, browser, idle: int, training: int, st
     drawer = new_page(browser, f"{server_url}/Draw", "Draw")
     drawer.locator("canvas.upper-canvas").first.wait_for(timeout=60_000)
     latencies = []
-    shapes = [
-        [(150, 40), (145, 140), (140, 240)],
-        [(90, 60), (200, 55), (120, 235)],
-        [(140, 40), (80, 160), (200, 160)],
-        [(100, 60), (190, 60), (190, 240)],
-    ]
     for index in range(strokes):
-        draw_stroke(drawer, shapes[index % len(shapes)])
+        draw_stroke(drawer, bench.STROKES[index % len(bench.STROKES)])
         started = time.perf_counter()
         # a new script run clears and redraws the metric; wait for the fresh one
         drawer.wait_for_function(  # the canvas was cleared, so any Prediction is the new one
@@ -67,28 +61,24 @@ def prediction_under_load(server_url: str, browser, idle: int, training: int, st
 
 def server_times(timing_log: Path) -> list[float]:
     """The Draw runs' own seconds (script start to Prediction sent) logged since the last call."""
-    if not timing_log.exists():
-        return []
-    lines = timing_log.read_text().split()
-    timing_log.unlink()
-    return [float(value) for name, value in zip(lines[::2], lines[1::2]) if name == "draw-prediction"]
+    seconds = bench.logged_seconds(timing_log)
+    timing_log.unlink(missing_ok=True)
+    return seconds
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = bench.parser(__doc__)
     parser.add_argument("--sessions", type=int, default=8)
     parser.add_argument("--idle", type=int, default=30)
     parser.add_argument("--training", type=int, default=3)
     parser.add_argument("--strokes", type=int, default=8)
     args = parser.parse_args()
-    from playwright.sync_api import sync_playwright
-
+    report = bench.Report("load", args)
     folder = Path(tempfile.mkdtemp())
     timing_log = folder / "timings.txt"
     server = start_server(folder / "streamlit.log", {"NNLIB_TIMING_LOG": str(timing_log)})
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        with bench.chromium() as browser:
             single = train_together(server.url, browser, 1)
             crowd = train_together(server.url, browser, args.sessions)
             memory_after_crowd = server.peak_memory_mb()
@@ -96,22 +86,21 @@ def main() -> None:
             quiet["server"] = server_times(timing_log)
             loaded = prediction_under_load(server.url, browser, args.idle, args.training, args.strokes)
             loaded["server"] = server_times(timing_log)
-            browser.close()
-        print(f"## {args.sessions} sessions train the blog preset at once\n")
-        print("| | seconds from click to Test accuracy |\n|---|---|")
-        print(f"| one session alone | {single['seconds'][0]:.2f} |")
-        print(
+        report.line(f"## {args.sessions} sessions train the blog preset at once\n")
+        report.line("| | seconds from click to Test accuracy |\n|---|---|")
+        report.line(f"| one session alone | {single['seconds'][0]:.2f} |")
+        report.line(
             f"| {args.sessions} at once: fastest / median / slowest | {min(crowd['seconds']):.2f} / "
             f"{statistics.median(crowd['seconds']):.2f} / {max(crowd['seconds']):.2f} |"
         )
-        print(f"| slowest ÷ alone | {max(crowd['seconds']) / single['seconds'][0]:.1f}× |")
-        print(
+        report.line(f"| slowest ÷ alone | {max(crowd['seconds']) / single['seconds'][0]:.1f}× |")
+        report.line(
             f"\naccuracies: {', '.join(crowd['accuracies'])}; exceptions: {len(crowd['exceptions'])} "
             f"{crowd['exceptions']}; "
             f"unfinished: {crowd['unfinished']}; server peak memory: {memory_after_crowd:.0f} MB\n"
         )
-        print(f"## Draw: stroke → Prediction on screen, {args.strokes} strokes\n")
-        print("| while | median | max | every stroke, s | server's share: median / max |\n|---|---|---|---|---|")
+        report.line(f"## Draw: stroke → Prediction on screen, {args.strokes} strokes\n")
+        report.line("| while | median | max | every stroke, s | server's share: median / max |\n|---|---|---|---|---|")
         for label, result in (
             ("nobody else is on the server", quiet),
             (
@@ -122,11 +111,20 @@ def main() -> None:
         ):
             lat = result["latencies"]
             own = result["server"] or [float("nan")]
-            print(
+            report.line(
                 f"| {label} | {statistics.median(lat):.3f} s | {max(lat):.3f} s | "
                 f"{' '.join(f'{x:.2f}' for x in lat)} | {statistics.median(own):.3f} / {max(own):.3f} s |"
             )
-        print(f"\nserver peak memory over the whole run: {server.peak_memory_mb():.0f} MB")
+        report.line(f"\nserver peak memory over the whole run: {server.peak_memory_mb():.0f} MB")
+        for name, figures in (
+            ("one_session", single),
+            ("crowd", crowd),
+            ("draw_quiet", quiet),
+            ("draw_loaded", loaded),
+        ):
+            report.figure(name, figures)
+        report.figure("server_peak_mb", server.peak_memory_mb())
+        report.finish()
     finally:
         stop_server(server)
 

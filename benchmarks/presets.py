@@ -10,12 +10,11 @@ and by the process's CPU clock (everything), and scored on the 10,000 test image
 
 from __future__ import annotations
 
-import argparse
-import json
 import time
 
 from threadpoolctl import threadpool_limits
 
+from devtools import bench
 from nnlib import PRESETS, Trainer, load_mnist, prepare_data
 from nnlib.cost import estimate_seconds
 
@@ -36,22 +35,24 @@ def measure(name: str, data) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--json", action="store_true", help="end with one JSON line")
-    args = parser.parse_args()
+    args = bench.parser(__doc__).parse_args()
+    report = bench.Report("presets", args)
     data = load_mnist()
     with threadpool_limits(1, user_api="blas"):
         rows = [measure(name, data) for name in ("class", "digits")]
     for row in rows:
-        print(
+        report.line(
             f"{row['preset']:7s} test {row['test_accuracy']:.2%}  train {row['train_s']:5.1f} s  "
             f"CPU {row['cpu_s']:5.1f} s  (estimated {row['estimate_s']:.1f} CPU-s)"
         )
     ratio = rows[0]["train_s"] / rows[1]["train_s"]
     passed = rows[0]["test_accuracy"] >= 0.98 and ratio <= 0.25
-    print(f"class / digits training time: {ratio:.2f} (target ≤ 0.25, and ≥ 98.0%): {'met' if passed else 'MISSED'}")
-    if args.json:
-        print(json.dumps(dict(rows=rows, time_ratio=ratio, met=passed)))
+    report.line(
+        f"class / digits training time: {ratio:.2f} (target ≤ 0.25, and ≥ 98.0%): {'met' if passed else 'MISSED'}"
+    )
+    for key, value in dict(rows=rows, time_ratio=ratio, met=passed).items():
+        report.figure(key, value)
+    report.finish()
 
 
 if __name__ == "__main__":

@@ -30,6 +30,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from devtools import bench
+
 ROOT = Path(__file__).resolve().parent.parent
 HIDDEN, BATCH, EPOCHS, LR = 128, 64, 3, 0.1
 
@@ -214,7 +216,8 @@ def measure(name: str, setting: str, keep_openblas_env: bool) -> dict | str:
     if not keep_openblas_env:
         env.pop("OPENBLAS_CORETYPE", None)
         env.pop("OPENBLAS_L2_SIZE", None)
-    run = subprocess.run([sys.executable, __file__, "--child", name], env=env, capture_output=True, text=True)
+    command = [sys.executable, "-m", "benchmarks.speed", "--child", name]
+    run = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     if run.returncode:
         return run.stderr.strip().splitlines()[-1] if run.stderr.strip() else "failed"
     return json.loads(run.stdout.strip().splitlines()[-1])
@@ -268,7 +271,7 @@ def table(best: dict, settings: list[str], contenders: list[str]) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = bench.parser(__doc__)
     parser.add_argument(
         "--threads",
         type=parse_settings,
@@ -283,6 +286,7 @@ def main() -> None:
     if args.child:
         child(args.child)
         return
+    report = bench.Report("speed", args)
     best = {setting: {} for setting in args.threads}
     for _ in range(args.repeats):  # interleaved, so drift hits every contender and setting alike
         for setting in args.threads:
@@ -294,18 +298,21 @@ def main() -> None:
                 elif not isinstance(previous, dict) or result["seconds"] < previous["seconds"]:
                     best[setting][name] = result
     coretype = os.environ.get("OPENBLAS_CORETYPE") if args.keep_openblas_env else None
-    print(
+    report.line(
         f"784-{HIDDEN}-10 tanh/softmax, batch {BATCH}, {EPOCHS} epochs x 60,000 images, "
         f"best of {args.repeats}, OPENBLAS_CORETYPE {coretype or 'unset'}\n"
     )
-    print("\n".join(table(best, args.threads, args.contenders)))
+    for line in table(best, args.threads, args.contenders):
+        report.line(line)
     nnlib, torch = best.get(DEFAULTS, {}).get("nnlib"), best.get(DEFAULTS, {}).get("pytorch")
     if isinstance(nnlib, dict) and isinstance(torch, dict):
-        print(
+        report.line(
             f"\nboth at their defaults: nnlib {nnlib['seconds']:.2f} s ({nnlib['threads']} BLAS thread(s), "
             f"--threads auto) / PyTorch {torch['seconds']:.2f} s ({torch['threads']} threads) "
             f"= {nnlib['seconds'] / torch['seconds']:.2f}x"
         )
+    report.figure("best", best)
+    report.finish()
 
 
 if __name__ == "__main__":

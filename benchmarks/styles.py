@@ -8,7 +8,6 @@ the Draw page reads a drawing. Canvas drawings: devtools/canvas_like.py, as
 benchmarks/draw_accuracy.py makes them (same seed). Several --model files side by side.
 """
 
-import argparse
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +15,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 
 from benchmarks.handwriting import mnist_test_accuracy  # noqa: E402
+from devtools import bench  # noqa: E402
 from devtools.canvas_like import canvas_drawing  # noqa: E402
 from devtools.styles import STYLES, style_accuracy  # noqa: E402
 from nnlib import load_mnist  # noqa: E402
@@ -33,22 +33,24 @@ def canvas_accuracy(network, config, data, count: int, seed: int = 123) -> float
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = bench.parser(__doc__)
     parser.add_argument("--model", nargs="+", default=[str(ROOT / "assets" / "models" / "digits.npz")])
     parser.add_argument("--count", type=int, default=300, help="pictures per style")
     parser.add_argument("--canvas", type=int, default=2000, help="canvas-style drawings (0: skip)")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
+    report = bench.Report("styles", args)
     data = load_mnist()
     columns = ["MNIST test"] + (["canvas"] if args.canvas else []) + list(STYLES)
-    print("| model | " + " | ".join(columns) + " |")
-    print("|---" * (len(columns) + 1) + "|")
+    add_row = report.start_table(["model", *columns])
     for path in args.model:
         network, config = open_model(path)
         figures = [mnist_test_accuracy(network, config, data)]
         figures += [canvas_accuracy(network, config, data, args.canvas)] if args.canvas else []
         figures += [style_accuracy(network, config, style, args.count, args.seed) for style in STYLES]
-        print(f"| {Path(path).name} | " + " | ".join(f"{figure:.1%}" for figure in figures) + " |", flush=True)
+        add_row([Path(path).name, *(f"{figure:.1%}" for figure in figures)])
+        report.figure(Path(path).name, dict(zip(columns, figures)))
+    report.finish()
 
 
 if __name__ == "__main__":

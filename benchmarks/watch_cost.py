@@ -12,13 +12,13 @@ a core one watching session costs. With `--app-dir` the same is measured for tha
 
 from __future__ import annotations
 
-import argparse
 import re
 import tempfile
 import time
 from pathlib import Path
 
-from devtools.live import BROWSER_ARGS, CHROMIUM, new_page, start_server, stop_server
+from devtools import bench
+from devtools.live import new_page, start_server, stop_server
 
 LIVE = re.compile(r"Epoch \d|Waiting for a free worker")
 
@@ -52,25 +52,24 @@ def watch_cost(app_dir: Path | None, sessions: int, window_s: float, preset: str
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = bench.parser(__doc__)
     parser.add_argument("--sessions", type=int, default=8)
     parser.add_argument("--window", type=float, default=20.0, help="seconds of watching measured")
     parser.add_argument("--preset", default="digits", help="a preset that trains longer than the window")
     parser.add_argument("--app-dir", type=Path, help="another checkout to measure too (before)")
     args = parser.parse_args()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+    report = bench.Report("watch_cost", args)
+    with bench.chromium() as browser:
         rows = [("this checkout", None)] + ([("--app-dir", args.app_dir)] if args.app_dir else [])
         for name, app_dir in rows:
             result = watch_cost(app_dir, args.sessions, args.window, args.preset, browser)
-            print(
+            report.figure(name, result)
+            report.line(
                 f"{name}: {result['server_cpu_s']} server CPU-s over {result['window_s']} s × {args.sessions} "
                 f"sessions = {result['core_share_per_session']:.2%} of a core per watching session "
                 f"({result['still_live']} still live at the end)"
             )
-        browser.close()
+    report.finish()
 
 
 if __name__ == "__main__":

@@ -11,24 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from nnlib.image import bilinear
+
 CANVAS = 280
-
-
-def bilinear_sample(image: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """image (h, w) sampled at float coordinates, zero outside."""
-    h, w = image.shape
-    padded = np.pad(image, 1)
-    r = np.clip(rows + 1, 0, h + 0.999)
-    c = np.clip(cols + 1, 0, w + 0.999)
-    r0, c0 = np.floor(r).astype(int), np.floor(c).astype(int)
-    r1, c1 = np.minimum(r0 + 1, h + 1), np.minimum(c0 + 1, w + 1)
-    fr, fc = r - r0, c - c0
-    return (
-        (1 - fr) * (1 - fc) * padded[r0, c0]
-        + (1 - fr) * fc * padded[r0, c1]
-        + fr * (1 - fc) * padded[r1, c0]
-        + fr * fc * padded[r1, c1]
-    )
 
 
 def dilate(mask: np.ndarray, radius: int) -> np.ndarray:
@@ -53,7 +38,7 @@ def canvas_drawing(digit: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     cos, sin = np.cos(angle), np.sin(angle)
     src_r = cos * y - sin * x + 13.5
     src_c = sin * y + cos * x + 13.5
-    grey = bilinear_sample(digit / 255.0, src_r, src_c)
+    grey = bilinear((digit / 255.0)[None], src_r[None], src_c[None])[0]
     mask = grey > rng.uniform(0.35, 0.75)
     mask = dilate(mask, int(rng.integers(0, 7)))
     rgba = np.zeros((CANVAS, CANVAS, 4), dtype=np.uint8)

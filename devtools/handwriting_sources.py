@@ -25,8 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nnlib.augment import gaussian_matrix
-from nnlib.preprocess import resize_area
+from nnlib.image import blur, ink_box, resize_area
 
 SOURCES = ("sklearn_digits", "box_scans", "font_digits", "degraded_mnist")
 
@@ -54,20 +53,14 @@ def on_paper(ink: np.ndarray, rng: np.random.Generator, margin: int = 2) -> np.n
 
 def _ink_box(ink: np.ndarray, level: float = 0.2) -> np.ndarray:
     """The ink's bounding box cut out of ink (h, w)."""
-    rows = np.flatnonzero((ink > level).any(axis=1))
-    cols = np.flatnonzero((ink > level).any(axis=0))
-    return ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
-
-
-def _blur(image: np.ndarray, sigma: float) -> np.ndarray:
-    return gaussian_matrix(image.shape[0], sigma) @ image @ gaussian_matrix(image.shape[1], sigma).T
+    return ink[ink_box(ink > level)]
 
 
 def box_scan(digit: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """One MNIST digit (28, 28) uint8 -> a USPS/optdigits-style scan: binary at 4× resolution,
     stretched to fill a square box of 8-16 px, dark on grey paper."""
     big = resize_area(digit / 255.0, 112, 112)  # smooth enough to threshold at a finer grid
-    big = _blur(big, 1.5)
+    big = blur(big, 1.5)
     binary = (big > rng.uniform(0.3, 0.6) * big.max()).astype(float)
     side = int(rng.integers(8, 17))
     return on_paper(resize_area(_ink_box(binary, 0.5), side, side), rng, margin=int(rng.integers(0, 3)))
@@ -85,7 +78,7 @@ def box_scans(count: int = 1000, seed: int = 7) -> tuple[list[np.ndarray], np.nd
 
 def degraded(digit: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """One MNIST digit (28, 28) uint8 -> printed at 10-28 px tall, blurred, faint or heavy, on noisy paper."""
-    ink = _blur(digit / 255.0, rng.uniform(0, 1.2))
+    ink = blur(digit / 255.0, rng.uniform(0, 1.2))
     ink = np.clip(ink / max(ink.max(), 1e-9), 0, 1) ** (2.0 ** rng.uniform(-1, 1))
     size = int(rng.integers(10, 29))
     return on_paper(resize_area(ink, size, size), rng, margin=int(rng.integers(1, 6)))
@@ -131,7 +124,7 @@ def font_digit(digit: int, font_file: Path, rng: np.random.Generator) -> np.ndar
     slant, angle = rng.uniform(-0.3, 0.3), rng.uniform(-12, 12)
     canvas = canvas.transform(canvas.size, Image.AFFINE, (1, slant, -slant * size, 0, 1, 0), Image.BILINEAR)
     canvas = canvas.rotate(angle, Image.BILINEAR)
-    ink = _blur(np.asarray(canvas, dtype=float) / 255.0, rng.uniform(0, 2.5))
+    ink = blur(np.asarray(canvas, dtype=float) / 255.0, rng.uniform(0, 2.5))
     ink = _ink_box(ink / max(ink.max(), 1e-9))
     height = int(rng.integers(12, 41))
     width = max(1, round(ink.shape[1] * height / ink.shape[0]))

@@ -12,7 +12,8 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from devtools.live import BROWSER_ARGS, CHROMIUM, ROOT, draw_stroke, open_page, start_server, stop_server
+from devtools import bench
+from devtools.live import ROOT, draw_stroke, open_page, start_server, stop_server
 
 A_SEVEN = [(70, 60), (130, 58), (210, 55), (180, 120), (150, 180), (125, 245)]
 
@@ -30,12 +31,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "assets" / "screenshots")
     args = parser.parse_args()
-    from playwright.sync_api import sync_playwright
-
     server = start_server(Path(tempfile.mkdtemp()) / "streamlit.log")
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        with bench.chromium() as browser:
             page = browser.new_page(viewport={"width": 1280, "height": 2000})
             open_page(page, f"{server.url}/Draw", "Draw")
             draw_stroke(page, A_SEVEN)
@@ -68,7 +66,6 @@ def main() -> None:
             page.locator(".st-key-dream", has_text="step 200").wait_for(timeout=60_000)
             page.wait_for_timeout(1500)
             capture(page, "dream", args.out / "dream.png")
-            browser.close()
     finally:
         stop_server(server)
 

@@ -19,10 +19,10 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+# BROWSER_ARGS and descendants are imported from here by tests and scripts too.
+from devtools.bench import BROWSER_ARGS, CHROMIUM, cpu_seconds, descendants, status_mb, tree_cpu_seconds  # noqa: F401
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass
@@ -36,54 +36,21 @@ class Server:
 
     def peak_memory_mb(self) -> float:
         """The server's peak resident memory so far (VmHWM)."""
-        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-        raise RuntimeError("no VmHWM")
+        return status_mb(self.pid, "VmHWM")
 
     def cpu_seconds(self) -> float:
         """User + system CPU time the server has used so far."""
-        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return cpu_seconds(self.pid)
 
     def tree_cpu_seconds(self) -> float:
         """CPU time of the server and every process under it (its training workers)."""
-        return sum(_cpu_seconds(pid) for pid in [self.pid, *descendants(self.pid)])
+        return tree_cpu_seconds(self.pid)
 
     def healthy(self) -> bool:
         try:
             return urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=5).status == 200
         except OSError:
             return False
-
-
-def _stat_fields(pid: int) -> list[str]:
-    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-
-
-def _cpu_seconds(pid: int) -> float:
-    try:
-        fields = _stat_fields(pid)
-    except OSError:  # it ended meanwhile
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def descendants(pid: int) -> list[int]:
-    """Every process under pid (from /proc): a server's workers, a script's replicas and nginx."""
-    parents = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int(_stat_fields(int(entry.name))[1])
-            except (OSError, IndexError, ValueError):
-                continue
-    found, frontier = [], [pid]
-    while frontier:
-        children = [child for child, parent in parents.items() if parent in frontier]
-        found += children
-        frontier = children
-    return found
 
 
 def start_server(

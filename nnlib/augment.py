@@ -23,7 +23,16 @@ import functools
 
 import numpy as np
 
-from .preprocess import area_resize_matrix, centre_of_mass, resize_matrix, shift_subpixel  # as to_mnist does
+from .image import (
+    area_resize_matrix,
+    bilinear,
+    centre_of_mass,
+    centred_grid,
+    gaussian_matrix,
+    ink_boxes,
+    resize_matrix,
+    shift_subpixel,
+)
 
 #: augment_rows's mixes: "affine" (slant, rotation, scale, shift, thickness: mouse
 #: drawings), "handwriting" (affine plus elastic wobble, upright box-filling stretch,
@@ -53,15 +62,9 @@ def random_affine(images: np.ndarray, rng: np.random.Generator, strength: float)
     to ±0.2 rad, slants up to ±0.35, scales 0.85-1.1 and shifts up to ±1.5 px.
     """
     b, h, w = images.shape
-    r, c = _centred_grid(h, w, images.dtype)
+    r, c = centred_grid(h, w, images.dtype)
     src_r, src_c = affine_source(r[None], c[None], rng, strength, b)
     return bilinear(images, src_r + (h - 1) / 2, src_c + (w - 1) / 2)
-
-
-def _centred_grid(h: int, w: int, dtype) -> tuple[np.ndarray, np.ndarray]:
-    """Pixel coordinates (h, w) relative to the image centre."""
-    r, c = np.indices((h, w), dtype=dtype)
-    return r - (h - 1) / 2, c - (w - 1) / 2
 
 
 def affine_source(r: np.ndarray, c: np.ndarray, rng: np.random.Generator, strength: float, b: int):
@@ -79,26 +82,6 @@ def affine_source(r: np.ndarray, c: np.ndarray, rng: np.random.Generator, streng
     return cos * y - sin * x, sin * y + cos * x
 
 
-def bilinear(images: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """images (b, h, w) sampled at float positions (b, h, w); zero outside."""
-    b, h, w = images.shape
-    padded = np.zeros((b, h + 2, w + 2), dtype=images.dtype)
-    padded[:, 1:-1, 1:-1] = images
-    flat = padded.reshape(-1)
-    r = np.clip(rows + 1, 0, h + 0.999)
-    c = np.clip(cols + 1, 0, w + 0.999)
-    r0, c0 = r.astype(np.intp), c.astype(np.intp)
-    fr, fc = (r - r0).astype(images.dtype), (c - c0).astype(images.dtype)
-    # One flat index per corner (a single gather each): image k, row, column of the padded stack.
-    top_left = np.arange(b)[:, None, None] * ((h + 2) * (w + 2)) + r0 * (w + 2) + c0
-    down = np.where(r0 < h + 1, w + 2, 0)  # the row below, or the same at the last row
-    right = np.where(c0 < w + 1, 1, 0)
-    top_right, bottom_left = top_left + right, top_left + down
-    return (1 - fr) * ((1 - fc) * flat[top_left] + fc * flat[top_right]) + fr * (
-        (1 - fc) * flat[bottom_left] + fc * flat[bottom_left + right]
-    )
-
-
 def random_thickness(images: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Thicken a third of the images, thin a third, leave a third (b, h, w)."""
     choice = rng.integers(0, 3, len(images))
@@ -114,45 +97,9 @@ def random_thickness(images: np.ndarray, rng: np.random.Generator) -> np.ndarray
     return out
 
 
-def gaussian_matrix(size: int, sigma: float) -> np.ndarray:
-    """(size, size) rows of a normalised Gaussian kernel: M @ image @ M.T blurs an image.
-
-    Rows are renormalised at the edges, so a blur keeps the ink where it is;
-    sigma 0 gives the identity.
-    """
-    if sigma <= 0:
-        return np.eye(size)
-    offsets = np.arange(size)[:, None] - np.arange(size)[None, :]
-    weights = np.exp(-0.5 * (offsets / sigma) ** 2)
-    return weights / weights.sum(axis=1, keepdims=True)
-
-
 def _apply_matrices(images: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """Per image rows[k] @ images[k] @ cols[k].T: (b, h, w) with (b, h, h), (b, w, w)."""
     return (rows.astype(images.dtype) @ images @ np.swapaxes(cols, 1, 2).astype(images.dtype)).astype(images.dtype)
-
-
-def elastic(
-    images: np.ndarray,
-    rng: np.random.Generator,
-    strength: float,
-    max_shift: float = ELASTIC_MAX_SHIFT,
-    sigma: float = ELASTIC_SIGMA,
-) -> np.ndarray:
-    """Simard et al.'s elastic distortion of each image (b, h, w): a smooth random warp.
-
-    A displacement field uniform in [-1, 1] per pixel, smoothed by a Gaussian of
-    sigma px, moves every pixel a little and its neighbours alike, like a
-    wobbling hand; each image's largest move is up to max_shift × strength px.
-    (Simard's alpha 34, sigma 4 moves pixels further; a milder warp, with the
-    other levers, keeps MNIST and canvas drawings read.)
-    """
-    if strength <= 0:
-        return images.copy()
-    b, h, w = images.shape
-    d_row, d_col = elastic_offsets(b, h, w, rng, strength * max_shift, sigma)
-    r, c = np.indices((h, w), dtype=np.float32)
-    return bilinear(images, r + d_row, c + d_col)
 
 
 def elastic_offsets(b: int, h: int, w: int, rng: np.random.Generator, max_shift: float, sigma: float):
@@ -238,7 +185,7 @@ def fill_box(images: np.ndarray, rng: np.random.Generator, strength: float) -> n
     if strength <= 0:
         return images.copy()
     b, h, w = images.shape
-    r, c = _centred_grid(h, w, images.dtype)
+    r, c = centred_grid(h, w, images.dtype)
     src_r, src_c = fill_box_source(images, r[None], c[None], rng, strength)
     return bilinear(images, src_r, src_c)
 
@@ -247,9 +194,7 @@ def fill_box_source(images: np.ndarray, r: np.ndarray, c: np.ndarray, rng: np.ra
     """Where each output pixel (centred coordinates r, c broadcastable to (b, h, w)) takes its
     ink from under fill_box's stretch of images (b, h, w): source coordinates, absolute."""
     b = len(images)
-    inked = images > 0.2 * images.max(axis=(1, 2), keepdims=True)
-    top, bottom = _first_last(inked.any(axis=2))
-    left, right = _first_last(inked.any(axis=1))
+    top, bottom, left, right = ink_boxes(images > 0.2 * images.max(axis=(1, 2), keepdims=True))
     height, width = bottom - top + 1.0, right - left + 1.0
     share = rng.uniform(0.3, 1.0, b) * strength
     side = np.maximum(height, width)
@@ -257,15 +202,6 @@ def fill_box_source(images: np.ndarray, r: np.ndarray, c: np.ndarray, rng: np.ra
     scale_x = (1 + share * (side / width - 1)).astype(images.dtype)
     centre_y, centre_x = ((top + bottom) / 2).astype(images.dtype), ((left + right) / 2).astype(images.dtype)
     return r / scale_y[:, None, None] + centre_y[:, None, None], c / scale_x[:, None, None] + centre_x[:, None, None]
-
-
-def _first_last(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """First and last True per row of mask (b, n); an empty row gives the whole range."""
-    n = mask.shape[1]
-    empty = ~mask.any(axis=1)
-    first = np.where(empty, 0, mask.argmax(axis=1))
-    last = np.where(empty, n - 1, n - 1 - mask[:, ::-1].argmax(axis=1))
-    return first, last
 
 
 def binarise(images: np.ndarray, rng: np.random.Generator, strength: float) -> np.ndarray:
@@ -334,7 +270,7 @@ def warp_mix(
     """random_affine on all the images and elastic on elastic_share of them, composed:
     each output pixel's source is found once, then sampled once (b, h, w)."""
     b, h, w = images.shape
-    r, c = _centred_grid(h, w, images.dtype)
+    r, c = centred_grid(h, w, images.dtype)
     r, c = np.repeat(r[None], b, axis=0), np.repeat(c[None], b, axis=0)
     wobbly = rng.random(b) < elastic_share
     if wobbly.any():

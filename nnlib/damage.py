@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .augment import _centred_grid, bilinear, gaussian_matrix
+from . import image
+from .image import bilinear, centred_grid
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def rotation(images: np.ndarray, degrees: float, rng: np.random.Generator) -> np
     """Each image turned about its centre by degrees, left or right at random."""
     b, h, w = images.shape
     angle = np.radians(degrees) * rng.choice([-1.0, 1.0], b)
-    r, c = _centred_grid(h, w, np.float32)
+    r, c = centred_grid(h, w, np.float32)
     cos, sin = np.cos(angle)[:, None, None], np.sin(angle)[:, None, None]
     return bilinear(images, cos * r - sin * c + (h - 1) / 2, sin * r + cos * c + (w - 1) / 2)
 
@@ -71,10 +72,7 @@ def shift(images: np.ndarray, pixels: float, rng: np.random.Generator) -> np.nda
 
 def blur(images: np.ndarray, sigma: float, rng: np.random.Generator) -> np.ndarray:
     """A Gaussian blur of sigma pixels (the same for every image)."""
-    _, h, w = images.shape
-    rows = gaussian_matrix(h, sigma).astype(images.dtype)
-    cols = gaussian_matrix(w, sigma).astype(images.dtype)
-    return rows @ images @ cols.T
+    return image.blur(images, sigma)
 
 
 def _neighbourhood(images: np.ndarray, reduce) -> np.ndarray:

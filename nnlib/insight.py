@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .image import blur as gaussian_blur
 from .network import ACTIVATIONS, OUTPUTS, Network, one_hot
 
 PIXEL_MIN, PIXEL_MAX = 0.0, 1.0  # the range of a normalised input pixel
@@ -184,18 +185,6 @@ def total_variation_gradient(image: np.ndarray) -> np.ndarray:
     return gradient
 
 
-def gaussian_blur(image: np.ndarray, sigma: float) -> np.ndarray:
-    """image (h, w) blurred by a Gaussian of sigma pixels (separable; edges zero-padded). sigma 0: unchanged."""
-    if sigma <= 0:
-        return image
-    radius = max(1, int(np.ceil(3 * sigma)))
-    offsets = np.arange(-radius, radius + 1)
-    kernel = np.exp(-(offsets**2) / (2 * sigma**2))
-    kernel /= kernel.sum()
-    rows = np.apply_along_axis(np.convolve, 0, image, kernel, mode="same")
-    return np.apply_along_axis(np.convolve, 1, rows, kernel, mode="same")
-
-
 def dream(
     network: Network,
     class_index: int,
@@ -235,7 +224,7 @@ def dream(
         largest = float(np.abs(gradient).max())
         if largest > 0:
             image = image - (rate / largest) * gradient
-        image = gaussian_blur(image, blur)  # keeps it smooth: strokes, not speckle
+        image = gaussian_blur(image, blur, edges="zero")  # keeps it smooth: strokes, not speckle
         X = np.clip(image, PIXEL_MIN, PIXEL_MAX).reshape(-1, 1).astype(network.dtype)
         if step % every == 0 or step == steps:
             yield DreamStep(step, X.copy(), probabilities(network, X))

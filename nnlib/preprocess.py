@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .image import centre_of_mass, ink_box, resize, shift_subpixel
 from .npyfile import NpyFormatError, open_regular_file, read_npy_file
 
 INK_THRESHOLD = 0.15  # ink level (0-1) that counts as drawn when cropping
@@ -247,85 +248,12 @@ def is_dot(ink: np.ndarray) -> bool:
     box (a solid blob: no strokes). A short stroke, a small "1", passes.
     """
     drawn = ink >= INK_THRESHOLD
-    rows, cols = np.flatnonzero(drawn.any(axis=1)), np.flatnonzero(drawn.any(axis=0))
-    if rows.size == 0:
+    box = ink_box(drawn)
+    if box is None:
         return False
-    height, width = rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1
-    extent = max(height, width) / max(ink.shape)
-    fill = drawn[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1].mean()
+    extent = max(drawn[box].shape) / max(ink.shape)
+    fill = drawn[box].mean()
     return bool(extent < DOT_EXTENT or (extent < BLOB_EXTENT and fill > BLOB_FILL))
-
-
-def area_resize_matrix(size_in: int, size_out: int) -> np.ndarray:
-    """(size_out, size_in) weights: each output pixel averages the input it covers."""
-    edges = np.arange(size_out + 1) * (size_in / size_out)
-    left, right = edges[:-1, None], edges[1:, None]
-    pixel = np.arange(size_in)[None, :]
-    overlap = np.clip(np.minimum(right, pixel + 1) - np.maximum(left, pixel), 0, None)
-    return overlap / overlap.sum(axis=1, keepdims=True)
-
-
-def resize_area(image: np.ndarray, height: int, width: int) -> np.ndarray:
-    """Anti-aliased resize by area averaging: (h, w) -> (height, width)."""
-    rows = area_resize_matrix(image.shape[0], height)
-    cols = area_resize_matrix(image.shape[1], width)
-    return rows @ image @ cols.T
-
-
-def linear_resize_matrix(size_in: int, size_out: int) -> np.ndarray:
-    """(size_out, size_in) weights of linear interpolation between pixel centres (edges held)."""
-    position = np.clip((np.arange(size_out) + 0.5) * (size_in / size_out) - 0.5, 0, size_in - 1)
-    low = np.floor(position).astype(int)
-    high = np.minimum(low + 1, size_in - 1)
-    weights = np.zeros((size_out, size_in))
-    np.add.at(weights, (np.arange(size_out), low), 1 - (position - low))
-    np.add.at(weights, (np.arange(size_out), high), position - low)
-    return weights
-
-
-def resize_matrix(size_in: int, size_out: int) -> np.ndarray:
-    """The resize to_mnist applies along one axis, (size_out, size_in): area averaging to
-    shrink (MNIST's anti-aliasing), linear interpolation to enlarge, so an 8×8 or 16×16
-    scan becomes smooth strokes like MNIST's rather than blocks."""
-    if size_out <= size_in:
-        return area_resize_matrix(size_in, size_out)
-    return linear_resize_matrix(size_in, size_out)
-
-
-def resize(image: np.ndarray, height: int, width: int) -> np.ndarray:
-    """(h, w) -> (height, width) with resize_matrix along each axis."""
-    return resize_matrix(image.shape[0], height) @ image @ resize_matrix(image.shape[1], width).T
-
-
-def centre_of_mass(image: np.ndarray) -> tuple[float, float]:
-    """(row, col) centre of mass in pixel-centre coordinates (0 = first pixel)."""
-    total = image.sum()
-    rows, cols = np.indices(image.shape)
-    return float((rows * image).sum() / total), float((cols * image).sum() / total)
-
-
-def shift_subpixel(image: np.ndarray, d_row: float, d_col: float) -> np.ndarray:
-    """Translate by a fractional amount with bilinear weights (moves the centre
-    of mass by exactly that amount while nothing falls off the edge)."""
-    out = image
-    for axis, shift in ((0, d_row), (1, d_col)):
-        whole = int(np.floor(shift))
-        part = shift - whole
-        out = (1 - part) * _shift_whole(out, whole, axis) + part * _shift_whole(out, whole + 1, axis)
-    return out
-
-
-def _shift_whole(image: np.ndarray, shift: int, axis: int) -> np.ndarray:
-    out = np.zeros_like(image)
-    n = image.shape[axis]
-    if abs(shift) >= n:
-        return out
-    src = [slice(None)] * 2
-    dst = [slice(None)] * 2
-    src[axis] = slice(max(0, -shift), n - max(0, shift))
-    dst[axis] = slice(max(0, shift), n - max(0, -shift))
-    out[tuple(dst)] = image[tuple(src)]
-    return out
 
 
 def to_mnist(image: np.ndarray, background: float | None = None) -> np.ndarray | None:
@@ -341,9 +269,7 @@ def from_ink(ink: np.ndarray) -> np.ndarray | None:
     """An ink map (h, w) in [0, 1] -> the (28, 28) uint8 MNIST-style image, or None if empty."""
     if is_empty(ink):
         return None
-    drawn_rows = np.flatnonzero((ink >= INK_THRESHOLD).any(axis=1))
-    drawn_cols = np.flatnonzero((ink >= INK_THRESHOLD).any(axis=0))
-    crop = ink[drawn_rows[0] : drawn_rows[-1] + 1, drawn_cols[0] : drawn_cols[-1] + 1]
+    crop = ink[ink_box(ink >= INK_THRESHOLD)]
     height, width = crop.shape
     scale = BOX / max(height, width)
     new_h, new_w = max(1, round(height * scale)), max(1, round(width * scale))

@@ -3,6 +3,11 @@
 # Python packages from requirements*.txt and this package itself (pip install -e .);
 # Debian's Chromium (browser tests), nginx (replicas behind a proxy) and PostgreSQL (the class
 # board) when missing and apt-get can be used; otherwise the tests that need them skip.
+#
+#   bash scripts/test.sh            every tier: unit, app (AppTest, servers) and browser (Chromium)
+#   bash scripts/test.sh --quick    all but the browser tier (tests/conftest.py sets the tiers)
+#   bash scripts/test.sh --slow     every tier, with many Hypothesis examples per property
+# Other arguments go to pytest as they are (e.g. -k name, -m unit).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 missing=()
@@ -18,4 +23,8 @@ python -m pip install -q -r requirements.txt -r requirements-dev.txt
 python -m pip install -q --no-deps -e .
 python -m ruff check .
 python -m ruff format --check .
-python -m pytest -q "$@"
+args=()
+for arg in "$@"; do
+  if [ "$arg" = --quick ]; then args+=(-m "not browser"); else args+=("$arg"); fi
+done
+python -m pytest -q "${args[@]}"

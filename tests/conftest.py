@@ -1,4 +1,18 @@
-"""Shared fixtures: the embedded MNIST (loaded once) and a tiny IDX folder."""
+"""Shared fixtures (the embedded MNIST, a tiny IDX folder, the real servers and Chromium) and the
+test tiers.
+
+Every test gets one tier marker, set here from what it uses, so a new test is tiered without a word:
+
+- ``browser``: it drives Chromium (the ``browser``/``page``/``live_server`` fixtures, or a module
+  marked ``needs_chromium`` that launches its own);
+- ``app``: it runs the app or a service without a browser (Streamlit's ``AppTest``, a server, worker
+  processes, PostgreSQL, a subprocess);
+- ``unit``: everything else (NumPy and pure functions in this process).
+
+``pytest -m "not browser"`` (``bash scripts/test.sh --quick``) runs the first two tiers. Hypothesis
+tries a few examples per property by default and many under ``--slow`` (or ``NNLIB_SLOW_TESTS=1``);
+under ``CI`` it replays the same cases every run, so a red CI means a change broke something.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +20,60 @@ import os
 
 import pytest
 
-from devtools.live import BROWSER_ARGS, CHROMIUM, start_server, stop_server
+from devtools import bench
+from devtools.live import needs_chromium, start_server, stop_server
 from nnlib.data import load_mnist, write_idx
 
-try:  # CI replays the same fuzz cases every run (a red CI must mean a change broke something);
-    from hypothesis import settings  # local runs explore new ones
+TIERS = ("unit", "app", "browser")
+BROWSER_FIXTURES = {"browser", "page", "live_server", "server"}
+APP_FIXTURES = {"postgres"}
+#: A test module that holds one of these names runs the app or a service outside the test's process.
+APP_NAMES = {"AppTest", "JobPool", "start_server", "start_replicas", "start_postgres", "subprocess"}
 
-    settings.register_profile("ci", derandomize=True)
-    if os.environ.get("CI"):
-        settings.load_profile("ci")
+try:
+    from hypothesis import settings
+
+    settings.register_profile("quick", max_examples=50)
+    settings.register_profile("slow", max_examples=2000)
+    for name in ("quick", "slow"):
+        settings.register_profile(f"ci-{name}", settings.get_profile(name), derandomize=True)
 except ImportError:  # hypothesis comes with requirements-dev.txt
-    pass
+    settings = None
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--slow", action="store_true", help="many Hypothesis examples per property (also NNLIB_SLOW_TESTS=1)"
+    )
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "unit: NumPy and pure functions in the test's process (set by conftest)")
+    config.addinivalue_line("markers", "app: AppTest, servers, workers or PostgreSQL, no browser (set by conftest)")
+    config.addinivalue_line("markers", "browser: the real server in Chromium (set by conftest)")
+    if settings is not None:
+        slow = config.getoption("--slow") or os.environ.get("NNLIB_SLOW_TESTS") == "1"
+        profile = "slow" if slow else "quick"
+        settings.load_profile(f"ci-{profile}" if os.environ.get("CI") else profile)
+
+
+def tier_of(item) -> str:
+    """The tier a collected test belongs to, from its fixtures, its marks and its module's names."""
+    callspec = getattr(item, "callspec", None)
+    direct_params = set(callspec.params) if callspec else set()  # a parameter named `browser` is no fixture
+    fixtures = set(getattr(item, "fixturenames", ())) - direct_params
+    if fixtures & BROWSER_FIXTURES or any(mark == needs_chromium.mark for mark in item.iter_markers("skipif")):
+        return "browser"
+    module_names = vars(item.module) if getattr(item, "module", None) else {}
+    if fixtures & APP_FIXTURES or APP_NAMES & module_names.keys():
+        return "app"
+    return "unit"
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if not any(item.get_closest_marker(tier) for tier in TIERS):
+            item.add_marker(tier_of(item))
 
 
 @pytest.fixture(scope="session")
@@ -33,6 +90,19 @@ def small_data_dir(tmp_path_factory, mnist):
     write_idx(folder / "t10k-images-idx3-ubyte", mnist.test.images[:500], compress=False)
     write_idx(folder / "t10k-labels-idx1-ubyte", mnist.test.labels[:500], compress=False)
     return folder
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    """A real PostgreSQL server of the module's own (skips where PostgreSQL is not installed)."""
+    from devtools.postgres import start_postgres, stop_postgres, why_unavailable
+
+    reason = why_unavailable()
+    if reason:
+        pytest.skip(reason)
+    server = start_postgres()
+    yield server
+    stop_postgres(server)
 
 
 # --- The real server and real Chromium, for the end-to-end tests -----------------------
@@ -53,12 +123,8 @@ def server(live_server):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+    with bench.chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -63,16 +63,6 @@ def a_run(hidden=(10,), accuracy=0.95, seconds=1.5) -> RunSummary:
     )
 
 
-@pytest.fixture(scope="module")
-def postgres():
-    reason = why_unavailable()
-    if reason:
-        pytest.skip(reason)
-    server = start_postgres()
-    yield server
-    stop_postgres(server)
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request, tmp_path):
     """A fresh, empty database on each backend."""

@@ -300,18 +300,6 @@ def test_board_charts_keep_the_house_style_and_work_on_touch():
 # --- A hung PostgreSQL, seen from the page ----------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def postgres():
-    from devtools.postgres import start_postgres, stop_postgres, why_unavailable
-
-    reason = why_unavailable()
-    if reason:
-        pytest.skip(reason)
-    server = start_postgres()
-    yield server
-    stop_postgres(server)
-
-
 def test_a_frozen_postgres_keeps_what_users_typed_and_retries_the_teachers_lock(postgres, monkeypatch):
     import time
 

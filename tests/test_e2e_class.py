@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
@@ -29,6 +29,7 @@ from devtools.live import (
 )
 from devtools.phones import decoded_qr_matches, phone_go_to, phone_page, qr_png_of
 from server.board import BoardStore, RunSummary, nickname_problem
+from tests.helpers import CODE, create_board
 from tests.test_exports import FORMULAS
 from ui.exports import FORMULA_STARTS
 
@@ -36,7 +37,6 @@ pytestmark = [needs_chromium, needs_nginx]
 
 HOSTILE = "<img src=x onerror=alert(1)>**b**"
 POSTABLE_FORMULAS = [nickname for nickname in FORMULAS if nickname_problem(nickname) is None]
-CODE = ".st-key-class-code [data-testid='stMetricValue']"
 
 
 @pytest.fixture(scope="module")
@@ -167,19 +167,12 @@ def test_a_phone_joins_from_the_qr_code_and_keeps_its_board_and_model_across_a_r
     teacher = new_page(browser, proxy, "r1")
     teacher.set_viewport_size({"width": 1280, "height": 720})  # the projector
     open_page(teacher, f"{proxy}/Class", "Class")
-    teacher.get_by_role("button", name="Create a class board").click()
-    teacher.locator(CODE).wait_for(timeout=30_000)
-    code = teacher.locator(CODE).inner_text().replace("-", "")
-    secret_link = teacher.locator(".st-key-teacher-link code").inner_text()
-    secret = parse_qs(urlsplit(secret_link).query)["teacher"][0]
-    teacher.get_by_role("button", name="Done: I have saved it").click()
-    expect(teacher.locator(".st-key-teacher-link")).to_have_count(0, timeout=15_000)
+    code, secret, link = create_board(teacher)
     assert secret not in teacher.locator("body").inner_text()  # the projected page
     assert f"class={code}" in teacher.url and secret not in teacher.url
 
-    link = next(text for text in teacher.locator("[data-testid='stCode']").all_inner_texts() if "class=" in text)
-    assert decoded_qr_matches(qr_png_of(teacher), link.strip()), link  # the QR code is the link shown
-    shown = urlsplit(link.strip())
+    assert decoded_qr_matches(qr_png_of(teacher), link), link  # the QR code is the link shown
+    shown = urlsplit(link)
     assert shown.hostname not in ("127.0.0.1", "localhost")  # a phone cannot open the teacher's loopback
     teacher.get_by_text("Your browser uses localhost").wait_for(timeout=10_000)
 

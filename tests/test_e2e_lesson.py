@@ -8,20 +8,18 @@ links, never a reload): the model the class trained is the one each later step u
 import base64
 import csv
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
 from playwright.sync_api import expect
 
 from devtools.lesson_checks import detector_likeness
-from devtools.live import draw_stroke, draw_strokes, go_to, open_page, screenshot
+from devtools.live import ACCURACY, PREDICTION, draw_stroke, draw_strokes, go_to, open_page, screenshot
 from devtools.phones import decoded_qr_matches, phone_go_to, phone_page, qr_png_of
+from tests.helpers import CODE, create_board
 
 PROJECTOR = {"width": 1280, "height": 720}
-ACCURACY = "[data-testid='stMetric']:has-text('Test accuracy') [data-testid='stMetricValue']"
-PREDICTION = "[data-testid='stMetric']:has-text('Prediction') [data-testid='stMetricValue']"
-CODE = ".st-key-class-code [data-testid='stMetricValue']"
 POSTED = "[data-testid='stMetric']:has-text('Runs posted') [data-testid='stMetricValue']"
 PHONE_HIDDEN = {"Ada": "4", "Bo": "8"}  # the sizes the teacher assigns (small: CI has 2 cores)
 SEVENTEEN = [[(70, 60), (65, 220)], [(130, 60), (220, 60), (160, 220)]]
@@ -89,20 +87,6 @@ def check_gradients_after_steps(page, steps: list[int]) -> None:
         assert right.count() + unclear.count() >= 4, f"after {wanted} step(s)"
 
 
-def create_board(teacher) -> tuple[str, str, str]:
-    """On Class at the projector: create a board, save the teacher link. (code, secret, join link shown)."""
-    go_to(teacher, "Class")
-    teacher.get_by_role("button", name="Create a class board").click()
-    teacher.locator(CODE).wait_for(timeout=30_000)
-    code = teacher.locator(CODE).inner_text().replace("-", "")
-    secret_link = teacher.locator(".st-key-teacher-link code").inner_text()
-    secret = parse_qs(urlsplit(secret_link).query)["teacher"][0]
-    teacher.get_by_role("button", name="Done: I have saved it").click()
-    expect(teacher.locator(".st-key-teacher-link")).to_have_count(0, timeout=15_000)
-    link = next(text for text in teacher.locator("[data-testid='stCode']").all_inner_texts() if "class=" in text)
-    return code, secret, link.strip()
-
-
 def assert_secret_hidden(page, secret: str) -> None:
     """The teacher's secret is neither in the page's HTML nor in its text nor in its address."""
     assert secret not in page.content()
@@ -153,6 +137,7 @@ def class_board_with_two_phones(teacher, server: str, browser) -> None:
     """The Class step: the projector shows the board and its QR code; two phones join from the
     decoded link, each trains its assigned hidden size and posts; one reloads and keeps its board
     and model; the teacher's secret is in no page a student or the class sees; times are CPU time."""
+    go_to(teacher, "Class")
     code, secret, link = create_board(teacher)
     assert decoded_qr_matches(qr_png_of(teacher), link), link  # the QR code is the link shown
     assert f"class={code}" in teacher.url

@@ -23,7 +23,8 @@ from nnlib.modelio import ModelFileError, model_from_bytes, model_to_bytes, sett
 from nnlib.pipeline import read_digit
 from nnlib.preprocess import MAX_PICTURE_SIDE, PictureError, read_picture_file
 
-FUZZ = settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# How many examples: the profile (tests/conftest.py), few by default and many under --slow.
+FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def idx_bytes(shape, payload: bytes) -> bytes:
@@ -117,7 +118,7 @@ def test_model_loader_on_mutated_valid_files(data):
     loads_or_refuses_model(bytes(raw))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(
     st.recursive(
         st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
@@ -195,7 +196,7 @@ def test_model_loader_on_lying_zip_sizes(data):
     loads_or_refuses_model(bytes(raw))
 
 
-@settings(max_examples=500, deadline=None)
+@settings(deadline=None)
 @given(
     st.one_of(HEADER_DICTS.map(repr), st.text(max_size=200)),
     st.sampled_from([1, 2, 3]),
@@ -208,7 +209,7 @@ def test_picture_reader_on_hostile_npy_files(text, version, payload):
     reads_or_refuses_picture(b"\x93NUMPY" + bytes([version, 0]) + field + header + payload)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(deadline=None)
 @given(
     arrays(
         st.sampled_from([np.uint8, np.uint16, np.int32, np.int64, np.float32, np.float64, np.bool_]),

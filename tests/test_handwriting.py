@@ -13,9 +13,10 @@ import pytest
 
 from devtools.handwriting_sources import box_scan, degraded, font_digit, installed_fonts, on_paper, sklearn_digits
 from nnlib import PRESETS
+from nnlib.image import centre_of_mass, resize_matrix
 from nnlib.modelio import open_model
 from nnlib.pipeline import read_digit
-from nnlib.preprocess import centre_of_mass, ink_image, resize_matrix, to_mnist, without_paper_noise
+from nnlib.preprocess import ink_image, to_mnist, without_paper_noise
 from nnlib.trainer import evaluate, prepare_data
 
 ROOT = Path(__file__).resolve().parent.parent

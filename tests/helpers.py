@@ -1,0 +1,22 @@
+"""Helpers shared by the end-to-end test modules (import as ``from tests.helpers import …``)."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+from playwright.sync_api import expect
+
+CODE = ".st-key-class-code [data-testid='stMetricValue']"
+
+
+def create_board(teacher) -> tuple[str, str, str]:
+    """On the Class page: create a board, save the teacher link. (code without its dash, secret, join link)."""
+    teacher.get_by_role("button", name="Create a class board").click()
+    teacher.locator(CODE).wait_for(timeout=30_000)
+    code = teacher.locator(CODE).inner_text().replace("-", "")
+    secret_link = teacher.locator(".st-key-teacher-link code").inner_text()
+    secret = parse_qs(urlsplit(secret_link).query)["teacher"][0]
+    teacher.get_by_role("button", name="Done: I have saved it").click()
+    expect(teacher.locator(".st-key-teacher-link")).to_have_count(0, timeout=15_000)
+    link = next(text for text in teacher.locator("[data-testid='stCode']").all_inner_texts() if "class=" in text)
+    return code, secret, link.strip()
