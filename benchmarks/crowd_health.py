@@ -11,16 +11,15 @@ server, so an answer's wall time is not the server's alone: compare the two rows
 
 from __future__ import annotations
 
-import argparse
 import re
-import statistics
 import tempfile
 import threading
 import time
 import urllib.request
 from pathlib import Path
 
-from devtools.live import ACCURACY, BROWSER_ARGS, CHROMIUM, start_server, stop_server
+from devtools import bench
+from devtools.live import ACCURACY, start_server, stop_server
 
 CONTEXT_PAGES = 10
 
@@ -90,36 +89,35 @@ def crowd_health(app_dir: Path | None, sessions: int, browser) -> dict:
                 context.close()
         finally:
             stop_server(server)
-    answers = sorted(poller.seconds)
+    answers = poller.seconds
     return dict(
         polls=len(answers),
         unanswered=poller.unanswered,
-        median_s=round(statistics.median(answers), 3),
-        p99_s=round(answers[min(len(answers) - 1, int(0.99 * len(answers)))], 3),
-        slowest_s=round(answers[-1], 3),
+        median_s=round(bench.percentile(answers, 0.5), 3),
+        p99_s=round(bench.percentile(answers, 0.99), 3),
+        slowest_s=round(max(answers), 3),
         server_cpu_s=round(cpu, 1),
         finished=finished,
     )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = bench.parser(__doc__)
     parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--app-dir", type=Path, help="another checkout to measure too (before)")
     args = parser.parse_args()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+    report = bench.Report("crowd_health", args)
+    with bench.chromium() as browser:
         rows = [("this checkout", None)] + ([("--app-dir", args.app_dir)] if args.app_dir else [])
         for name, app_dir in rows:
             result = crowd_health(app_dir, args.sessions, browser)
-            print(
+            report.figure(name, result)
+            report.line(
                 f"{name}: health answers over {result['polls']} polls: median {result['median_s']} s, "
                 f"p99 {result['p99_s']} s, slowest {result['slowest_s']} s, {result['unanswered']} unanswered; "
                 f"server CPU {result['server_cpu_s']} s; {result['finished']}/{args.sessions} runs finished"
             )
-        browser.close()
+    report.finish()
 
 
 if __name__ == "__main__":
