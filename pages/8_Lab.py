@@ -150,12 +150,10 @@ def steps_input(source: str, reader, image_index: int):
 def knockout_chart(model_key: str, losses: np.ndarray) -> None:
     """The ranked knock-out chart and the button that switches off its top neurons together."""
     ranked = [int(j) for j in np.argsort(-losses, kind="stable")]
-    show_chart(
-        lab_view.cached_knockout_figure(
-            model_key, losses, t("Accuracy lost when one first-layer neuron is switched off alone"), t("points lost")
-        ),
-        "lab-knockout",
-    )
+    # the title as text, which wraps: a chart's one-line title was cut off on a phone
+    title = t("Accuracy lost when one first-layer neuron is switched off alone")
+    st.markdown(f"**{title}**")
+    show_chart(lab_view.cached_knockout_figure(model_key, losses, "", t("points lost")), "lab-knockout")
     count_col, button_col = st.columns([1, 2])
     count_col.number_input(
         t("How many"), 1, len(ranked), min(TOP_DEFAULT, len(ranked)), key="lab-top-count", label_visibility="collapsed"
@@ -364,10 +362,16 @@ with st.container(key="output-steps"):
         show_chart(lab_view.cached_image_figure(image, title, 260), "lab-steps-image")
         st.metric(t("Answer"), str(digits[int(probabilities.argmax())]), help=t("The digit with the largest p."))
     with numbers:
+        # two short lines, not one long one: a phone cuts a formula off at its edge
         if network.output == "softmax":
-            st.latex(r"p_k = \frac{e^{z_k/T - \max_j z_j/T}}{\sum_i e^{z_i/T - \max_j z_j/T}}")
+            st.latex(
+                r"\begin{gathered} p_k = \frac{e^{z_k/T - m}}{\sum_i e^{z_i/T - m}} \\ m = \max_j z_j/T \end{gathered}"
+            )
         else:
-            st.latex(r"p_k = \frac{\sigma(z_k/T)}{\sum_i \sigma(z_i/T)}, \quad \sigma(x) = \frac{1}{1 + e^{-x}}")
+            st.latex(
+                r"\begin{gathered} p_k = \frac{\sigma(z_k/T)}{\sum_i \sigma(z_i/T)} \\ "
+                r"\sigma(x) = \frac{1}{1 + e^{-x}} \end{gathered}"
+            )
         st.dataframe(pd.DataFrame(table), hide_index=True)
         summed = list(table)[-2]  # the column that is added up: exp(·), or σ(z/T)
         st.markdown(

@@ -125,7 +125,8 @@ def cached_image_figure(image: np.ndarray, title: str, height: int) -> go.Figure
 
 
 def knockout_figure(losses: np.ndarray, title: str, y_title: str, top: int = 40, height: int = 360) -> go.Figure:
-    """The top neurons by accuracy lost when switched off alone (in points), largest first."""
+    """The top neurons by accuracy lost when switched off alone (in points), largest first;
+    title "" leaves the title to the page (text that wraps on a phone)."""
     order = np.argsort(-losses, kind="stable")[:top]
     fig = go.Figure(
         go.Bar(
@@ -138,7 +139,10 @@ def knockout_figure(losses: np.ndarray, title: str, y_title: str, top: int = 40,
     )
     fig.update_xaxes(type="category", tickfont=dict(size=12))
     fig.update_yaxes(title=y_title)
-    return layout(fig, title, height=height)
+    fig = layout(fig, title, height=height)
+    if not title:  # titled by the page's own text: no room kept for one
+        fig.update_layout(margin=dict(t=10))
+    return fig
 
 
 def per_digit_figure(digits, before, after, title: str, before_name: str, after_name: str) -> go.Figure:
