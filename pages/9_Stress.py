@@ -240,8 +240,9 @@ model = current_model()
 data = prepared(model.config)
 st.caption(t("Testing **{model}**.", model=model.label()))
 
-st.subheader(t("Damage the test images"))
-damage_preview(model.network, model.config, data)
+with st.container(key="damage"):
+    st.subheader(t("Damage the test images"))
+    damage_preview(model.network, model.config, data)
 with st.container(key="robustness"):
     st.subheader(t("Robustness curves"))
     robustness_section(model, data)
