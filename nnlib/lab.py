@@ -165,28 +165,37 @@ def edited_logits(
     if rows:
         Z1_edited = Z1.copy()
         Z1_edited[rows] = edited.params["W1"][rows] @ X_rows.T + edited.params["B1"][rows]
-    Z2_edited = None if Z2 is None else updated_second_sums(original, edited, Z1, Z1_edited, rows, Z2)
+    Z2_edited = None if Z2 is None else updated_second_sums(original, edited, edits, Z1, Z1_edited, Z2)
     if Z2_edited is None:
         return forward_from(edited, Z1_edited, 1)
     return forward_from(edited, Z2_edited, 2)
 
 
-def updated_second_sums(original, edited, Z1, Z1_edited, rows, Z2) -> np.ndarray | None:
-    """The edited network's Z2 (n2, m) as the original's Z2 plus low-rank corrections; None when
-    so much changed that computing it whole is as quick (then the caller does that)."""
+def updated_second_sums(original, edited, edits: Edits, Z1, Z1_edited, Z2) -> np.ndarray | None:
+    """The edited network's Z2 (n2, m) as the original's Z2 plus low-rank corrections, for edits
+    that leave W1 alone but for tweaked rows; None when so much changed that computing it whole
+    is as quick (then the caller does that).
+
+    Columns of W2 change for first-layer neurons switched off, and A1 changes for tweaked ones:
+    Z2 += W2e[:, S]·act(Z1e[S]) − W2[:, S]·act(Z1[S]) over those columns S. Rows of W2 and B2
+    change for second-layer tweaks (and all of them for the temperature when layer 2 is the
+    output): those rows are computed again.
+    """
     act, _ = ACTIVATIONS[original.activation]
-    W2, B2, W2e, B2e = original.params["W2"], original.params["B2"], edited.params["W2"], edited.params["B2"]
-    differs = W2e != W2
-    changed_rows = np.flatnonzero(differs.any(axis=1) | (B2e != B2).ravel())  # recomputed whole
-    differs[changed_rows] = False
-    columns = sorted(set(np.flatnonzero(differs.any(axis=0)).tolist()) | set(rows))
-    if 4 * (len(changed_rows) * W2.shape[1] + len(columns) * W2.shape[0]) > W2.size:
+    W2, W2e, B2e = original.params["W2"], edited.params["W2"], edited.params["B2"]
+    rows = sorted({t.neuron for t in edits.tweaks if t.layer == 2})
+    if original.layer_count == 2 and edits.temperature != 1:
+        rows = list(range(W2.shape[0]))
+    columns = sorted(
+        {neuron for layer, neuron in edits.off if layer == 1} | {t.neuron for t in edits.tweaks if t.layer == 1}
+    )
+    if 4 * (len(rows) * W2.shape[1] + len(columns) * W2.shape[0]) > W2.size:
         return None
     Z2_edited = Z2.copy()
     if columns:
         Z2_edited += W2e[:, columns] @ act(Z1_edited[columns]) - W2[:, columns] @ act(Z1[columns])
-    if len(changed_rows):
-        Z2_edited[changed_rows] = W2e[changed_rows] @ act(Z1_edited) + B2e[changed_rows]
+    if rows:
+        Z2_edited[rows] = W2e[rows] @ act(Z1_edited) + B2e[rows]
     return Z2_edited
 
 

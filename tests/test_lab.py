@@ -22,6 +22,7 @@ from nnlib.lab import (
     model_hash,
     per_digit_accuracy,
     second_layer_sums,
+    updated_second_sums,
 )
 from nnlib.modelio import model_from_bytes, model_to_bytes
 from nnlib.projection import activations, pca_2d
@@ -218,3 +219,16 @@ def test_tsne_gives_points_for_every_row():
 
     rows = np.random.default_rng(0).normal(size=(60, 8))
     assert tsne_2d(rows).shape == (60, 2)
+
+
+def test_neurons_switched_off_take_the_low_rank_path():
+    network = Network.create((20, 40, 30, 4), "relu", "softmax", "he-normal", np.random.default_rng(0), np.float64)
+    X, _ = toy_data()
+    Z1 = first_layer_sums(network, X)
+    Z2 = second_layer_sums(network, Z1)
+    edits = Edits(off=((1, 3), (1, 9), (2, 4)), tweaks=(NeuronTweak(2, 1, 0.5, 2.0),), temperature=2.0)
+    edited = apply_edits(network, edits)
+    quick = updated_second_sums(network, edited, edits, Z1, Z1, Z2)
+    assert quick is not None
+    act_Z1 = np.maximum(Z1, 0)
+    assert np.allclose(quick, edited.params["W2"] @ act_Z1 + edited.params["B2"], atol=1e-12)
