@@ -1,6 +1,6 @@
 """The Lab's speed on the shipped 784-512-256-10 model over the 10,000 test images.
 
-    python -m benchmarks.lab_speed [--repeats 8] [--skip-tasks] [--browser 10]
+    python -m benchmarks.lab_speed [--repeats 8] [--skip-tasks] [--browser 10 [--before DIR]] [--draw 20]
 
 1. The server's time per edit: the Lab page's whole run (streamlit.testing's AppTest, in this
    process) after an edit, against a bare rerun of the same page with nothing changed; medians
@@ -9,9 +9,16 @@
 3. The task pool's work, in CPU-seconds of one process: the knock-out (512 neurons), the
    robustness curves of one model (6 kinds × 7 strengths × 2,000 images), a t-SNE of 2,000 points.
 
-4. With --browser N: in headless Chromium against the real server, an edit (the prune slider
-   to 100 % and back, by keyboard) until the new "Edited accuracy" is on screen, against
-   draw_latency.py's bare button app's round trip, N samples alternating.
+4. With --browser N: in headless Chromium against the real server, an edit (the top 30
+   knock-out neurons switched off / Reset; the prune slider to 100 % and back, by keyboard)
+   until the new "Edited accuracy" is on screen, against draw_latency.py's bare button app's
+   round trip, N samples taken in turn. With --before DIR also another checkout's Lab in the
+   same turns (a fair before/after on a loaded machine), e.g. made with
+   `git archive HEAD | tar -x -C /tmp/before`.
+
+5. With --draw N: Draw's stroke → Prediction (draw_latency.py's way) N times with the server's
+   task pool idle, then N times while two other visitors' Lab tasks (robustness curves, a t-SNE
+   map of every layer, the knock-out) run in it: p50, p95 and p99 of each and their ratios.
 
 CPU-seconds and ratios, not wall time: the machine may be shared.
 """
@@ -21,6 +28,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from pathlib import Path
 
 EDITS = [  # widget key and value: one edit each, undone by the next
     ("lab-temperature", 2.0),
@@ -72,12 +80,13 @@ def arithmetic(repeats: int) -> list[float]:
     network, config = load_model(DEFAULT_MODEL_PATH)
     data = prepare_data(load_mnist(), config.digits, config.normalization, config.dtype)
     Z1 = lab.first_layer_sums(network, data.X_test)
+    Z2 = lab.second_layer_sums(network, Z1)
     cpu = []
     for _ in range(repeats):
         for edits in (lab.Edits(temperature=2.0), lab.Edits(off=((1, 82), (2, 3))), lab.Edits(prune=0.3)):
             start = time.process_time()
             edited = lab.apply_edits(network, edits)
-            logits = lab.edited_logits(network, edited, edits, data.X_test, Z1)
+            logits = lab.edited_logits(network, edited, edits, data.X_test, Z1, Z2)
             float((logits.argmax(axis=0) == data.y_test).mean())
             cpu.append(time.process_time() - start)
     return cpu
@@ -124,9 +133,22 @@ def edit_on_screen(page, edit: str, before: str) -> tuple[float, str]:
     return time.perf_counter() - started, value.inner_text().strip()
 
 
-def browser_round_trips(samples: int, pair: tuple[str, str]) -> tuple[list[float], list[float]]:
+def open_lab(context, url: str):
+    """A new tab on the Lab page, once its knock-out chart (computed on first use) is drawn; the
+    Edited accuracy it shows."""
+    page = context.new_page()
+    page.goto(f"{url}/Lab")
+    page.locator(".st-key-knockout .js-plotly-plot").wait_for(timeout=600_000)
+    metric = page.locator("[data-testid='stMetric']").filter(has_text="Edited accuracy")
+    return page, metric.locator("[data-testid='stMetricValue']").first.inner_text().strip()
+
+
+def browser_round_trips(samples: int, pair: tuple[str, str], before: Path | None = None) -> tuple[dict, dict]:
+    """Seconds per sample, and the server's CPU-seconds per sample (its whole run, not only up
+    to the metric: less sensitive to a loaded machine than the wall time): "edit" (this
+    checkout's Lab), "before" (the Lab of the checkout in before, if given) and "bare"
+    (draw_latency.py's button app), taken in turn so that all see the same machine load."""
     import tempfile
-    from pathlib import Path
 
     from playwright.sync_api import sync_playwright
 
@@ -136,33 +158,138 @@ def browser_round_trips(samples: int, pair: tuple[str, str]) -> tuple[list[float
     folder = Path(tempfile.mkdtemp())
     (folder / "bare").mkdir()
     (folder / "bare" / "streamlit_app.py").write_text(BARE_APP)
-    app, bare = start_server(folder / "app.log"), start_server(folder / "bare.log", app_dir=folder / "bare")
-    edits, bares = [], []
+    servers = {
+        "edit": start_server(folder / "app.log"),
+        "bare": start_server(folder / "bare.log", app_dir=folder / "bare"),
+    }
+    if before is not None:
+        servers["before"] = start_server(folder / "before.log", app_dir=before)
+    times = {name: [] for name in servers}
+    cpu_times = {name: [] for name in servers}
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
             context = browser.new_context(viewport=dict(width=1280, height=900))
-            lab_page, bare_page = context.new_page(), context.new_page()
-            lab_page.goto(f"{app.url}/Lab")
-            lab_page.locator(".st-key-knockout .js-plotly-plot").wait_for(timeout=600_000)
-            bare_page.goto(bare.url)
+            labs = {name: open_lab(context, server.url) for name, server in servers.items() if name != "bare"}
+            bare_page = context.new_page()
+            bare_page.goto(servers["bare"].url)
             bare_page.get_by_role("button", name="Press").wait_for(timeout=60_000)
-            metric = lab_page.locator("[data-testid='stMetric']").filter(has_text="Edited accuracy")
-            shown = metric.locator("[data-testid='stMetricValue']").first.inner_text().strip()
-            _, shown = edit_on_screen(lab_page, pair[0], shown)  # warm-up
-            _, shown = edit_on_screen(lab_page, pair[1], shown)
+            shown = {}
+            for name, (page, value) in labs.items():  # a warm-up pair each
+                _, value = edit_on_screen(page, pair[0], value)
+                _, shown[name] = edit_on_screen(page, pair[1], value)
             bare_round_trip(bare_page, 1)
             for index in range(samples):
-                lab_page.bring_to_front()
-                seconds, shown = edit_on_screen(lab_page, pair[index % 2], shown)
-                edits.append(seconds)
+                for name, (page, _) in labs.items():
+                    page.bring_to_front()
+                    cpu = servers[name].cpu_seconds()
+                    seconds, shown[name] = edit_on_screen(page, pair[index % 2], shown[name])
+                    page.wait_for_timeout(300)  # the rest of the run, after the metric
+                    times[name].append(seconds)
+                    cpu_times[name].append(servers[name].cpu_seconds() - cpu)
                 bare_page.bring_to_front()
-                bares.append(bare_round_trip(bare_page, index + 2))
+                cpu = servers["bare"].cpu_seconds()
+                times["bare"].append(bare_round_trip(bare_page, index + 2))
+                bare_page.wait_for_timeout(300)
+                cpu_times["bare"].append(servers["bare"].cpu_seconds() - cpu)
+            browser.close()
+    finally:
+        for server in servers.values():
+            stop_server(server)
+    return times, cpu_times
+
+
+def pool_cpu_seconds(server) -> float:
+    """CPU time of the processes under the server (its task pool's workers) so far."""
+    return server.tree_cpu_seconds() - server.cpu_seconds()
+
+
+class BusyTabs:
+    """Other visitors who keep the server's task pool busy: a Stress page (its robustness curves,
+    then a t-SNE map of every layer, each asked for as soon as the radio buttons are there) and a
+    Lab page (its knock-out). advance() asks for the next map; call it between samples."""
+
+    def __init__(self, context, url: str):
+        self.stress, self.lab = context.new_page(), context.new_page()
+        self.stress.goto(f"{url}/Stress")
+        self.lab.goto(f"{url}/Lab")
+        self.steps = ["t-SNE", "hidden layer 1", "hidden layer 2", "output", "input"]
+
+    def advance(self) -> None:
+        if not self.steps:
+            return
+        choice = self.stress.locator(".st-key-points-map [data-testid='stRadio']").get_by_text(
+            self.steps[0], exact=True
+        )
+        if choice.count():
+            choice.first.click()
+            self.steps.pop(0)
+
+
+def draw_under_tasks(samples: int) -> dict[str, list[float]]:
+    """Stroke → Prediction on Draw (draw_latency.py's measure) with the task pool idle, then
+    while other visitors' Lab tasks run in it; bare button round trips in the same turns.
+    Returns seconds per sample: "quiet", "tasks" (a sample counts only if the pool's workers
+    used ≥ 0.3 CPU-s during it), "bare"."""
+    import tempfile
+
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks.draw_latency import BARE_APP, STROKES, bare_round_trip, stroke_to_prediction
+    from devtools.live import BROWSER_ARGS, CHROMIUM, start_server, stop_server
+
+    folder = Path(tempfile.mkdtemp())
+    (folder / "bare").mkdir()
+    (folder / "bare" / "streamlit_app.py").write_text(BARE_APP)
+    app, bare = start_server(folder / "app.log"), start_server(folder / "bare.log", app_dir=folder / "bare")
+    times = {"quiet": [], "tasks": [], "bare": []}
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+            context = browser.new_context(viewport=dict(width=1280, height=900))
+            draw_page, bare_page = context.new_page(), context.new_page()
+            draw_page.goto(f"{app.url}/Draw")
+            draw_page.locator("canvas.upper-canvas").first.wait_for(timeout=60_000)
+            bare_page.goto(bare.url)
+            bare_page.get_by_role("button", name="Press").wait_for(timeout=60_000)
+            stroke_to_prediction(draw_page, STROKES[0])  # warm-up
+            bare_round_trip(bare_page, 1)
+            presses = 1
+            busy = None
+            for index in range(3 * samples):
+                if len(times["quiet"]) >= samples and busy is None:
+                    busy = BusyTabs(context, app.url)
+                if busy is not None:
+                    busy.advance()
+                draw_page.bring_to_front()
+                pool_before = pool_cpu_seconds(app)
+                seconds = stroke_to_prediction(draw_page, STROKES[index % len(STROKES)])
+                pool_used = pool_cpu_seconds(app) - pool_before
+                if busy is None:
+                    times["quiet"].append(seconds)
+                elif pool_used >= 0.3:
+                    times["tasks"].append(seconds)
+                bare_page.bring_to_front()
+                presses += 1
+                times["bare"].append(bare_round_trip(bare_page, presses))
+                if len(times["tasks"]) >= samples:
+                    break
             browser.close()
     finally:
         stop_server(app)
         stop_server(bare)
-    return edits, bares
+    return times
+
+
+def print_draw_under_tasks(samples: int) -> None:
+    from benchmarks.draw_latency import percentile
+
+    times = draw_under_tasks(samples)
+    quantiles = {name: [1000 * percentile(values, q) for q in (0.5, 0.95, 0.99)] for name, values in times.items()}
+    for name, (p50, p95, p99) in quantiles.items():
+        print(f"{name:6} p50 {p50:5.0f} ms  p95 {p95:5.0f} ms  p99 {p99:5.0f} ms  (n={len(times[name])})")
+    ratios = [t / q for t, q in zip(quantiles["tasks"], quantiles["quiet"])]
+    print("Draw with Lab tasks ÷ without: p50 {:.2f}×, p95 {:.2f}×, p99 {:.2f}×".format(*ratios))
 
 
 def main() -> None:
@@ -172,13 +299,22 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=4)
     parser.add_argument("--skip-tasks", action="store_true")
     parser.add_argument("--browser", type=int, default=0, help="samples of edit → screen in Chromium (0: none)")
+    parser.add_argument("--draw", type=int, default=0, help="Draw samples without and with Lab tasks running (0: none)")
+    parser.add_argument("--before", type=Path, help="another checkout whose Lab is measured alongside (--browser)")
     args = parser.parse_args()
     for name, pair in BROWSER_EDITS.items() if args.browser else ():
-        edits, bares = browser_round_trips(args.browser, pair)
-        edit_ms, bare_ms = statistics.median(edits) * 1000, statistics.median(bares) * 1000
-        print(f"{name} → Edited accuracy on screen: median {edit_ms:.0f} ms; bare button rerun: {bare_ms:.0f} ms")
-        most = f"max {max(edits) * 1000:.0f} / {max(bares) * 1000:.0f} ms"
-        print(f"  ratio {edit_ms / bare_ms:.2f}× (n={len(edits)}; {most})")
+        times, cpu = browser_round_trips(args.browser, pair, args.before)
+        bare_ms, bare_cpu = (statistics.median(values["bare"]) * 1000 for values in (times, cpu))
+        print(f"{name} → Edited accuracy on screen (n={args.browser}), bare button rerun: median {bare_ms:.0f} ms")
+        print(f"  (server CPU per bare rerun: median {bare_cpu:.0f} ms)")
+        for app in ("before", "edit"):
+            if app in times:
+                edit_ms, edit_cpu = (statistics.median(values[app]) * 1000 for values in (times, cpu))
+                worst = f"max {max(times[app]) * 1000:.0f} ms"
+                print(f"  {app:6}: median {edit_ms:.0f} ms, {edit_ms / bare_ms:.2f}× bare ({worst});", end=" ")
+                print(f"server CPU per edit {edit_cpu:.0f} ms, {edit_cpu / bare_cpu:.1f}× bare's")
+    if args.draw:
+        print_draw_under_tasks(args.draw)
     if not args.repeats:
         return
     runs = page_reruns(args.repeats)

@@ -137,21 +137,66 @@ def forward_from(network: Network, Z: np.ndarray, layer: int) -> np.ndarray:
     return Z
 
 
-def edited_logits(original: Network, edited: Network, edits: Edits, X_rows: np.ndarray, Z1: np.ndarray | None):
+def second_layer_sums(network: Network, Z1: np.ndarray) -> np.ndarray:
+    """Z2 = W2·act(Z1) + B2 (n2, m) of the original network, from its first_layer_sums."""
+    act, _ = ACTIVATIONS[network.activation]
+    return network.params["W2"] @ act(Z1) + network.params["B2"]  # forward_from's own first step
+
+
+def edited_logits(
+    original: Network,
+    edited: Network,
+    edits: Edits,
+    X_rows: np.ndarray,
+    Z1: np.ndarray | None,
+    Z2: np.ndarray | None = None,
+) -> np.ndarray:
     """The edited network's output logits Z_L (outputs, m) on rows X_rows (m, pixels).
 
-    Z1: the original's first_layer_sums on the same rows. When edits leave W1 alone but for a
-    few tweaked rows, only those rows are computed again, so an edit costs the layers after
-    the first (a fifth of the work for 784-512-256-10).
+    Z1, Z2: the original's first_layer_sums and second_layer_sums on the same rows. When edits
+    leave W1 alone but for a few tweaked rows, only those rows are computed again; with Z2 too,
+    neurons switched off or tweaked change Z2 by a low-rank term (W2e[:, S]·A1e[S] − W2[:, S]·A1[S]
+    over the few columns S they touch), so an edit costs little more than the last layer.
     """
     if Z1 is None or edits.changes_first_layer:
-        Z1 = first_layer_sums(edited, X_rows)
-    else:
-        rows = sorted({t.neuron for t in edits.tweaks if t.layer == 1})
-        if rows:
-            Z1 = Z1.copy()
-            Z1[rows] = edited.params["W1"][rows] @ X_rows.T + edited.params["B1"][rows]
-    return forward_from(edited, Z1, 1)
+        return forward_from(edited, first_layer_sums(edited, X_rows), 1)
+    rows = sorted({t.neuron for t in edits.tweaks if t.layer == 1})
+    Z1_edited = Z1
+    if rows:
+        Z1_edited = Z1.copy()
+        Z1_edited[rows] = edited.params["W1"][rows] @ X_rows.T + edited.params["B1"][rows]
+    Z2_edited = None if Z2 is None else updated_second_sums(original, edited, edits, Z1, Z1_edited, Z2)
+    if Z2_edited is None:
+        return forward_from(edited, Z1_edited, 1)
+    return forward_from(edited, Z2_edited, 2)
+
+
+def updated_second_sums(original, edited, edits: Edits, Z1, Z1_edited, Z2) -> np.ndarray | None:
+    """The edited network's Z2 (n2, m) as the original's Z2 plus low-rank corrections, for edits
+    that leave W1 alone but for tweaked rows; None when so much changed that computing it whole
+    is as quick (then the caller does that).
+
+    Columns of W2 change for first-layer neurons switched off, and A1 changes for tweaked ones:
+    Z2 += W2e[:, S]·act(Z1e[S]) − W2[:, S]·act(Z1[S]) over those columns S. Rows of W2 and B2
+    change for second-layer tweaks (and all of them for the temperature when layer 2 is the
+    output): those rows are computed again.
+    """
+    act, _ = ACTIVATIONS[original.activation]
+    W2, W2e, B2e = original.params["W2"], edited.params["W2"], edited.params["B2"]
+    rows = sorted({t.neuron for t in edits.tweaks if t.layer == 2})
+    if original.layer_count == 2 and edits.temperature != 1:
+        rows = list(range(W2.shape[0]))
+    columns = sorted(
+        {neuron for layer, neuron in edits.off if layer == 1} | {t.neuron for t in edits.tweaks if t.layer == 1}
+    )
+    if 4 * (len(rows) * W2.shape[1] + len(columns) * W2.shape[0]) > W2.size:
+        return None
+    Z2_edited = Z2.copy()
+    if columns:
+        Z2_edited += W2e[:, columns] @ act(Z1_edited[columns]) - W2[:, columns] @ act(Z1[columns])
+    if rows:
+        Z2_edited[rows] = W2e[rows] @ act(Z1_edited) + B2e[rows]
+    return Z2_edited
 
 
 def probabilities_from_logits(network: Network, Z: np.ndarray) -> np.ndarray:

@@ -80,9 +80,10 @@ def refresh_edited() -> lab.Edits:
     network = unedited_model().network
     edits = edits_from_widgets()
     lab.check_edits(network, edits)
-    if st.session_state.get("lab-edits-built") != (lab.model_hash(network), edits):
+    built_for = (lab_view.model_key(network), edits)
+    if st.session_state.get("lab-edits-built") != built_for:
         set_edited(lab.apply_edits(network, edits) if edits.active else None)
-        st.session_state["lab-edits-built"] = (lab.model_hash(network), edits)
+        st.session_state["lab-edits-built"] = built_for
     return edits
 
 
@@ -146,15 +147,13 @@ def steps_input(source: str, reader, image_index: int):
     return reading.X.T, reading.image, t("Your drawing, as the network gets it")
 
 
-def knockout_chart(losses: np.ndarray) -> None:
+def knockout_chart(model_key: str, losses: np.ndarray) -> None:
     """The ranked knock-out chart and the button that switches off its top neurons together."""
     ranked = [int(j) for j in np.argsort(-losses, kind="stable")]
-    show_chart(
-        lab_view.knockout_figure(
-            losses, t("Accuracy lost when one first-layer neuron is switched off alone"), t("points lost")
-        ),
-        "lab-knockout",
-    )
+    # the title as text, which wraps: a chart's one-line title was cut off on a phone
+    title = t("Accuracy lost when one first-layer neuron is switched off alone")
+    st.markdown(f"**{title}**")
+    show_chart(lab_view.cached_knockout_figure(model_key, losses, "", t("points lost")), "lab-knockout")
     count_col, button_col = st.columns([1, 2])
     count_col.number_input(
         t("How many"), 1, len(ranked), min(TOP_DEFAULT, len(ranked)), key="lab-top-count", label_visibility="collapsed"
@@ -180,8 +179,9 @@ network, config = model.network, model.config
 digits = config.digits
 data = prepared(config)
 X_test, y_test = data.X_test, data.y_test
-key = lab.model_hash(network)
+key = lab_view.model_key(network)
 Z1 = lab_view.first_layer_sums(key, network, X_test)
+Z2 = lab_view.second_layer_sums(key, network, Z1)
 original_predictions = lab_view.probabilities(key, network, X_test).argmax(axis=0)
 original_accuracy = float((original_predictions == y_test).mean())
 hidden_layers = network.layer_count - 1
@@ -267,7 +267,7 @@ with st.container(key="lab-edits"):
         st.error(t("This edit does not fit the model: {error}", error=error))
         st.stop()
     edited = current_model().network
-    logits = lab.edited_logits(network, edited, edits, X_test, Z1)
+    logits = lab.edited_logits(network, edited, edits, X_test, Z1, Z2)
     predictions = logits.argmax(axis=0)
     accuracy = float((predictions == y_test).mean())
     with summary:
@@ -323,7 +323,7 @@ with st.container(key="knockout"):
         note=t("Switching off each first-layer neuron in turn, in the background…"),
     )
     if losses is not None:
-        knockout_chart(losses)
+        knockout_chart(key, losses)
 
 image_index = int(
     st.number_input(
@@ -359,13 +359,19 @@ with st.container(key="output-steps"):
     table = lab_view.steps_table(z, edits.temperature, network.output, digits)
     probabilities = np.asarray(list(table.values())[-1])
     with picture:
-        show_chart(charts.image_heatmap(image, title, height=260), "lab-steps-image")
+        show_chart(lab_view.cached_image_figure(image, title, 260), "lab-steps-image")
         st.metric(t("Answer"), str(digits[int(probabilities.argmax())]), help=t("The digit with the largest p."))
     with numbers:
+        # two short lines, not one long one: a phone cuts a formula off at its edge
         if network.output == "softmax":
-            st.latex(r"p_k = \frac{e^{z_k/T - \max_j z_j/T}}{\sum_i e^{z_i/T - \max_j z_j/T}}")
+            st.latex(
+                r"\begin{gathered} p_k = \frac{e^{z_k/T - m}}{\sum_i e^{z_i/T - m}} \\ m = \max_j z_j/T \end{gathered}"
+            )
         else:
-            st.latex(r"p_k = \frac{\sigma(z_k/T)}{\sum_i \sigma(z_i/T)}, \quad \sigma(x) = \frac{1}{1 + e^{-x}}")
+            st.latex(
+                r"\begin{gathered} p_k = \frac{\sigma(z_k/T)}{\sum_i \sigma(z_i/T)} \\ "
+                r"\sigma(x) = \frac{1}{1 + e^{-x}} \end{gathered}"
+            )
         st.dataframe(pd.DataFrame(table), hide_index=True)
         summed = list(table)[-2]  # the column that is added up: exp(·), or σ(z/T)
         st.markdown(

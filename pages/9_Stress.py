@@ -18,7 +18,9 @@ from ui.session import current_model, default_model
 
 PREVIEW_IMAGES = 8
 PREVIEW_SEED = 7
+PREVIEW_ZOOM = 4  # each pixel of the preview 4×4 on screen
 GALLERY = 8
+GALLERY_WIDTH = 84  # px: three to a phone's row, all eight in one on a 1280-px screen
 
 
 def kind_names() -> dict[str, str]:
@@ -53,9 +55,12 @@ def damage_preview(network, config, data) -> None:
     answers = network.predict(to_rows(damaged, config.normalization, network.dtype).T)
     grid = charts.image_grid(damaged[:PREVIEW_IMAGES], PREVIEW_IMAGES)
     said = ", ".join(str(config.digits[a]) for a in answers[:PREVIEW_IMAGES])
-    show_chart(
-        charts.image_heatmap(grid, t("8 damaged test images; the network says: {said}", said=said), height=220),
-        "stress-preview",
+    # a picture, not a chart: a chart's one-line title was cut off on a phone, and the strip
+    # left most of the chart's height empty; pixels enlarged here stay sharp when scaled
+    st.image(
+        np.kron(np.clip(grid, 0, 1), np.ones((PREVIEW_ZOOM, PREVIEW_ZOOM))),
+        caption=t("8 damaged test images; the network says: {said}", said=said),
+        width="stretch",
     )
     st.metric(
         t("Accuracy on damaged images"),
@@ -140,16 +145,21 @@ def threshold_section(model, data) -> None:
     show_chart(lab_view.threshold_figure(thresholds, all_answered, all_accuracy, threshold, words), "stress-coverage")
     st.markdown(t("**The most confident mistakes**: sure, and wrong."))
     worst = np.flatnonzero(~right)[np.argsort(-confidence[~right], kind="stable")][:GALLERY]
-    for column, index in zip(st.columns(GALLERY), worst):
-        column.image(data.X_test[index].reshape(data.image_shape), clamp=True, width="stretch")
-        column.caption(
+    # one row of pictures that wraps, not columns: on a phone columns stack, each picture a screen wide
+    st.image(
+        [data.X_test[index].reshape(data.image_shape) for index in worst],
+        caption=[
             t(
                 "a {digit}, read as {answer} ({sure:.1%})",
                 digit=digits[data.y_test[index]],
                 answer=digits[answers[index]],
                 sure=confidence[index],
             )
-        )
+            for index in worst
+        ],
+        clamp=True,
+        width=GALLERY_WIDTH,
+    )
 
 
 @st.fragment
@@ -230,8 +240,9 @@ model = current_model()
 data = prepared(model.config)
 st.caption(t("Testing **{model}**.", model=model.label()))
 
-st.subheader(t("Damage the test images"))
-damage_preview(model.network, model.config, data)
+with st.container(key="damage"):
+    st.subheader(t("Damage the test images"))
+    damage_preview(model.network, model.config, data)
 with st.container(key="robustness"):
     st.subheader(t("Robustness curves"))
     robustness_section(model, data)

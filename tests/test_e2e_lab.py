@@ -5,6 +5,8 @@ the points map shows an image."""
 
 import re
 
+import pytest
+
 from devtools.live import draw_stroke, go_to, needs_chromium, open_page, screenshot
 
 pytestmark = needs_chromium
@@ -130,3 +132,87 @@ def test_the_output_step_by_step_for_a_drawing(server, page):
     assert answer in "0123456789"
     assert page.locator(".st-key-output-steps").get_by_text(re.compile("Σ exp")).count() >= 1
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def hidden_neuron_points(page):
+    """The diagram's first-layer nodes (SVG points) and their neuron numbers, read from the
+    customdata [layer, neuron] Plotly bound to each trace."""
+    traces = page.locator(".st-key-lab-diagram .scatterlayer .trace")
+    layers = traces.evaluate_all(
+        "groups => groups.map(g => { const c = g.__data__ && g.__data__[0].trace.customdata;"
+        " return c && c.length ? c[0][0] : null; })"
+    )
+    trace = traces.nth(layers.index(1))
+    neurons = trace.locator("path.point").evaluate_all(
+        "points => points.map(p => p.__data__.data ? p.__data__.data[1] : p.__data__.trace.customdata[p.__data__.i][1])"
+    )
+    return trace.locator("path.point"), neurons
+
+
+def click_point(page, point) -> None:
+    point.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    box = point.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+def test_a_click_on_a_neuron_of_the_diagram_switches_it_off_and_a_second_click_on_again(server, page):
+    open_page(page, f"{server}/Lab", "Lab")
+    page.locator(".st-key-knockout .js-plotly-plot").wait_for(timeout=SLOW)
+    original = metric_value(page, ".st-key-lab-edits", "Edited accuracy")
+    page.get_by_text("The network for this image: click a hidden neuron").click()
+    page.locator(".st-key-lab-diagram .js-plotly-plot").wait_for(timeout=60_000)
+    points, neurons = hidden_neuron_points(page)
+    label = f"L1 n{neurons[0]}"
+    switched_off = page.locator(".st-key-lab-off").get_by_text(label, exact=True)
+    sidebar_note = page.locator("[data-testid='stSidebar']").get_by_text(re.compile("edited in the Lab"))
+    assert switched_off.count() == 0
+    click_point(page, points.first)
+    switched_off.wait_for(timeout=60_000)
+    sidebar_note.wait_for(timeout=60_000)
+    delta = page.locator(".st-key-lab-edits [data-testid='stMetricDelta']")
+    assert "points" in wait_until(page, lambda: delta.first.inner_text() if delta.count() else "", bool)
+    screenshot(page, "lab-diagram-click")
+    points, _ = hidden_neuron_points(page)
+    click_point(page, points.first)
+    wait_until(page, switched_off.count, lambda count: count == 0)
+    assert switched_off.count() == 0 and sidebar_note.count() == 0
+    assert metric_value(page, ".st-key-lab-edits", "Edited accuracy") == original
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+SIZES = {"phone": (dict(width=390, height=844), True), "desktop": (dict(width=1280, height=720), False)}
+OVERFLOWING = """() => {
+    const width = document.documentElement.clientWidth;
+    const main = document.querySelector("[data-testid='stMain']") || document.body;
+    const cut = [];
+    for (const el of main.querySelectorAll("[data-testid='stMetric'], [data-testid='stSlider'], "
+            + "[data-testid='stButton'], [data-testid='stMultiSelect'], .js-plotly-plot, [data-testid='stImage']")) {
+        const box = el.getBoundingClientRect();
+        if (box.width && (box.left < -1 || box.right > width + 1)) cut.push(el.innerText.slice(0, 40) || el.className);
+    }
+    return {page: document.documentElement.scrollWidth - width, cut};
+}"""
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_lab_and_stress_fit_the_screen(server, browser, size):
+    """Nothing reaches past the screen's edge (no sideways scrolling on a phone); the
+    screenshots are for a person to look at."""
+    viewport, touch = SIZES[size]
+    context = browser.new_context(viewport=viewport, has_touch=touch, is_mobile=touch)
+    page = context.new_page()
+    try:
+        open_page(page, f"{server}/Lab", "Lab")
+        page.locator(".st-key-knockout .js-plotly-plot").wait_for(timeout=SLOW)
+        page.wait_for_timeout(1500)
+        lab_layout = page.evaluate(OVERFLOWING)
+        screenshot(page, f"lab-{size}")
+        open_page(page, f"{server}/Stress", "Stress")  # on a phone the sidebar's links are folded away
+        page.locator(".st-key-points-map .js-plotly-plot").first.wait_for(timeout=SLOW)
+        page.wait_for_timeout(1500)
+        stress_layout = page.evaluate(OVERFLOWING)
+        screenshot(page, f"stress-{size}")
+    finally:
+        context.close()
+    assert lab_layout == {"page": 0, "cut": []} and stress_layout == {"page": 0, "cut": []}, (lab_layout, stress_layout)

@@ -21,6 +21,8 @@ from nnlib.lab import (
     knockout_losses_slow,
     model_hash,
     per_digit_accuracy,
+    second_layer_sums,
+    updated_second_sums,
 )
 from nnlib.modelio import model_from_bytes, model_to_bytes
 from nnlib.projection import activations, pca_2d
@@ -103,6 +105,25 @@ def test_the_quick_edited_logits_equal_a_whole_forward_pass():
         edited = apply_edits(network, edits)
         whole = forward_from(edited, first_layer_sums(edited, X), 1)
         assert np.allclose(edited_logits(network, edited, edits, X, Z1), whole, atol=1e-12)
+
+
+@pytest.mark.parametrize("sizes", [(20, 12, 8, 4), (20, 12, 4)])
+def test_the_low_rank_second_layer_gives_the_whole_forward_pass(sizes):
+    network = Network.create(sizes, "relu", "softmax", "he-normal", np.random.default_rng(0), np.float64)
+    X, _ = toy_data()
+    Z1 = first_layer_sums(network, X)
+    Z2 = second_layer_sums(network, Z1)
+    last_hidden = len(sizes) - 2
+    assert np.array_equal(edited_logits(network, network, Edits(), X, Z1, Z2), forward_from(network, Z1, 1))
+    for edits in (
+        Edits(off=((1, 1), (1, 7))),
+        Edits(off=((1, 1), (last_hidden, 3)), temperature=3.0),
+        Edits(tweaks=(NeuronTweak(1, 0, 1.0, 2.0), NeuronTweak(last_hidden, 2, -0.5, 0.5))),
+        EVERY_EDIT if len(sizes) == 4 else Edits(prune=0.4, temperature=0.5),
+    ):
+        edited = apply_edits(network, edits)
+        whole = forward_from(edited, first_layer_sums(edited, X), 1)
+        assert np.allclose(edited_logits(network, edited, edits, X, Z1, Z2), whole, atol=1e-12), edits
 
 
 @pytest.mark.parametrize("activation", ["relu", "tanh"])
@@ -198,3 +219,16 @@ def test_tsne_gives_points_for_every_row():
 
     rows = np.random.default_rng(0).normal(size=(60, 8))
     assert tsne_2d(rows).shape == (60, 2)
+
+
+def test_neurons_switched_off_take_the_low_rank_path():
+    network = Network.create((20, 40, 30, 4), "relu", "softmax", "he-normal", np.random.default_rng(0), np.float64)
+    X, _ = toy_data()
+    Z1 = first_layer_sums(network, X)
+    Z2 = second_layer_sums(network, Z1)
+    edits = Edits(off=((1, 3), (1, 9), (2, 4)), tweaks=(NeuronTweak(2, 1, 0.5, 2.0),), temperature=2.0)
+    edited = apply_edits(network, edits)
+    quick = updated_second_sums(network, edited, edits, Z1, Z1, Z2)
+    assert quick is not None
+    act_Z1 = np.maximum(Z1, 0)
+    assert np.allclose(quick, edited.params["W2"] @ act_Z1 + edited.params["B2"], atol=1e-12)

@@ -19,7 +19,7 @@ from nnlib import lab
 from nnlib.damage import KINDS
 from nnlib.network import Network
 from server.tasks import shared_pool
-from ui.charts import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION, layout, timeline_figure
+from ui.charts import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION, image_heatmap, layout, timeline_figure
 from ui.i18n import t
 from ui.network_figures import selected_customdata
 
@@ -61,6 +61,24 @@ def first_layer_sums(key: str, _network: Network, _X_rows: np.ndarray) -> np.nda
     return Z1
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def second_layer_sums(key: str, _network: Network, _Z1: np.ndarray) -> np.ndarray:
+    """Z2 (n2, m) of the unedited model from its Z1: an edit that switches a few neurons off
+    only corrects it (nnlib.lab.edited_logits); read-only, shared."""
+    Z2 = lab.second_layer_sums(_network, _Z1)
+    Z2.flags.writeable = False
+    return Z2
+
+
+def model_key(network: Network) -> str:
+    """lab.model_hash of the session's model, hashed once per model rather than on every run
+    (the session keeps the network it was computed for, so the key never outlives it)."""
+    known = st.session_state.get("lab-model-key")
+    if known is None or known[0] is not network:
+        known = st.session_state["lab-model-key"] = (network, lab.model_hash(network))
+    return known[1]
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
 def probabilities(key: str, _network: Network, _X_rows: np.ndarray) -> np.ndarray:
     """Class probabilities (outputs, m) of a model on the test rows; read-only, shared."""
@@ -92,8 +110,23 @@ def wait_for(key: tuple, function, *args, note: str = "", timeout_s: float = 300
 # --- figures (pure) ---------------------------------------------------------------------------
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def cached_knockout_figure(key: str, _losses: np.ndarray, title: str, y_title: str) -> go.Figure:
+    """knockout_figure of a model's losses, built once per model and language: an edit does
+    not change it. Shared: pages only show it, never change it."""
+    return knockout_figure(_losses, title, y_title)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def cached_image_figure(image: np.ndarray, title: str, height: int) -> go.Figure:
+    """charts.image_heatmap of one image (hashed by its pixels), built once: an edit does not
+    change the image. Shared: pages only show it, never change it."""
+    return image_heatmap(image, title, height=height)
+
+
 def knockout_figure(losses: np.ndarray, title: str, y_title: str, top: int = 40, height: int = 360) -> go.Figure:
-    """The top neurons by accuracy lost when switched off alone (in points), largest first."""
+    """The top neurons by accuracy lost when switched off alone (in points), largest first;
+    title "" leaves the title to the page (text that wraps on a phone)."""
     order = np.argsort(-losses, kind="stable")[:top]
     fig = go.Figure(
         go.Bar(
@@ -106,7 +139,10 @@ def knockout_figure(losses: np.ndarray, title: str, y_title: str, top: int = 40,
     )
     fig.update_xaxes(type="category", tickfont=dict(size=12))
     fig.update_yaxes(title=y_title)
-    return layout(fig, title, height=height)
+    fig = layout(fig, title, height=height)
+    if not title:  # titled by the page's own text: no room kept for one
+        fig.update_layout(margin=dict(t=10))
+    return fig
 
 
 def per_digit_figure(digits, before, after, title: str, before_name: str, after_name: str) -> go.Figure:
