@@ -586,10 +586,11 @@ class RemoteTrainer:
     def __init__(
         self, pool: JobPool, owner: str, config, data: PreparedData, cap_s: float | None = None, priority: bool = False
     ):
-        check = check_cost(config.validate(), len(data.y_train), cap_s)
+        trained, _ = config.validate().split_counts(len(data.y_train))
+        check = check_cost(config, trained, cap_s)
         if not check.allowed:  # before any weights are allocated or a place is taken
             raise TooCostly(check)
-        memory = check_memory(config, len(data.y_train), pool.run_budget())
+        memory = check_memory(config, trained, pool.run_budget())
         if not memory.allowed:
             raise TooLarge(memory)
         self.estimate_s, self.memory_bytes = check.estimate_s, memory.estimate_bytes

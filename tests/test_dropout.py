@@ -1,0 +1,138 @@
+"""The coach's settings: dropout, a validation split, a training-set size, an initial-weight scale,
+and the diagnostics the trainer reports while it trains."""
+
+import numpy as np
+import pytest
+
+from nnlib import PRESETS, ConfigError, Network, TrainConfig, Trainer, one_hot, prepare_data
+from nnlib.data import load_mnist
+from nnlib.gradcheck import gradient_check
+from nnlib.trainer import DiagnosticsEvent
+
+
+@pytest.fixture(scope="module")
+def small(small_data_dir):
+    return load_mnist(small_data_dir)
+
+
+def quick(**changes) -> TrainConfig:
+    base = TrainConfig(
+        digits=(3, 8),
+        hidden=(16, 12),
+        batch_size=16,
+        epochs=2,
+        shuffle=True,
+        momentum=0.9,
+        legacy_rng=False,
+        learning_rate=0.05,
+        dtype="float64",
+        evals_per_epoch=2,
+    )
+    return base.replace(**changes)
+
+
+def trained(config, mnist_data) -> Trainer:
+    trainer = Trainer(config, prepare_data(mnist_data, config.digits, config.normalization, config.dtype))
+    trainer.run()
+    return trainer
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu"])
+@pytest.mark.parametrize("output", ["sigmoid", "softmax"])
+def test_dropout_gradients_match_finite_differences(activation, output):
+    rng = np.random.default_rng(5)
+    network = Network.create((20, 9, 7, 4), activation, output, "he-normal", rng, np.float64)
+    X = rng.random((20, 6))
+    Y = one_hot(rng.integers(0, 4, 6), 4, np.float64)
+    errors = gradient_check(network, X, Y, dropout=0.4)
+    assert max(errors.values()) < 1e-6, errors
+
+
+def test_dropout_masks_units_and_rescales_the_kept_ones():
+    rng = np.random.default_rng(1)
+    network = Network.create((30, 200, 3), "sigmoid", "softmax", "he-normal", rng, np.float64)
+    X = rng.random((30, 50))
+    plain, _ = network.forward(X)
+    _, cache = network.forward(X, 0.5, np.random.default_rng(0))
+    kept = cache["D1"] > 0
+    assert 0.4 < kept.mean() < 0.6
+    np.testing.assert_allclose(cache["A1"][kept], 2 * cache["U1"][kept])
+    assert (cache["A1"][~kept] == 0).all()
+    assert "D2" not in cache  # never on the output layer
+    again, _ = network.forward(X)  # evaluation: no dropout, no rescaling
+    np.testing.assert_array_equal(plain, again)
+
+
+def test_dropout_zero_is_the_run_without_the_setting_bit_for_bit(small):
+    config = quick()
+    assert config.dropout == 0.0
+    without = trained(config, small)
+    with_zero = trained(config.replace(dropout=0.0, validation=0.0, train_size=0, init_scale=1.0), small)
+    for name, value in without.network.params.items():
+        np.testing.assert_array_equal(with_zero.network.params[name], value)
+    assert without.history.batch_losses == with_zero.history.batch_losses
+
+
+def test_dropout_changes_training_and_still_learns(small):
+    plain = trained(quick(), small)
+    dropped = trained(quick(dropout=0.3), small)
+    assert not np.array_equal(plain.network.params["W1"], dropped.network.params["W1"])
+    assert dropped.history.evaluations[-1].test_accuracy > 0.9
+
+
+def test_training_set_size_and_validation_split(small):
+    data = prepare_data(small, (3, 8), "minmax", "float64")
+    config = quick(train_size=200, validation=0.25, epochs=1, batch_size=10)
+    trainer = Trainer(config, data)
+    assert config.split_counts(len(data.y_train)) == (150, 50)
+    assert trainer.total_steps == 15  # 150 images trained on, 10 a batch
+    trainer.run()
+    last = trainer.history.evaluations[-1]
+    assert np.isfinite(last.validation_loss) and 0 <= last.validation_accuracy <= 1
+    assert np.isnan(trained(quick(epochs=1), small).history.evaluations[-1].validation_loss)
+
+
+def test_initial_weight_scale_multiplies_the_drawn_weights():
+    base = Network.create((10, 5, 2), "tanh", "sigmoid", "glorot-uniform", np.random.default_rng(0), np.float64)
+    scaled = Network.create(
+        (10, 5, 2), "tanh", "sigmoid", "glorot-uniform", np.random.default_rng(0), np.float64, init_scale=5.0
+    )
+    np.testing.assert_allclose(scaled.params["W1"], 5 * base.params["W1"])
+    np.testing.assert_array_equal(scaled.params["B1"], base.params["B1"])
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"dropout": 0.9}, "dropout must be 0 to 0.8"),
+        ({"validation": 0.7}, "validation share must be 0 to 0.5"),
+        ({"train_size": 50}, "training-set size must be 100"),
+        ({"init_scale": 10.0}, "initial-weight scale must be 0.1 to 5"),
+    ],
+)
+def test_new_settings_are_checked(changes, message):
+    with pytest.raises(ConfigError, match=message):
+        TrainConfig(**changes).validate()
+
+
+def test_diagnostics_are_events_with_one_entry_per_layer(small):
+    trainer = trained(quick(activation="relu"), small)
+    diagnostics = trainer.history.diagnostics
+    assert len(diagnostics) == len(trainer.history.evaluations) == 4
+    last = diagnostics[-1]
+    assert isinstance(last, DiagnosticsEvent)
+    assert len(last.gradient_norms) == 3 and all(n > 0 for n in last.gradient_norms)
+    assert len(last.stuck_shares) == 2 and all(0 <= s <= 1 for s in last.stuck_shares)
+    edges, initial, now = last.histograms[0]
+    assert len(edges) == len(initial) + 1 == len(now) + 1
+    assert initial.sum() == now.sum() == trainer.network.params["W1"].size
+
+
+def test_a_sigmoid_network_at_initial_scale_5_is_mostly_saturated(mnist):
+    config = PRESETS["class"].replace(
+        hidden=(100,), activation="sigmoid", train_size=5000, epochs=1, snapshots=0, init_scale=5.0
+    )
+    saturated = trained(config, mnist).history.diagnostics[-1].stuck_shares[0]
+    assert saturated > 0.5
+    normal = trained(config.replace(init_scale=1.0), mnist).history.diagnostics[-1].stuck_shares[0]
+    assert normal < saturated / 2
