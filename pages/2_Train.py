@@ -11,6 +11,7 @@ from nnlib.modelio import ModelFileError, model_to_bytes, open_model
 from ui import charts, network_figures
 from ui.data import dataset, prepared
 from ui.display import literal, show_chart
+from ui.hints import hints, run_state
 from ui.i18n import t
 from ui.insight_view import diagram_words
 from ui.navigation import page_setup
@@ -20,6 +21,7 @@ from ui.settings import (
     PRESET_LABELS,
     apply_preset,
     apply_query_params,
+    apply_settings,
     config_from_widgets,
     cost_check,
     cost_words,
@@ -77,6 +79,7 @@ preset_col.selectbox(
 status_box = st.empty()
 cost_box = st.empty()
 progress_box = st.empty()
+hints_box = st.container(key="hints")  # the coach: what went wrong in the last run, and a fix
 # The charts' column first: a phone stacks columns in order, so the live loss and the Test accuracy
 # come before the settings there; a projector shows them side by side.
 charts_col, settings_col = st.columns([2, 1], gap="medium")
@@ -121,6 +124,8 @@ with charts_col:
         )
     )
     diagram_box = st.empty()
+    with st.container(key="diagnostics"):
+        diagnostics_box = st.empty()
 results_box = st.empty()  # emptied at once when a new run starts
 # A container, not a placeholder: a placeholder is emptied at the start of every rerun, which
 # unmounted the file uploader mid-upload (a second model file was lost on a busy server).
@@ -204,6 +209,7 @@ def chart_words() -> dict:
             train=t("train loss"),
             test=t("test loss"),
             waiting=t("The loss appears after the first batch."),
+            validation=t("validation loss"),
         ),
         accuracy=dict(
             title=t("Accuracy"),
@@ -212,6 +218,7 @@ def chart_words() -> dict:
             train=t("train accuracy"),
             test=t("test accuracy"),
             waiting=t("Accuracy appears after the first evaluation."),
+            validation=t("validation accuracy"),
         ),
     )
 
@@ -266,6 +273,46 @@ def draw_charts(trainer, live: bool) -> None:
     show_chart(charts.loss_figure(trainer.history, **words["loss"]), f"loss-{suffix}", loss_box)
     show_chart(charts.accuracy_figure(trainer.history, **words["accuracy"]), f"accuracy-{suffix}", accuracy_box)
     draw_diagram(trainer, suffix)
+    draw_diagnostics(trainer, suffix)
+
+
+def draw_diagnostics(trainer, suffix: str) -> None:
+    """Gradient size per layer, dead or saturated units per layer, the first layer's weights then and now."""
+    diagnostics = trainer.history.diagnostics
+    epoch, layer, waiting = t("epoch"), t("layer {layer}"), t("The diagnostics appear after the first evaluation.")
+    stuck_title = t("Dead ReLUs per layer") if trainer.config.activation == "relu" else t("Saturated units per layer")
+    with diagnostics_box.container():
+        st.markdown(t("**Diagnostics**: how each layer is doing"))
+        gradients_tab, stuck_tab, weights_tab = st.tabs([t("Gradient size"), t("Stuck units"), t("Weights")])
+        with gradients_tab:
+            fig = charts.gradient_norms_figure(
+                diagnostics, t("Gradient size per layer"), epoch, t("‖dW‖ (mean per batch)"), layer, waiting
+            )
+            show_chart(fig, f"gradients-{suffix}")
+            st.caption(t("ⓘ A first layer far below the last: the gradient vanishes on its way back."))
+        with stuck_tab:
+            share = t("share of units (%)")
+            fig = charts.stuck_units_figure(diagnostics, stuck_title, epoch, share, layer, waiting)
+            show_chart(fig, f"stuck-{suffix}")
+            st.caption(
+                t(
+                    "ⓘ Dead ReLU: 0 for every probe image, so it never learns again. Saturated sigmoid or tanh: "
+                    "output in the outer tenth of its range, where its slope is almost 0."
+                )
+            )
+        with weights_tab:
+            if diagnostics:
+                fig = charts.weight_histogram_figure(
+                    diagnostics[-1].histograms[0],
+                    t("W1's weights: at the start and now"),
+                    t("weight"),
+                    t("count"),
+                    t("at the start"),
+                    t("now"),
+                )
+            else:
+                fig = charts.empty_figure(t("W1's weights: at the start and now"), waiting)
+            show_chart(fig, f"weights-{suffix}")
 
 
 def draw_diagram(trainer, suffix: str) -> None:
@@ -427,6 +474,52 @@ elif not training:
 
 if refused:
     status_box.error(refused)
+
+
+def apply_hint(changes: dict) -> None:
+    """A hint's Apply: the fix goes into the widgets, and the page says what changed."""
+    st.session_state["hint_applied"] = apply_settings(changes)
+
+
+def toggle_why(key: str) -> None:
+    st.session_state[f"why_{key}"] = not st.session_state.get(f"why_{key}", False)
+
+
+def remember_divergence(trainer) -> None:
+    """Keep the learning rates that diverged in this session: the coach warns before they are used again."""
+    rates = st.session_state.setdefault("diverged_rates", [])
+    if trainer.status == "diverged" and trainer.config.learning_rate not in rates:
+        rates.append(trainer.config.learning_rate)
+
+
+def show_hints(trainer) -> None:
+    """The coach's hints on the run that ended, each with Apply and Why?."""
+    applied = st.session_state.pop("hint_applied", None)
+    if applied:
+        hints_box.success(t("Applied: {changes}. Press **Train** for a new run.", changes=applied))
+    remember_divergence(trainer)
+    found = hints(run_state(trainer, st.session_state["diverged_rates"], planned=config), t)
+    for hint in found:
+        with hints_box.container(border=True):
+            text_col, apply_col, why_col = st.columns([6, 1.3, 1.1], vertical_alignment="center")
+            text_col.markdown(t("💡 {text} **Try:** {fix}.", text=hint.text, fix=hint.fix))
+            apply_col.button(
+                t("Apply"),
+                key=f"hint_apply_{hint.key}",
+                on_click=apply_hint,
+                args=(hint.changes,),
+                width="stretch",
+                help=t("Set this fix in the settings (a new run uses it)."),
+            )
+            why_col.button(
+                t("Why?"), key=f"hint_why_{hint.key}", on_click=toggle_why, args=(hint.key,), width="stretch"
+            )
+            if st.session_state.get(f"why_{hint.key}"):
+                st.info(t("{why} **Where to see it:** {where}", why=hint.why, where=hint.where))
+
+
+if trainer is not None and not training and trainer.status in ("finished", "diverged", "stopped"):
+    show_hints(trainer)
 
 
 def results_of(trainer):

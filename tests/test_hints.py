@@ -63,25 +63,31 @@ def test_not_learning_raises_a_tiny_rate_and_lowers_a_huge_one():
     assert hints(state(BLOG.replace(learning_rate=5.0), evaluations=flat))[0].changes == {"learning_rate": 0.5}
 
 
+STRUGGLING = [evaluation(1.0, 0.9, 0.9, train_loss=0.4)]
+
+
 def test_dead_relus_above_half_lower_the_rate():
-    run = state(DIGITS, diagnostics=(diagnostics(stuck=(0.7,), activation="relu"),))
+    run = state(DIGITS, evaluations=STRUGGLING, diagnostics=(diagnostics(stuck=(0.7,), activation="relu"),))
     found = hints(run)
     assert [h.key for h in found] == ["dead-relus"] and "70%" in found[0].text
     assert found[0].changes == {"learning_rate": 0.02}
-    assert keys(state(DIGITS, diagnostics=(diagnostics(stuck=(0.3,), activation="relu"),))) == []
+    assert (
+        keys(state(DIGITS, evaluations=STRUGGLING, diagnostics=(diagnostics(stuck=(0.3,), activation="relu"),))) == []
+    )
+    assert keys(state(DIGITS, diagnostics=(diagnostics(stuck=(0.7,), activation="relu"),))) == []  # 99%: no matter
 
 
 def test_saturated_units_reset_a_large_initial_scale():
-    run = state(BLOG.replace(init_scale=5.0), diagnostics=(diagnostics(stuck=(0.8,)),))
+    run = state(BLOG.replace(init_scale=5.0), evaluations=STRUGGLING, diagnostics=(diagnostics(stuck=(0.8,)),))
     found = hints(run)
     assert found[0].key == "saturated" and found[0].changes == {"init_scale": 1.0}
 
 
 def test_vanishing_gradients_in_a_deep_network():
     deep = BLOG.replace(hidden=(10, 10), init_scale=0.1)
-    found = hints(state(deep, diagnostics=(diagnostics(norms=(1e-5, 1e-3, 1.0)),)))
+    found = hints(state(deep, evaluations=STRUGGLING, diagnostics=(diagnostics(norms=(1e-5, 1e-3, 1.0)),)))
     assert [h.key for h in found] == ["vanishing"] and found[0].changes == {"init_scale": 1.0}
-    assert keys(state(deep, diagnostics=(diagnostics(norms=(0.1, 0.3, 1.0)),))) == []
+    assert keys(state(deep, evaluations=STRUGGLING, diagnostics=(diagnostics(norms=(0.1, 0.3, 1.0)),))) == []
 
 
 def test_zero_initialisation():

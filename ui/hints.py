@@ -20,6 +20,7 @@ SMALL_TRAINING_SET = 1000  # images: below this a network learns them by heart
 OVERFIT_GAP = 0.05  # train accuracy this far above validation (or test) accuracy is overfitting
 STUCK_SHARE = 0.5  # dead or saturated units in a layer above this share
 VANISHING_RATIO = 0.01  # first layer's gradient below this share of the last layer's
+GOOD_ENOUGH = 0.95  # training accuracy above which stuck units are no hint: the network works anyway
 
 
 def english(template: str, /, **values) -> str:
@@ -188,8 +189,13 @@ def not_learning(state: RunState, t) -> Hint | None:
     )
 
 
+def _struggling(state: RunState) -> bool:
+    """Diagnostics to act on: no evaluation yet, or training accuracy not yet good."""
+    return state.last is None or state.last.train_accuracy < GOOD_ENOUGH
+
+
 def dead_relus(state: RunState, t) -> Hint | None:
-    if not state.diagnostics or state.config.activation != "relu":
+    if not state.diagnostics or state.config.activation != "relu" or not _struggling(state):
         return None
     shares = state.diagnostics[-1].stuck_shares
     if not shares or max(shares) < STUCK_SHARE:
@@ -211,7 +217,7 @@ def dead_relus(state: RunState, t) -> Hint | None:
 
 
 def saturated_units(state: RunState, t) -> Hint | None:
-    if not state.diagnostics or state.config.activation == "relu":
+    if not state.diagnostics or state.config.activation == "relu" or not _struggling(state):
         return None
     shares = state.diagnostics[-1].stuck_shares
     if not shares or max(shares) < STUCK_SHARE:
@@ -242,7 +248,7 @@ def saturated_units(state: RunState, t) -> Hint | None:
 
 
 def vanishing_gradients(state: RunState, t) -> Hint | None:
-    if not state.diagnostics:
+    if not state.diagnostics or not _struggling(state):
         return None
     norms = state.diagnostics[-1].gradient_norms
     if len(norms) < 3 or not norms[-1] > 0 or norms[0] >= VANISHING_RATIO * norms[-1]:

@@ -535,3 +535,61 @@ def link_to_settings() -> str:
     if not base.endswith("/Train"):
         base = base.rsplit("/", 1)[0] + "/Train" if base.count("/") > 2 else base + "/Train"
     return f"{base}?{urlencode(query)}"
+
+
+# --- Settings changed by a click elsewhere (a hint's Apply): written into the widgets.
+
+#: TrainConfig field -> its widget's label (English template, translated when shown)
+FIELD_LABELS = {
+    "learning_rate": "Learning rate",
+    "epochs": "Epochs",
+    "momentum": "Momentum",
+    "l2": "L2 weight decay",
+    "dropout": "Dropout",
+    "augment": "Augmentation",
+    "train_size": "Training-set size",
+    "validation": "Validation share",
+    "init_scale": "Initial-weight scale",
+    "init": "Initialisation",
+    "activation": "Hidden activation",
+    "hidden": "Hidden layer sizes",
+}
+
+
+def widget_value(name: str, value):
+    """A TrainConfig field's value as its widget holds it (hidden sizes as text)."""
+    return hidden_text(value) if name == "hidden" else value
+
+
+def shown_value(name: str, value) -> str:
+    """A setting's value as a person reads it: 0.5, ×5, all, 32, 16."""
+    if name == "hidden":
+        return str(value) if isinstance(value, str) else hidden_text(value)
+    if name == "train_size" and value == ALL_IMAGES:
+        return t("all")
+    if name == "init_scale":
+        return f"×{value:g}"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def apply_settings(changes: dict) -> str:
+    """Write changes (TrainConfig field -> value) into the settings widgets; say what changed.
+
+    Called from a button's on_click, before the widgets are drawn again. Returns e.g.
+    "Learning rate: 10 → 0.5" (translated), one part per field.
+    """
+    state, parts = st.session_state, []
+    for name, value in changes.items():
+        key = f"cfg_{name}"
+        before = state.get(key)
+        state[key] = widget_value(name, value)
+        parts.append(
+            t(
+                "{setting}: {before} → {after}",
+                setting=t(FIELD_LABELS[name]),
+                before=shown_value(name, before),
+                after=shown_value(name, value),
+            )
+        )
+    remember_widget_state()
+    return "; ".join(parts)
