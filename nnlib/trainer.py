@@ -130,6 +130,20 @@ class DivergedEvent:
     kept_step: int
 
 
+#: the settings a run may change while it trains; the rest (sizes, digits, batch size) stay fixed
+LIVE_KNOBS = ("learning_rate", "momentum", "l2", "dropout", "augment")
+
+
+@dataclass(frozen=True)
+class KnobEvent:
+    """A setting changed mid-run: step is the first batch trained with the new value."""
+
+    step: int
+    epoch: float
+    name: str  # one of LIVE_KNOBS
+    value: float
+
+
 @dataclass
 class History:
     """Everything a run has emitted, as plain lists for charts."""
@@ -140,6 +154,7 @@ class History:
     evaluations: list = field(default_factory=list)  # EvalEvent
     snapshots: list = field(default_factory=list)  # SnapshotEvent
     diagnostics: list = field(default_factory=list)  # DiagnosticsEvent
+    knobs: list = field(default_factory=list)  # KnobEvent
 
     def record(self, event) -> None:
         if isinstance(event, BatchEvent):
@@ -152,6 +167,8 @@ class History:
             self.snapshots.append(event)
         elif isinstance(event, DiagnosticsEvent):
             self.diagnostics.append(event)
+        elif isinstance(event, KnobEvent):
+            self.knobs.append(event)
 
 
 def evaluate(network: Network, X_rows: np.ndarray, classes: np.ndarray, chunk: int = 8192):
@@ -244,6 +261,9 @@ class Trainer:
         self._eval_steps = self._spread(config.evals_per_epoch * config.epochs)
         self._gradient_stride = max(1, self.total_steps // (len(self._eval_steps) * GRADIENT_SAMPLES))
         self._snapshot_steps = self._spread(config.snapshots) if config.snapshots else set()
+        self._pending_knobs: dict = {}  # settings changed mid-run, applied before the next batch
+        self.stop_at: int | None = None  # pause when this step is reached ("One step", "+1 epoch")
+        self.delay_s = 0.0  # slow motion: a pause after every batch
         self._emit(SnapshotEvent(0, 0.0, self.network.params["W1"].astype(np.float16)))
 
     def _spread(self, count: int) -> set[int]:
@@ -276,7 +296,11 @@ class Trainer:
         events = []
         deadline = None if max_seconds is None else time.perf_counter() + max_seconds
         limit = self.total_steps if max_batches is None else min(self.total_steps, self.step + max_batches)
+        if self.stop_at is not None and self.stop_at > self.step:
+            limit = min(limit, self.stop_at)
         while self.step < limit:
+            if self._pending_knobs:
+                events += self._apply_knobs()
             started = time.perf_counter()
             loss = self._train_one_batch()
             self.train_seconds += time.perf_counter() - started
@@ -295,12 +319,46 @@ class Trainer:
             if self.step in self._snapshot_steps:
                 W1 = self.network.params["W1"].astype(np.float16)
                 events.append(self._emit(SnapshotEvent(self.step, self.epoch, W1)))
+            if self.delay_s:
+                time.sleep(
+                    self.delay_s if deadline is None else max(0.0, min(self.delay_s, deadline - time.perf_counter()))
+                )
             if deadline is not None and time.perf_counter() >= deadline:
                 break
         if self.step >= self.total_steps:
             self.status = "finished"
             events.append(self._emit(FinishedEvent(self.step, self.train_seconds)))
         return events
+
+    def set_knobs(self, **changes) -> None:
+        """Change live settings (LIVE_KNOBS: learning rate, momentum, L2, dropout, augmentation)
+        mid-run; they take effect at the next batch, which records a KnobEvent for each."""
+        unknown = set(changes) - set(LIVE_KNOBS)
+        if unknown:
+            raise ValueError(f"only {', '.join(LIVE_KNOBS)} can change during a run, not {sorted(unknown)}")
+        self.config.replace(epochs=1, **changes).validate()  # epochs may have grown past the limit (add_steps)
+        self._pending_knobs.update(changes)
+
+    def _apply_knobs(self) -> list:
+        changes, self._pending_knobs = self._pending_knobs, {}
+        changed = {k: v for k, v in changes.items() if getattr(self.config, k) != v}
+        self.config = self.config.replace(**changed)
+        if self.config.momentum and self._velocity is None:
+            self._velocity = {k: np.zeros_like(v) for k, v in self.network.params.items()}
+        return [self._emit(KnobEvent(self.step + 1, self.epoch, name, value)) for name, value in changed.items()]
+
+    def add_steps(self, count: int) -> None:
+        """Train exactly count more batches, then pause (stop_at); past the planned end, the run grows
+        by whole epochs (a finished run can go on), with an evaluation at its new end."""
+        self.stop_at = self.step + count
+        if self.stop_at > self.total_steps:
+            extra_epochs = math.ceil((self.stop_at - self.total_steps) / self.batches_per_epoch)
+            self.total_steps += extra_epochs * self.batches_per_epoch
+            self.config = self.config.replace(epochs=self.config.epochs + extra_epochs)
+            self._eval_steps.add(self.stop_at)
+            self._eval_steps.add(self.total_steps)
+            if self.status == "finished":
+                self.status = "ready"
 
     def run(self) -> list:
         """Train to the end; return all events."""

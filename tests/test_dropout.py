@@ -136,3 +136,40 @@ def test_a_sigmoid_network_at_initial_scale_5_is_mostly_saturated(mnist):
     assert saturated > 0.5
     normal = trained(config.replace(init_scale=1.0), mnist).history.diagnostics[-1].stuck_shares[0]
     assert normal < saturated / 2
+
+
+def test_a_knob_changed_mid_run_acts_at_the_next_batch_exactly(small):
+    from nnlib.trainer import BatchEvent, KnobEvent
+
+    config = quick(epochs=1, momentum=0.0)
+    trainer = Trainer(config, prepare_data(small, config.digits, config.normalization, config.dtype))
+    trainer.advance(max_batches=5)
+    trainer.set_knobs(learning_rate=0.5, momentum=0.9, dropout=0.2)
+    events = trainer.advance(max_batches=2)
+    knobs = [e for e in events if isinstance(e, KnobEvent)]
+    assert {(e.step, e.name, e.value) for e in knobs} == {
+        (6, "learning_rate", 0.5),
+        (6, "momentum", 0.9),
+        (6, "dropout", 0.2),
+    }
+    rates = {e.step: e.learning_rate for e in events if isinstance(e, BatchEvent)}
+    assert rates == {6: 0.5, 7: 0.5}
+    assert trainer.history.knobs == knobs and trainer.config.learning_rate == 0.5
+    with pytest.raises(ValueError, match="only learning_rate"):
+        trainer.set_knobs(hidden=(3,))
+
+
+def test_one_step_and_one_more_epoch_stop_exactly_there(small):
+    config = quick(epochs=1)
+    trainer = Trainer(config, prepare_data(small, config.digits, config.normalization, config.dtype))
+    trainer.add_steps(1)
+    trainer.advance()
+    assert trainer.step == 1 and not trainer.done
+    trainer.run()
+    assert trainer.status == "finished"
+    end = trainer.step
+    trainer.add_steps(trainer.batches_per_epoch)  # "+1 epoch" after the end
+    assert not trainer.done
+    trainer.advance()
+    assert trainer.step == end + trainer.batches_per_epoch and trainer.status == "finished"
+    assert trainer.history.evaluations[-1].step == trainer.step
