@@ -8,6 +8,7 @@ import streamlit as st
 
 from nnlib import evaluate
 from nnlib.modelio import ModelFileError, model_to_bytes, open_model
+from nnlib.trainer import LIVE_KNOBS
 from ui import charts, network_figures
 from ui.data import dataset, prepared
 from ui.display import literal, show_chart
@@ -18,6 +19,7 @@ from ui.navigation import page_setup
 from ui.runtime import log_timing, run_in_background, timers_rerun_fragments
 from ui.session import LOADED_MODEL, TRAINED_MODEL, current_model, set_model
 from ui.settings import (
+    FIELD_LABELS,
     PRESET_LABELS,
     apply_preset,
     apply_query_params,
@@ -79,6 +81,21 @@ preset_col.selectbox(
 status_box = st.empty()
 cost_box = st.empty()
 progress_box = st.empty()
+# Run control: a teacher's hands on the run (the worker obeys before its next batch).
+with st.container(horizontal=True, key="run-control"):
+    paused = trainer is not None and getattr(trainer, "paused", False)
+    can_extend = trainer is not None and not training and trainer.status in ("finished", "stopped")
+    pause_clicked = st.button(t("Pause"), disabled=not training, help=t("Hold the run where it is; Continue goes on."))
+    continue_clicked = st.button(t("Continue"), disabled=not paused, help=t("Carry on from where it paused."))
+    epoch_clicked = st.button(
+        t("+1 epoch"), disabled=not can_extend, help=t("Exactly one more pass over the training images, then pause.")
+    )
+    step_clicked = st.button(t("One step"), disabled=not can_extend, help=t("Exactly one batch, then pause."))
+    slow_motion = st.toggle(
+        t("Slow motion"),
+        key="slow_motion",
+        help=t("A pause after every batch, so a class can watch the filters change."),
+    )
 hints_box = st.container(key="hints")  # the coach: what went wrong in the last run, and a fix
 # The charts' column first: a phone stacks columns in order, so the live loss and the Test accuracy
 # come before the settings there; a projector shows them side by side.
@@ -189,6 +206,38 @@ if train_clicked and config is not None:
         st.session_state.pop("upload_message", None)  # the loaded model is replaced by this run's
         set_model(trainer.network, config, TRAINED_MODEL)
         st.rerun()  # draw the page (sidebar, buttons) for the new run, then train
+SLOW_MOTION_S = 0.25  # seconds after every batch in slow motion
+
+
+def run_again(action) -> None:
+    """Pause, Continue, +1 epoch or One step: the run trains again (the page redraws for it)."""
+    action()
+    st.session_state["training"] = True
+    st.session_state.pop("stopped_message", None)
+    st.rerun()
+
+
+if trainer is not None:
+    sent = st.session_state.get("slow_motion_sent")  # (the run, on or off) last told to the worker
+    if (slow_motion or (sent and sent[0] == id(trainer))) and sent != (id(trainer), slow_motion):
+        trainer.control(delay_s=SLOW_MOTION_S if slow_motion else 0.0)
+        st.session_state["slow_motion_sent"] = (id(trainer), slow_motion)
+    if config is not None and (training or paused):  # live knobs: the widgets' values act mid-run
+        changes = {
+            name: getattr(config, name) for name in LIVE_KNOBS if getattr(config, name) != getattr(trainer.config, name)
+        }
+        if changes:
+            trainer.control(**changes)
+if pause_clicked and training:
+    trainer.pause()
+    st.session_state["training"] = training = False
+    st.rerun()
+if continue_clicked and paused:
+    run_again(trainer.resume)
+if epoch_clicked and can_extend:
+    run_again(lambda: trainer.control(add_steps=trainer.batches_per_epoch))
+if step_clicked and can_extend:
+    run_again(lambda: trainer.control(add_steps=1))
 if resume_clicked and can_resume:
     st.session_state["training"] = training = True
     st.session_state.pop("stopped_message", None)
@@ -210,6 +259,7 @@ def chart_words() -> dict:
             test=t("test loss"),
             waiting=t("The loss appears after the first batch."),
             validation=t("validation loss"),
+            knob_labels={name: t(FIELD_LABELS[name]) for name in LIVE_KNOBS},
         ),
         accuracy=dict(
             title=t("Accuracy"),
@@ -425,6 +475,12 @@ def refresh_is_stale() -> bool:
 
 
 if trainer is not None and training:
+    st.caption(
+        t(
+            "While it trains, the learning rate, momentum, L2, dropout and augmentation act from the next batch "
+            "(a line on the loss chart marks each change); the other settings wait for the next run."
+        )
+    )
     status_box.info(
         t(
             "Training {sizes} on digits {digits}…",
@@ -455,6 +511,15 @@ elif not training:
                 "The training process stopped unexpectedly (killed, or out of memory) at step {step}; the weights "
                 "it sent last are kept. Press Train to start again.",
                 step=f"{trainer.step:,}",
+            )
+        )
+    elif getattr(trainer, "paused", False):
+        status_box.info(
+            t(
+                "Paused at step {step} of {total} (epoch {epoch:.2f}). Continue, +1 epoch or One step carry on.",
+                step=f"{trainer.step:,}",
+                total=f"{trainer.total_steps:,}",
+                epoch=trainer.epoch,
             )
         )
     elif trainer.status == "stopped" and trainer.stop_reason == "unwatched":

@@ -173,3 +173,78 @@ def test_one_step_and_one_more_epoch_stop_exactly_there(small):
     trainer.advance()
     assert trainer.step == end + trainer.batches_per_epoch and trainer.status == "finished"
     assert trainer.history.evaluations[-1].step == trainer.step
+
+
+# --- The same controls on a run in the server's worker processes -------------------------------
+
+
+@pytest.fixture(scope="module")
+def blog_slice(mnist):
+    from nnlib.trainer import PreparedData
+
+    config = PRESETS["seed"]
+    full = prepare_data(mnist, config.digits, config.normalization, config.dtype)
+    return PreparedData(
+        full.X_train[:2000], full.y_train[:2000], full.X_test[:500], full.y_test[:500], (0, 1), (28, 28)
+    )
+
+
+@pytest.fixture
+def pool():
+    from server.jobs import JobPool
+
+    pool = JobPool(workers=1, idle_seconds=30)
+    yield pool
+    pool.close()
+
+
+def wait_for(trainer, condition, limit_s: float = 60) -> list:
+    """Poll like the Train page until condition() holds; the events seen on the way."""
+    import time
+
+    events, deadline = [], time.monotonic() + limit_s
+    while not condition() and time.monotonic() < deadline:
+        events += trainer.advance(max_seconds=0.02)
+    assert condition(), (trainer.status, trainer.step)
+    return events
+
+
+def test_a_worker_applies_a_knob_at_its_next_batch_and_records_it(pool, blog_slice):
+    import time
+
+    from nnlib.trainer import BatchEvent
+    from server.jobs import RemoteTrainer
+
+    remote = RemoteTrainer(pool, "teacher", PRESETS["seed"].replace(epochs=50), blog_slice)
+    remote.control(delay_s=0.002)  # slow motion: the run is still going when the knob is turned
+    events = wait_for(remote, lambda: remote.step > 20)
+    remote.control(learning_rate=0.01)
+    events += wait_for(remote, lambda: remote.history.knobs and remote.step > remote.history.knobs[0].step)
+    knob = remote.history.knobs[0]
+    assert (knob.name, knob.value) == ("learning_rate", 0.01)
+    rates = {e.step: e.learning_rate for e in events if isinstance(e, BatchEvent)}
+    assert rates[knob.step - 1] == 0.001 and rates[knob.step] == 0.01  # from the next batch, exactly
+    assert remote.config.learning_rate == 0.01
+    remote.pause()
+    assert remote.paused
+    held = remote.step
+    time.sleep(2)
+    remote.advance(max_seconds=0.1)
+    assert remote.step == held and remote.paused  # Pause holds the step still; a look does not resume it
+    remote.control(add_steps=1)  # One step
+    wait_for(remote, lambda: remote.paused and remote.step == held + 1)
+    remote.control(add_steps=remote.batches_per_epoch)  # +1 epoch
+    wait_for(remote, lambda: remote.paused and remote.step == held + 1 + remote.batches_per_epoch)
+    remote.stop()
+
+
+def test_one_more_epoch_after_a_finished_run_in_a_worker(pool, blog_slice):
+    from server.jobs import RemoteTrainer
+
+    remote = RemoteTrainer(pool, "student", PRESETS["seed"], blog_slice)
+    wait_for(remote, lambda: remote.done)
+    end = remote.step
+    remote.control(add_steps=remote.batches_per_epoch)
+    wait_for(remote, lambda: remote.step == end + remote.batches_per_epoch and remote.status in ("finished", "stopped"))
+    assert remote.total_steps == 2 * end and remote.config.epochs == 2
+    assert remote.history.evaluations[-1].step == remote.step

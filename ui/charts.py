@@ -111,9 +111,11 @@ def loss_figure(
     test: str = "test loss",
     waiting: str = "The loss appears after the first batch.",
     validation: str = "validation loss",
+    knob_labels: dict | None = None,
 ) -> go.Figure:
     """Per-batch loss (raw and smoothed) and per-evaluation train/test (and validation, when the run
-    holds images out) loss, by epoch, on a log axis."""
+    holds images out) loss, by epoch, on a log axis; a dotted vertical line with the new value
+    where a setting changed mid-run (history.knobs; knob_labels: setting -> its name)."""
     epochs = np.asarray(history.batch_epochs, dtype=float)
     losses = np.asarray(history.batch_losses, dtype=float)
     evaluations = history.evaluations
@@ -136,6 +138,13 @@ def loss_figure(
             values = [e.validation_loss for e in evaluations]
             fig.add_scatter(x=ex, y=values, mode="lines+markers", name=validation, **VALIDATION_STYLE)
             shown.append(values)
+    for change in getattr(history, "knobs", []):
+        name = (knob_labels or {}).get(change.name, change.name)
+        fig.add_vline(
+            x=change.epoch,
+            line=dict(color=PURPLE, width=2, dash="dot"),
+            annotation=dict(text=f"{name} {change.value:g}", font=dict(size=FONT_SIZE - 2, color=PURPLE)),
+        )
     fig.update_xaxes(title=epoch, rangemode="tozero")
     fig.update_yaxes(
         title=loss,

@@ -96,4 +96,17 @@ ZH_COACH = {
     "ⓘ A first layer far below the last: the gradient vanishes on its way back.": "ⓘ 第一层远低于最后一层：梯度在往回传的路上消失了。",
     "ⓘ Dead ReLU: 0 for every probe image, so it never learns again. Saturated sigmoid or tanh: output in the outer tenth of its range, where its slope is almost 0.": "ⓘ 死亡的 ReLU：对每张探测图片都输出 0，于是再也学不到东西。饱和的 sigmoid 或 tanh：输出落在取值范围两端各十分之一的区域，那里的斜率几乎为 0。",
     "💡 {text} **Try:** {fix}.": "💡 {text} **试试：**{fix}。",
+    # run control and live knobs
+    "+1 epoch": "+1 轮",
+    "A pause after every batch, so a class can watch the filters change.": "每个批次之后停一下，让全班能看着滤波器变化。",
+    "Carry on from where it paused.": "从暂停的地方继续。",
+    "Continue": "继续",
+    "Exactly one batch, then pause.": "只训练一个批次，然后暂停。",
+    "Exactly one more pass over the training images, then pause.": "把训练图片再完整过一遍，然后暂停。",
+    "Hold the run where it is; Continue goes on.": "让训练停在原处；按“继续”接着训练。",
+    "One step": "单步",
+    "Pause": "暂停",
+    "Paused at step {step} of {total} (epoch {epoch:.2f}). Continue, +1 epoch or One step carry on.": "暂停在第 {step} 步（共 {total} 步，第 {epoch:.2f} 轮）。按“继续”“+1 轮”或“单步”接着训练。",
+    "Slow motion": "慢动作",
+    "While it trains, the learning rate, momentum, L2, dropout and augmentation act from the next batch (a line on the loss chart marks each change); the other settings wait for the next run.": "训练进行中，学习率、动量、L2、dropout 和数据增强从下一个批次起生效（损失图上用一条竖线标出每次改动）；其他设置要等下一次训练。",
 }
