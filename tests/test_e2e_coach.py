@@ -48,3 +48,39 @@ def test_a_hundred_images_for_thirty_epochs_show_overfitting(server, page):
     diagnostics.scroll_into_view_if_needed()
     screenshot(page, "coach-diagnostics-projector")
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def batches_done(page) -> int:
+    """The step count from the progress line ("12,666 of 25,330 batches, …")."""
+    text = page.get_by_text(re.compile(r"[\d,]+ of [\d,]+ batches")).first.inner_text()
+    return int(re.search(r"([\d,]+) of", text).group(1).replace(",", ""))
+
+
+def click(page, name: str) -> None:
+    page.get_by_role("button", name=name, exact=True).click()
+
+
+def test_run_control_and_a_knob_turned_mid_run(server, page):
+    open_page(page, f"{server}/Train?preset=seed", "Train")
+    page.get_by_text("Slow motion").click()  # a quarter second per batch: time to turn a knob
+    page.get_by_role("button", name=re.compile("Train")).first.click()
+    page.get_by_text(re.compile("act from the next batch")).wait_for(timeout=60_000)
+    page.get_by_role("tab", name="Training").click()
+    rate = page.locator("input[type='range'][aria-label='Learning rate']")
+    rate.focus()
+    page.keyboard.press("ArrowRight")  # 0.001 -> 0.002, while it trains
+    page.locator(".js-plotly-plot", has_text="Learning rate 0.002").first.wait_for(timeout=60_000)
+    click(page, "Pause")
+    page.get_by_text(re.compile("Paused at step")).wait_for(timeout=60_000)
+    held = batches_done(page)
+    page.wait_for_timeout(2000)
+    assert batches_done(page) == held
+    page.get_by_text("Slow motion").click()  # full speed again for the epoch
+    page.wait_for_timeout(1500)
+    click(page, "One step")
+    page.get_by_text(re.compile(f"Paused at step {held + 1:,} ")).wait_for(timeout=60_000)
+    assert batches_done(page) == held + 1
+    click(page, "+1 epoch")
+    page.get_by_text(re.compile(f"Paused at step {held + 1 + 12_665:,} ")).wait_for(timeout=120_000)
+    screenshot(page, "coach-run-control")
+    assert page.locator("[data-testid='stException']").count() == 0
