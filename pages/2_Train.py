@@ -140,6 +140,15 @@ with charts_col:
             "rate 10 to see the loss explode."
         )
     )
+    if config is not None and config.validation:
+        st.toggle(
+            t("Show the test set"),
+            key="show_test",
+            help=t(
+                "Hidden while you tune on the validation images: settings chosen by their test score make the "
+                "test set one more thing the run was fitted to, and its score no longer says how new images go."
+            ),
+        )
     diagram_box = st.empty()
     with st.container(key="diagnostics"):
         diagnostics_box = st.empty()
@@ -320,8 +329,11 @@ def draw_charts(trainer, live: bool) -> None:
     counter = st.session_state["draw_counter"] = st.session_state.get("draw_counter", 0) + 1
     suffix = f"live-{counter}" if live else "final"
     words = chart_words()
-    show_chart(charts.loss_figure(trainer.history, **words["loss"]), f"loss-{suffix}", loss_box)
-    show_chart(charts.accuracy_figure(trainer.history, **words["accuracy"]), f"accuracy-{suffix}", accuracy_box)
+    show_test = st.session_state.get("show_test", False) or not trainer.config.validation
+    loss = charts.loss_figure(trainer.history, **words["loss"], show_test=show_test)
+    show_chart(loss, f"loss-{suffix}", loss_box)
+    accuracy = charts.accuracy_figure(trainer.history, **words["accuracy"], show_test=show_test)
+    show_chart(accuracy, f"accuracy-{suffix}", accuracy_box)
     draw_diagram(trainer, suffix)
     draw_diagnostics(trainer, suffix)
 

@@ -248,3 +248,15 @@ def test_one_more_epoch_after_a_finished_run_in_a_worker(pool, blog_slice):
     wait_for(remote, lambda: remote.step == end + remote.batches_per_epoch and remote.status in ("finished", "stopped"))
     assert remote.total_steps == 2 * end and remote.config.epochs == 2
     assert remote.history.evaluations[-1].step == remote.step
+
+
+def test_the_charts_show_validation_and_leave_the_test_set_out_when_asked(small):
+    from ui import charts
+
+    history = trained(quick(validation=0.2, epochs=1), small).history
+    names = [trace.name for trace in charts.loss_figure(history, show_test=False).data]
+    assert "validation loss" in names and "test loss" not in names
+    names = [trace.name for trace in charts.accuracy_figure(history).data]
+    assert {"train accuracy", "validation accuracy", "test accuracy"} <= set(names)
+    plain = trained(quick(epochs=1), small).history
+    assert "validation loss" not in [trace.name for trace in charts.loss_figure(plain).data]

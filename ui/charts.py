@@ -112,10 +112,12 @@ def loss_figure(
     waiting: str = "The loss appears after the first batch.",
     validation: str = "validation loss",
     knob_labels: dict | None = None,
+    show_test: bool = True,
 ) -> go.Figure:
     """Per-batch loss (raw and smoothed) and per-evaluation train/test (and validation, when the run
     holds images out) loss, by epoch, on a log axis; a dotted vertical line with the new value
-    where a setting changed mid-run (history.knobs; knob_labels: setting -> its name)."""
+    where a setting changed mid-run (history.knobs; knob_labels: setting -> its name).
+    show_test=False leaves the test set out (a run with a validation set, tuned without peeking)."""
     epochs = np.asarray(history.batch_epochs, dtype=float)
     losses = np.asarray(history.batch_losses, dtype=float)
     evaluations = history.evaluations
@@ -132,8 +134,11 @@ def loss_figure(
     if evaluations:
         ex = [e.epoch for e in evaluations]
         fig.add_scatter(x=ex, y=[e.train_loss for e in evaluations], mode="lines+markers", name=train, **TRAIN_STYLE)
-        fig.add_scatter(x=ex, y=[e.test_loss for e in evaluations], mode="lines+markers", name=test, **TEST_STYLE)
-        shown += [[e.train_loss for e in evaluations], [e.test_loss for e in evaluations]]
+        shown.append([e.train_loss for e in evaluations])
+        if show_test:
+            test_losses = [e.test_loss for e in evaluations]
+            fig.add_scatter(x=ex, y=test_losses, mode="lines+markers", name=test, **TEST_STYLE)
+            shown.append(test_losses)
         if has_validation(evaluations):
             values = [e.validation_loss for e in evaluations]
             fig.add_scatter(x=ex, y=values, mode="lines+markers", name=validation, **VALIDATION_STYLE)
@@ -165,7 +170,9 @@ def accuracy_figure(
     test: str = "test accuracy",
     waiting: str = "Accuracy appears after the first evaluation.",
     validation: str = "validation accuracy",
+    show_test: bool = True,
 ) -> go.Figure:
+    """Train, test (unless show_test is False) and validation accuracy per evaluation, by epoch."""
     evaluations = history.evaluations
     if not evaluations:
         return empty_figure(title, waiting)
@@ -174,8 +181,11 @@ def accuracy_figure(
     fig.add_scatter(
         x=ex, y=[100 * e.train_accuracy for e in evaluations], mode="lines+markers", name=train, **TRAIN_STYLE
     )
-    fig.add_scatter(x=ex, y=[100 * e.test_accuracy for e in evaluations], mode="lines+markers", name=test, **TEST_STYLE)
-    lowest = min(min(e.train_accuracy, e.test_accuracy) for e in evaluations) * 100
+    lowest = min(e.train_accuracy for e in evaluations) * 100
+    if show_test:
+        values = [100 * e.test_accuracy for e in evaluations]
+        fig.add_scatter(x=ex, y=values, mode="lines+markers", name=test, **TEST_STYLE)
+        lowest = min(lowest, min(values))
     if has_validation(evaluations):
         values = [100 * e.validation_accuracy for e in evaluations]
         fig.add_scatter(x=ex, y=values, mode="lines+markers", name=validation, **VALIDATION_STYLE)

@@ -109,4 +109,7 @@ ZH_COACH = {
     "Paused at step {step} of {total} (epoch {epoch:.2f}). Continue, +1 epoch or One step carry on.": "暂停在第 {step} 步（共 {total} 步，第 {epoch:.2f} 轮）。按“继续”“+1 轮”或“单步”接着训练。",
     "Slow motion": "慢动作",
     "While it trains, the learning rate, momentum, L2, dropout and augmentation act from the next batch (a line on the loss chart marks each change); the other settings wait for the next run.": "训练进行中，学习率、动量、L2、dropout 和数据增强从下一个批次起生效（损失图上用一条竖线标出每次改动）；其他设置要等下一次训练。",
+    # the test set, only when asked
+    "Show the test set": "显示测试集",
+    "Hidden while you tune on the validation images: settings chosen by their test score make the test set one more thing the run was fitted to, and its score no longer says how new images go.": "在用验证图片调参时先隐藏它：如果按测试分数来挑设置，测试集就成了训练又去拟合的对象，它的分数也就不再能说明网络在新图片上的表现。",
 }
