@@ -49,6 +49,7 @@ from ui.words import divergence_words
 
 DIAGRAM_IMAGE = 0  # the test image the Train page's diagram follows
 WRONG_PER_PAGE = 12  # test images it got wrong, shown a page at a time
+SLOW_MOTION_S = 0.25  # seconds after every batch in slow motion
 
 page_setup("Train", "🏋️")
 st.title(t("🏋️ Train"))
@@ -193,7 +194,8 @@ def start_run(config):
     if not check.allowed:
         return None, refusal(check)
     try:
-        return new_trainer(config, prepared(config)), ""
+        slow = {"delay_s": SLOW_MOTION_S} if st.session_state.get("slow_motion") else None
+        return new_trainer(config, prepared(config), slow), ""
     except TooCostly as error:
         return None, refusal(error.check)
     except TooLarge as error:
@@ -210,12 +212,12 @@ if train_clicked and config is not None:
         metrics_box.empty()
         trainer = new_run
         st.session_state["trainer"] = trainer
+        st.session_state["slow_motion_sent"] = (id(trainer), bool(st.session_state.get("slow_motion")))
         st.session_state["training"] = training = True
         st.session_state.pop("stopped_message", None)
         st.session_state.pop("upload_message", None)  # the loaded model is replaced by this run's
         set_model(trainer.network, config, TRAINED_MODEL)
         st.rerun()  # draw the page (sidebar, buttons) for the new run, then train
-SLOW_MOTION_S = 0.25  # seconds after every batch in slow motion
 
 
 def run_again(action) -> None:

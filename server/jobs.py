@@ -620,10 +620,18 @@ class RemoteTrainer:
     Raises TooCostly when the work cap (cap_s, default NNLIB_MAX_CPU_SECONDS) refuses the
     run, TooLarge when its memory could never fit (pool.run_budget()) and PoolFull when the
     queue is full: such a run never takes a place. priority: a teacher's run, queued ahead.
+    controls: apply_controls' settings from the first batch on (slow motion).
     """
 
     def __init__(
-        self, pool: JobPool, owner: str, config, data: PreparedData, cap_s: float | None = None, priority: bool = False
+        self,
+        pool: JobPool,
+        owner: str,
+        config,
+        data: PreparedData,
+        cap_s: float | None = None,
+        priority: bool = False,
+        controls: dict | None = None,
     ):
         trained, _ = config.validate().split_counts(len(data.y_train))
         check = check_cost(config, trained, cap_s)
@@ -639,6 +647,8 @@ class RemoteTrainer:
         self.stop_reason = ""  # why a stopped run stopped: stopped (a click) | unwatched | replaced | closed
         self._spec = pool.share(data)
         self._job: Job | None = None
+        if controls:  # e.g. slow motion from the first batch on
+            apply_controls(self._local, controls)
         self._state = trainer_state(self._local)
         self.status = "ready"
         self._submit()
