@@ -168,6 +168,10 @@ def build_parser() -> argparse.ArgumentParser:
         choices=AUGMENT_STYLES,
         help="affine: mouse drawings; handwriting: also scans of any hand; styles: also flagged 1s, crossed 7s, …",
     )
+    train.add_argument("--dropout", type=float, help="share of hidden units dropped per training image, 0-0.8")
+    train.add_argument("--validation", type=float, help="share of the training images held out to validate, 0-0.5")
+    train.add_argument("--train-size", type=int, help="train on the first N images (at least 100; 0 = all)")
+    train.add_argument("--init-scale", type=float, help="factor on every initial weight, 0.1-5")
     train.add_argument("--seed", type=int)
     train.add_argument("--dtype", choices=DTYPES)
     train.add_argument(
@@ -206,6 +210,10 @@ def config_from_args(args) -> TrainConfig:
             "schedule",
             "augment",
             "augment_style",
+            "dropout",
+            "validation",
+            "train_size",
+            "init_scale",
             "seed",
             "dtype",
         )

@@ -36,6 +36,19 @@ BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096, FULL_BATCH)
 L2_VALUES = (0.0, 1e-5, 1e-4, 1e-3, 1e-2)
 AUGMENT_STEP = 0.25
 MOMENTUM_STEP = 0.01
+#: share of each hidden layer's units dropped per training image (0 = off)
+DROPOUT_RANGE = (0.0, 0.8)
+DROPOUT_STEP = 0.05
+#: share of the training images held out as a validation set (0 = none)
+VALIDATION_RANGE = (0.0, 0.5)
+VALIDATION_STEP = 0.05
+#: training images used: ALL_IMAGES, or the first this many (small ones overfit on purpose)
+ALL_IMAGES = 0
+TRAIN_SIZE_RANGE = (100, 1_000_000)
+TRAIN_SIZES = (100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, ALL_IMAGES)
+#: factors on every initial weight: small ones make signals vanish, large ones saturate units
+INIT_SCALE_RANGE = (0.1, 5.0)
+INIT_SCALES = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
 
 
 class ConfigError(ValueError):
@@ -69,6 +82,14 @@ class TrainConfig:
     #: True: draw the initial weights from np.random.RandomState(seed), the
     #: stream of the blog's np.random.seed(2); False: np.random.default_rng(seed).
     legacy_rng: bool = True
+    #: share of each hidden layer's units switched off per training image (inverted dropout)
+    dropout: float = 0.0
+    #: share of the training images held out to validate on (the last ones of those used)
+    validation: float = 0.0
+    #: training images used, the first ones of the set (ALL_IMAGES = every one)
+    train_size: int = ALL_IMAGES
+    #: factor on every initial weight
+    init_scale: float = 1.0
     #: evaluations on the train and test sets per epoch (for the charts)
     evals_per_epoch: int = 1
     #: W1 snapshots kept over the run (for the weights timeline)
@@ -108,12 +129,18 @@ class TrainConfig:
             ("momentum", self.momentum, MOMENTUM_RANGE),
             ("augmentation strength", self.augment, AUGMENT_RANGE),
             ("L2 weight decay", self.l2, L2_RANGE),
+            ("dropout", self.dropout, DROPOUT_RANGE),
+            ("validation share", self.validation, VALIDATION_RANGE),
+            ("initial-weight scale", self.init_scale, INIT_SCALE_RANGE),
         ):
             if not (_is_number(value) and low <= value <= high):
                 found.append(f"{name} must be {low:g} to {high:g}, got {value}")
         for name, value, (low, high) in (("epochs", self.epochs, EPOCHS_RANGE), ("seed", self.seed, SEED_RANGE)):
             if not (_is_whole(value) and low <= value <= high):
                 found.append(f"{name} must be a whole number {low} to {high}, got {value}")
+        low, high = TRAIN_SIZE_RANGE
+        if not (_is_whole(self.train_size) and (self.train_size == ALL_IMAGES or low <= self.train_size <= high)):
+            found.append(f"training-set size must be {low} to {high:,} images (or 0 for all), got {self.train_size}")
         if not (_is_whole(self.batch_size) and self.batch_size >= 1):
             found.append(f"batch size must be at least 1, got {self.batch_size}")
         if not (isinstance(self.evals_per_epoch, int) and 1 <= self.evals_per_epoch <= 100):
@@ -121,6 +148,12 @@ class TrainConfig:
         if not (isinstance(self.snapshots, int) and 0 <= self.snapshots <= 200):
             found.append(f"snapshots must be 0-200, got {self.snapshots}")
         return found
+
+    def split_counts(self, available: int) -> tuple[int, int]:
+        """(images trained on, images held out to validate) out of the available training images."""
+        used = available if self.train_size == ALL_IMAGES else min(self.train_size, available)
+        held_out = int(round(used * self.validation))
+        return used - held_out, held_out
 
     def validate(self) -> TrainConfig:
         """Return self, or raise ConfigError listing every problem."""

@@ -43,9 +43,19 @@ def central_differences(array: np.ndarray, loss, eps: float, entries=None) -> np
     return grad
 
 
-def numerical_gradient(network: Network, X, Y, name: str, eps: float = 1e-4, entries=None):
-    """d(mean loss)/d(params[name]) by central differences (entries: flat indices, all when None)."""
-    return central_differences(network.params[name], lambda: network.loss(network.forward(X)[1], Y), eps, entries)
+def numerical_gradient(
+    network: Network, X, Y, name: str, eps: float = 1e-4, entries=None, dropout: float = 0.0, mask_seed: int = 0
+):
+    """d(mean loss)/d(params[name]) by central differences (entries: flat indices, all when None).
+
+    dropout: every loss is taken with the same dropout masks, drawn from mask_seed, so the
+    differences see one fixed thinned network, as one training step does.
+    """
+
+    def loss():
+        return network.loss(network.forward(X, dropout, np.random.default_rng(mask_seed))[1], Y)
+
+    return central_differences(network.params[name], loss, eps, entries)
 
 
 def numerical_input_gradient(network: Network, X: np.ndarray, Y, eps: float = 1e-5) -> np.ndarray:
@@ -62,24 +72,24 @@ def relative_error(analytic: np.ndarray, numeric: np.ndarray, floor: float = SMA
     return float(np.abs(analytic - numeric).max() / scale)
 
 
-def gradient_check(network: Network, X, Y, max_entries: int = 300, rng=None) -> dict[str, float]:
+def gradient_check(network: Network, X, Y, max_entries: int = 300, rng=None, dropout: float = 0.0) -> dict[str, float]:
     """Relative error of every dW/dB against finite differences, in float64.
 
     Checks up to max_entries entries per array (chosen at random with rng),
     so a large network is checked in well under a second. Returns
-    {"dW1": error, "dB1": error, ...}.
+    {"dW1": error, "dB1": error, ...}. dropout: checked with one fixed set of dropout masks.
     """
     rng = np.random.default_rng(0) if rng is None else rng
     exact = Network({k: v.astype(np.float64) for k, v in network.params.items()}, network.activation, network.output)
     X, Y = np.asarray(X, np.float64), np.asarray(Y, np.float64)
-    grads = exact.backward(exact.forward(X)[1], Y)
+    grads = exact.backward(exact.forward(X, dropout, np.random.default_rng(0))[1], Y)
     errors = {}
     for name, param in exact.params.items():
         if param.size <= max_entries:
             entries = np.arange(param.size)
         else:
             entries = rng.choice(param.size, max_entries, replace=False)
-        numeric = numerical_gradient(exact, X, Y, name, entries=entries).reshape(-1)[entries]
+        numeric = numerical_gradient(exact, X, Y, name, entries=entries, dropout=dropout).reshape(-1)[entries]
         errors["d" + name] = relative_error(grads["d" + name].reshape(-1)[entries], numeric)
     return errors
 

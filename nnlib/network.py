@@ -101,13 +101,26 @@ class Network:
 
     @classmethod
     def create(
-        cls, sizes, activation="tanh", output="sigmoid", init="glorot-uniform", rng=None, dtype=np.float32
+        cls,
+        sizes,
+        activation="tanh",
+        output="sigmoid",
+        init="glorot-uniform",
+        rng=None,
+        dtype=np.float32,
+        init_scale: float = 1.0,
     ) -> Network:
-        """A new network; W1 is drawn before W2, as in the blog."""
+        """A new network; W1 is drawn before W2, as in the blog.
+
+        init_scale multiplies every initial weight (×0.1 makes signals vanish layer by layer,
+        ×5 saturates sigmoid and tanh units); 1 leaves the drawn weights untouched.
+        """
         rng = np.random.default_rng() if rng is None else rng
         params = {}
         for layer, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
             params[f"W{layer}"] = init_weights(init, fan_out, fan_in, rng, dtype)
+            if init_scale != 1.0:
+                params[f"W{layer}"] *= params[f"W{layer}"].dtype.type(init_scale)
             params[f"B{layer}"] = np.zeros((fan_out, 1), dtype=dtype)
         return cls(params, activation, output)
 
@@ -131,11 +144,17 @@ class Network:
     def copy(self) -> Network:
         return Network({k: v.copy() for k, v in self.params.items()}, self.activation, self.output)
 
-    def forward(self, X: np.ndarray):
+    def forward(self, X: np.ndarray, dropout: float = 0.0, rng=None):
         """Forward pass, the blog's forward_calculation.
 
         X (inputs, m) -> A_L (outputs, m), and a cache holding X as A0 and
         every Zl and Al that backward needs.
+
+        dropout: while training, the share of each hidden layer's units switched off per image
+        (inverted dropout: the kept ones are divided by the keep share, so evaluation, which
+        passes 0, needs no rescaling). The masks are drawn from rng (a np.random.Generator);
+        the cache then also holds Ul, the activation before dropout, and Dl, the mask divided
+        by the keep share (n_l, m), which backward multiplies in.
         """
         act, _ = ACTIVATIONS[self.activation]
         out, _ = OUTPUTS[self.output]
@@ -146,6 +165,11 @@ class Network:
             W, B = self.params[f"W{l}"], self.params[f"B{l}"]
             Z = W @ A + B  # (n_l, n_l-1)·(n_l-1, m) + (n_l, 1) = (n_l, m)
             A = out(Z) if l == L else act(Z)  # (n_l, m)
+            if dropout and l < L:
+                keep = 1.0 - dropout
+                D = (rng.random(A.shape) < keep).astype(A.dtype) / A.dtype.type(keep)  # (n_l, m)
+                cache[f"U{l}"], cache[f"D{l}"] = A, D
+                A = A * D
             cache[f"Z{l}"], cache[f"A{l}"] = Z, A
         return A, cache
 
@@ -180,7 +204,11 @@ class Network:
             grads[f"dB{l}"] = dZ.sum(axis=1, keepdims=True)  # dB2 = dZ2·1: (n_l, 1)
             if l > 1:
                 W = self.params[f"W{l}"]
-                dZ = (W.T @ dZ) * act_derivative(A_prev)  # dZ1 = W2ᵀ·dZ2 ⊙ (1 - A1²): (n_l-1, m)
+                if f"D{l - 1}" in cache:  # dropout: only the kept units pass the gradient back, scaled
+                    dA = (W.T @ dZ) * cache[f"D{l - 1}"]  # (n_l-1, m)
+                    dZ = dA * act_derivative(cache[f"U{l - 1}"])
+                else:
+                    dZ = (W.T @ dZ) * act_derivative(A_prev)  # dZ1 = W2ᵀ·dZ2 ⊙ (1 - A1²): (n_l-1, m)
         if input_gradient:
             grads["dX"] = self.params["W1"].T @ dZ  # dX = W1ᵀ·dZ1: (784, n_1)·(n_1, m) = (784, m)
         return grads

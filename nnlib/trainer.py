@@ -20,6 +20,12 @@ from .config import TrainConfig
 from .data import MnistData, normalize, select_digits
 from .network import Network, one_hot
 
+#: a sigmoid or tanh output in the outer tenth of its range at either end (sigmoid < 0.1 or > 0.9,
+#: tanh beyond ±0.8) has a derivative below this share of its peak: saturated
+SATURATED = 0.36
+GRADIENT_SAMPLES = 32  # batches per evaluation interval whose gradient sizes are measured
+PROBE_ROWS = 256  # training images the diagnostics look at
+HISTOGRAM_BINS = 40
 CHECKPOINT_EVERY = 200  # batches between copies of the last good weights
 DIVERGENCE_FACTOR = 10  # smoothed loss this many times the starting loss = diverged
 SMOOTHING = 0.02  # weight of the newest batch in the smoothed loss
@@ -68,6 +74,29 @@ class EvalEvent:
     train_accuracy: float
     test_loss: float
     test_accuracy: float
+    #: on the held-out training images; nan when the config holds none out
+    validation_loss: float = math.nan
+    validation_accuracy: float = math.nan
+
+
+@dataclass(frozen=True)
+class DiagnosticsEvent:
+    """How each layer is doing, at an evaluation step: data for the diagnostics charts.
+
+    gradient_norms: per layer l (W1, W2, …), the mean of ‖dWl‖ (Frobenius) over batches since the
+    last diagnostics (about GRADIENT_SAMPLES of them, evenly spaced): how hard each layer is pushed;
+    stuck_shares: per hidden layer, the share of units that no longer learn on a fixed probe of
+    training images: dead ReLUs (0 on every probe image) or, for sigmoid and tanh, the share of
+    unit-image pairs in the flat tails (derivative below SATURATED of its peak);
+    histograms: per layer, (bin edges, counts of the initial weights, counts now) on shared edges.
+    """
+
+    step: int
+    epoch: float
+    gradient_norms: tuple[float, ...]
+    stuck_shares: tuple[float, ...]
+    activation: str
+    histograms: tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]
 
 
 @dataclass(frozen=True)
@@ -101,6 +130,20 @@ class DivergedEvent:
     kept_step: int
 
 
+#: the settings a run may change while it trains; the rest (sizes, digits, batch size) stay fixed
+LIVE_KNOBS = ("learning_rate", "momentum", "l2", "dropout", "augment")
+
+
+@dataclass(frozen=True)
+class KnobEvent:
+    """A setting changed mid-run: step is the first batch trained with the new value."""
+
+    step: int
+    epoch: float
+    name: str  # one of LIVE_KNOBS
+    value: float
+
+
 @dataclass
 class History:
     """Everything a run has emitted, as plain lists for charts."""
@@ -110,6 +153,8 @@ class History:
     batch_losses: list = field(default_factory=list)
     evaluations: list = field(default_factory=list)  # EvalEvent
     snapshots: list = field(default_factory=list)  # SnapshotEvent
+    diagnostics: list = field(default_factory=list)  # DiagnosticsEvent
+    knobs: list = field(default_factory=list)  # KnobEvent
 
     def record(self, event) -> None:
         if isinstance(event, BatchEvent):
@@ -120,6 +165,10 @@ class History:
             self.evaluations.append(event)
         elif isinstance(event, SnapshotEvent):
             self.snapshots.append(event)
+        elif isinstance(event, DiagnosticsEvent):
+            self.diagnostics.append(event)
+        elif isinstance(event, KnobEvent):
+            self.knobs.append(event)
 
 
 def evaluate(network: Network, X_rows: np.ndarray, classes: np.ndarray, chunk: int = 8192):
@@ -145,6 +194,32 @@ def learning_rate_at(config: TrainConfig, progress: float) -> float:
     return config.learning_rate
 
 
+def stuck_share(A: np.ndarray, activation: str) -> float:
+    """Share of a hidden layer's units that barely learn, from its activations A (units, m).
+
+    ReLU: units that are 0 on every image (dead: no gradient ever flows through them).
+    sigmoid, tanh: unit-image pairs whose derivative is below SATURATED of its peak (flat tails).
+    """
+    if activation == "relu":
+        return float((A <= 0).all(axis=1).mean())
+    if activation == "sigmoid":
+        slope = A * (1 - A) / 0.25
+    else:
+        slope = 1 - A * A
+    return float((slope < SATURATED).mean())
+
+
+def weight_histogram(initial: np.ndarray, now: np.ndarray, bins: int = HISTOGRAM_BINS):
+    """(edges (bins+1,), counts of initial (bins,), counts of now (bins,)) on edges spanning both."""
+    finite_now = now[np.isfinite(now)]
+    low = float(min(initial.min(), finite_now.min() if finite_now.size else 0.0))
+    high = float(max(initial.max(), finite_now.max() if finite_now.size else 0.0))
+    if high <= low:
+        low, high = low - 1e-3, high + 1e-3
+    edges = np.linspace(low, high, bins + 1)
+    return edges, np.histogram(initial, edges)[0], np.histogram(finite_now, edges)[0]
+
+
 class Trainer:
     """Mini-batch SGD (batch size 1 is the blog's per-sample SGD)."""
 
@@ -156,11 +231,19 @@ class Trainer:
         sizes = (data.X_train.shape[1], *config.hidden, data.class_count)
         rng = np.random.RandomState(config.seed) if config.legacy_rng else np.random.default_rng(config.seed)
         self.network = network or Network.create(
-            sizes, config.activation, config.output, config.init, rng, np.dtype(config.dtype)
+            sizes, config.activation, config.output, config.init, rng, np.dtype(config.dtype), config.init_scale
         )
         self.initial_W1 = self.network.params["W1"].copy()
+        self._initial_weights = {k: v.copy() for k, v in self.network.params.items() if k.startswith("W")}
         self._shuffle_rng = np.random.default_rng(config.seed + 1)
-        self.m = len(data.y_train)
+        self._dropout_rng = np.random.default_rng(config.seed + 2)
+        trained, held_out = config.split_counts(len(data.y_train))
+        #: the training images' row numbers in data.X_train, or None for all of them (no copy)
+        self._rows = None if trained == len(data.y_train) else np.arange(trained)
+        self._validation_rows = np.arange(trained, trained + held_out) if held_out else None
+        self._gradient_sums = None  # per layer, Σ‖dWl‖ since the last diagnostics
+        self._gradient_batches = 0
+        self.m = trained
         self.batch_size = min(config.batch_size, self.m)
         self.batches_per_epoch = math.ceil(self.m / self.batch_size)
         self.total_steps = self.batches_per_epoch * config.epochs
@@ -176,7 +259,11 @@ class Trainer:
         self.initial_loss = self._loss_on_first_rows()
         self._smoothed_loss = self.initial_loss
         self._eval_steps = self._spread(config.evals_per_epoch * config.epochs)
+        self._gradient_stride = max(1, self.total_steps // (len(self._eval_steps) * GRADIENT_SAMPLES))
         self._snapshot_steps = self._spread(config.snapshots) if config.snapshots else set()
+        self._pending_knobs: dict = {}  # settings changed mid-run, applied before the next batch
+        self.stop_at: int | None = None  # pause when this step is reached ("One step", "+1 epoch")
+        self.delay_s = 0.0  # slow motion: a pause after every batch
         self._emit(SnapshotEvent(0, 0.0, self.network.params["W1"].astype(np.float16)))
 
     def _spread(self, count: int) -> set[int]:
@@ -209,7 +296,11 @@ class Trainer:
         events = []
         deadline = None if max_seconds is None else time.perf_counter() + max_seconds
         limit = self.total_steps if max_batches is None else min(self.total_steps, self.step + max_batches)
+        if self.stop_at is not None and self.stop_at > self.step:
+            limit = min(limit, self.stop_at)
         while self.step < limit:
+            if self._pending_knobs:
+                events += self._apply_knobs()
             started = time.perf_counter()
             loss = self._train_one_batch()
             self.train_seconds += time.perf_counter() - started
@@ -224,15 +315,50 @@ class Trainer:
                 self._checkpoint, self.kept_step = self.network.copy(), self.step
             if self.step in self._eval_steps:
                 events.append(self._emit(self.evaluate_now()))
+                events.append(self._emit(self.diagnose()))
             if self.step in self._snapshot_steps:
                 W1 = self.network.params["W1"].astype(np.float16)
                 events.append(self._emit(SnapshotEvent(self.step, self.epoch, W1)))
+            if self.delay_s:
+                time.sleep(
+                    self.delay_s if deadline is None else max(0.0, min(self.delay_s, deadline - time.perf_counter()))
+                )
             if deadline is not None and time.perf_counter() >= deadline:
                 break
         if self.step >= self.total_steps:
             self.status = "finished"
             events.append(self._emit(FinishedEvent(self.step, self.train_seconds)))
         return events
+
+    def set_knobs(self, **changes) -> None:
+        """Change live settings (LIVE_KNOBS: learning rate, momentum, L2, dropout, augmentation)
+        mid-run; they take effect at the next batch, which records a KnobEvent for each."""
+        unknown = set(changes) - set(LIVE_KNOBS)
+        if unknown:
+            raise ValueError(f"only {', '.join(LIVE_KNOBS)} can change during a run, not {sorted(unknown)}")
+        self.config.replace(epochs=1, **changes).validate()  # epochs may have grown past the limit (add_steps)
+        self._pending_knobs.update(changes)
+
+    def _apply_knobs(self) -> list:
+        changes, self._pending_knobs = self._pending_knobs, {}
+        changed = {k: v for k, v in changes.items() if getattr(self.config, k) != v}
+        self.config = self.config.replace(**changed)
+        if self.config.momentum and self._velocity is None:
+            self._velocity = {k: np.zeros_like(v) for k, v in self.network.params.items()}
+        return [self._emit(KnobEvent(self.step + 1, self.epoch, name, value)) for name, value in changed.items()]
+
+    def add_steps(self, count: int) -> None:
+        """Train exactly count more batches, then pause (stop_at); past the planned end, the run grows
+        by whole epochs (a finished run can go on), with an evaluation at its new end."""
+        self.stop_at = self.step + count
+        if self.stop_at > self.total_steps:
+            extra_epochs = math.ceil((self.stop_at - self.total_steps) / self.batches_per_epoch)
+            self.total_steps += extra_epochs * self.batches_per_epoch
+            self.config = self.config.replace(epochs=self.config.epochs + extra_epochs)
+            self._eval_steps.add(self.stop_at)
+            self._eval_steps.add(self.total_steps)
+            if self.status == "finished":
+                self.status = "ready"
 
     def run(self) -> list:
         """Train to the end; return all events."""
@@ -249,13 +375,46 @@ class Trainer:
         return DIVERGENCE_FACTOR * max(self.initial_loss, 0.1)
 
     def _loss_on_first_rows(self, count: int = 512) -> float:
+        count = min(count, self.m)
         loss, _, _ = evaluate(self.network, self.data.X_train[:count], self.data.y_train[:count])
         return loss
 
+    def _training_set(self) -> tuple[np.ndarray, np.ndarray]:
+        """The rows trained on (m, pixels) and their classes (m,)."""
+        if self._rows is None:
+            return self.data.X_train, self.data.y_train
+        return self.data.X_train[: self.m], self.data.y_train[: self.m]
+
     def evaluate_now(self) -> EvalEvent:
-        train_loss, train_acc, _ = evaluate(self.network, self.data.X_train, self.data.y_train)
+        train_loss, train_acc, _ = evaluate(self.network, *self._training_set())
         test_loss, test_acc, _ = evaluate(self.network, self.data.X_test, self.data.y_test)
-        return EvalEvent(self.step, self.epoch, train_loss, train_acc, test_loss, test_acc)
+        validation = (math.nan, math.nan)
+        if self._validation_rows is not None:
+            rows = self._validation_rows
+            validation = evaluate(self.network, self.data.X_train[rows], self.data.y_train[rows])[:2]
+        return EvalEvent(self.step, self.epoch, train_loss, train_acc, test_loss, test_acc, *validation)
+
+    def diagnose(self) -> DiagnosticsEvent:
+        """Gradient sizes since the last call, stuck units on a probe, weight histograms."""
+        batches = max(self._gradient_batches, 1)
+        sums = self._gradient_sums or [0.0] * self.network.layer_count
+        norms = tuple(float(total / batches) for total in sums)
+        self._gradient_sums, self._gradient_batches = None, 0
+        X_rows, _ = self._training_set()
+        _, cache = self.network.forward(np.asarray(X_rows[:PROBE_ROWS]).T)
+        shares = tuple(stuck_share(cache[f"A{l}"], self.network.activation) for l in range(1, self.network.layer_count))
+        histograms = tuple(
+            weight_histogram(initial, self.network.params[name]) for name, initial in self._initial_weights.items()
+        )
+        return DiagnosticsEvent(self.step, self.epoch, norms, shares, self.network.activation, histograms)
+
+    def _track_gradients(self, grads) -> None:
+        norms = [float(np.linalg.norm(grads[f"dW{l}"])) for l in range(1, self.network.layer_count + 1)]
+        if self._gradient_sums is None:
+            self._gradient_sums = norms
+        else:
+            self._gradient_sums = [total + norm for total, norm in zip(self._gradient_sums, norms)]
+        self._gradient_batches += 1
 
     def _train_one_batch(self) -> float:
         """Forward, loss, backward and update on the next batch; returns its loss."""
@@ -263,6 +422,8 @@ class Trainer:
         if position == 0 and self.step > 0:
             self._order = self._new_order()
         rows = self._order[position * self.batch_size : (position + 1) * self.batch_size]
+        if self._rows is not None:
+            rows = self._rows[rows]
         X_rows = self.data.X_train[rows]  # (m, pixels)
         if self.config.augment:
             X_rows = augment_rows(
@@ -275,12 +436,15 @@ class Trainer:
             )
         X = X_rows.T  # (pixels, m)
         Y = one_hot(self.data.y_train[rows], self.data.class_count, self.network.dtype)
-        A, cache = self.network.forward(X)
+        A, cache = self.network.forward(X, self.config.dropout, self._dropout_rng)
         loss = self.network.loss(cache, Y)
         self._lr = learning_rate_at(self.config, self.step / self.total_steps)
         self.step += 1
         if math.isfinite(loss):
-            self._update(self.network.backward(cache, Y))
+            grads = self.network.backward(cache, Y)
+            if self.step % self._gradient_stride == 0:
+                self._track_gradients(grads)
+            self._update(grads)
         return loss
 
     def _update(self, grads) -> None:

@@ -8,18 +8,22 @@ import streamlit as st
 
 from nnlib import evaluate
 from nnlib.modelio import ModelFileError, model_to_bytes, open_model
+from nnlib.trainer import LIVE_KNOBS
 from ui import charts, network_figures
 from ui.data import dataset, prepared
 from ui.display import literal, show_chart
+from ui.hints import hints, run_state
 from ui.i18n import t
 from ui.insight_view import diagram_words
 from ui.navigation import page_setup
 from ui.runtime import log_timing, run_in_background, timers_rerun_fragments
 from ui.session import LOADED_MODEL, TRAINED_MODEL, current_model, set_model
 from ui.settings import (
+    FIELD_LABELS,
     PRESET_LABELS,
     apply_preset,
     apply_query_params,
+    apply_settings,
     config_from_widgets,
     cost_check,
     cost_words,
@@ -45,6 +49,7 @@ from ui.words import divergence_words
 
 DIAGRAM_IMAGE = 0  # the test image the Train page's diagram follows
 WRONG_PER_PAGE = 12  # test images it got wrong, shown a page at a time
+SLOW_MOTION_S = 0.25  # seconds after every batch in slow motion
 
 page_setup("Train", "🏋️")
 st.title(t("🏋️ Train"))
@@ -77,6 +82,22 @@ preset_col.selectbox(
 status_box = st.empty()
 cost_box = st.empty()
 progress_box = st.empty()
+# Run control: a teacher's hands on the run (the worker obeys before its next batch).
+with st.container(horizontal=True, key="run-control"):
+    paused = trainer is not None and getattr(trainer, "paused", False)
+    can_extend = trainer is not None and not training and trainer.status in ("finished", "stopped")
+    pause_clicked = st.button(t("Pause"), disabled=not training, help=t("Hold the run where it is; Continue goes on."))
+    continue_clicked = st.button(t("Continue"), disabled=not paused, help=t("Carry on from where it paused."))
+    epoch_clicked = st.button(
+        t("+1 epoch"), disabled=not can_extend, help=t("Exactly one more pass over the training images, then pause.")
+    )
+    step_clicked = st.button(t("One step"), disabled=not can_extend, help=t("Exactly one batch, then pause."))
+    slow_motion = st.toggle(
+        t("Slow motion"),
+        key="slow_motion",
+        help=t("A pause after every batch, so a class can watch the filters change."),
+    )
+hints_box = st.container(key="hints")  # the coach: what went wrong in the last run, and a fix
 # The charts' column first: a phone stacks columns in order, so the live loss and the Test accuracy
 # come before the settings there; a projector shows them side by side.
 charts_col, settings_col = st.columns([2, 1], gap="medium")
@@ -120,7 +141,18 @@ with charts_col:
             "rate 10 to see the loss explode."
         )
     )
+    if config is not None and config.validation:
+        st.toggle(
+            t("Show the test set"),
+            key="show_test",
+            help=t(
+                "Hidden while you tune on the validation images: settings chosen by their test score make the "
+                "test set one more thing the run was fitted to, and its score no longer says how new images go."
+            ),
+        )
     diagram_box = st.empty()
+    with st.container(key="diagnostics"):
+        diagnostics_box = st.empty()
 results_box = st.empty()  # emptied at once when a new run starts
 # A container, not a placeholder: a placeholder is emptied at the start of every rerun, which
 # unmounted the file uploader mid-upload (a second model file was lost on a busy server).
@@ -162,7 +194,8 @@ def start_run(config):
     if not check.allowed:
         return None, refusal(check)
     try:
-        return new_trainer(config, prepared(config)), ""
+        slow = {"delay_s": SLOW_MOTION_S} if st.session_state.get("slow_motion") else None
+        return new_trainer(config, prepared(config), slow), ""
     except TooCostly as error:
         return None, refusal(error.check)
     except TooLarge as error:
@@ -179,11 +212,43 @@ if train_clicked and config is not None:
         metrics_box.empty()
         trainer = new_run
         st.session_state["trainer"] = trainer
+        st.session_state["slow_motion_sent"] = (id(trainer), bool(st.session_state.get("slow_motion")))
         st.session_state["training"] = training = True
         st.session_state.pop("stopped_message", None)
         st.session_state.pop("upload_message", None)  # the loaded model is replaced by this run's
         set_model(trainer.network, config, TRAINED_MODEL)
         st.rerun()  # draw the page (sidebar, buttons) for the new run, then train
+
+
+def run_again(action) -> None:
+    """Pause, Continue, +1 epoch or One step: the run trains again (the page redraws for it)."""
+    action()
+    st.session_state["training"] = True
+    st.session_state.pop("stopped_message", None)
+    st.rerun()
+
+
+if trainer is not None:
+    sent = st.session_state.get("slow_motion_sent")  # (the run, on or off) last told to the worker
+    if (slow_motion or (sent and sent[0] == id(trainer))) and sent != (id(trainer), slow_motion):
+        trainer.control(delay_s=SLOW_MOTION_S if slow_motion else 0.0)
+        st.session_state["slow_motion_sent"] = (id(trainer), slow_motion)
+    if config is not None and (training or paused):  # live knobs: the widgets' values act mid-run
+        changes = {
+            name: getattr(config, name) for name in LIVE_KNOBS if getattr(config, name) != getattr(trainer.config, name)
+        }
+        if changes:
+            trainer.control(**changes)
+if pause_clicked and training:
+    trainer.pause()
+    st.session_state["training"] = training = False
+    st.rerun()
+if continue_clicked and paused:
+    run_again(trainer.resume)
+if epoch_clicked and can_extend:
+    run_again(lambda: trainer.control(add_steps=trainer.batches_per_epoch))
+if step_clicked and can_extend:
+    run_again(lambda: trainer.control(add_steps=1))
 if resume_clicked and can_resume:
     st.session_state["training"] = training = True
     st.session_state.pop("stopped_message", None)
@@ -204,6 +269,8 @@ def chart_words() -> dict:
             train=t("train loss"),
             test=t("test loss"),
             waiting=t("The loss appears after the first batch."),
+            validation=t("validation loss"),
+            knob_labels={name: t(FIELD_LABELS[name]) for name in LIVE_KNOBS},
         ),
         accuracy=dict(
             title=t("Accuracy"),
@@ -212,6 +279,7 @@ def chart_words() -> dict:
             train=t("train accuracy"),
             test=t("test accuracy"),
             waiting=t("Accuracy appears after the first evaluation."),
+            validation=t("validation accuracy"),
         ),
     )
 
@@ -263,9 +331,52 @@ def draw_charts(trainer, live: bool) -> None:
     counter = st.session_state["draw_counter"] = st.session_state.get("draw_counter", 0) + 1
     suffix = f"live-{counter}" if live else "final"
     words = chart_words()
-    show_chart(charts.loss_figure(trainer.history, **words["loss"]), f"loss-{suffix}", loss_box)
-    show_chart(charts.accuracy_figure(trainer.history, **words["accuracy"]), f"accuracy-{suffix}", accuracy_box)
+    show_test = st.session_state.get("show_test", False) or not trainer.config.validation
+    loss = charts.loss_figure(trainer.history, **words["loss"], show_test=show_test)
+    show_chart(loss, f"loss-{suffix}", loss_box)
+    accuracy = charts.accuracy_figure(trainer.history, **words["accuracy"], show_test=show_test)
+    show_chart(accuracy, f"accuracy-{suffix}", accuracy_box)
     draw_diagram(trainer, suffix)
+    draw_diagnostics(trainer, suffix)
+
+
+def draw_diagnostics(trainer, suffix: str) -> None:
+    """Gradient size per layer, dead or saturated units per layer, the first layer's weights then and now."""
+    diagnostics = trainer.history.diagnostics
+    epoch, layer, waiting = t("epoch"), t("layer {layer}"), t("The diagnostics appear after the first evaluation.")
+    stuck_title = t("Dead ReLUs per layer") if trainer.config.activation == "relu" else t("Saturated units per layer")
+    with diagnostics_box.container():
+        st.markdown(t("**Diagnostics**: how each layer is doing"))
+        gradients_tab, stuck_tab, weights_tab = st.tabs([t("Gradient size"), t("Stuck units"), t("Weights")])
+        with gradients_tab:
+            fig = charts.gradient_norms_figure(
+                diagnostics, t("Gradient size per layer"), epoch, t("‖dW‖ (mean per batch)"), layer, waiting
+            )
+            show_chart(fig, f"gradients-{suffix}")
+            st.caption(t("ⓘ A first layer far below the last: the gradient vanishes on its way back."))
+        with stuck_tab:
+            share = t("share of units (%)")
+            fig = charts.stuck_units_figure(diagnostics, stuck_title, epoch, share, layer, waiting)
+            show_chart(fig, f"stuck-{suffix}")
+            st.caption(
+                t(
+                    "ⓘ Dead ReLU: 0 for every probe image, so it never learns again. Saturated sigmoid or tanh: "
+                    "output in the outer tenth of its range, where its slope is almost 0."
+                )
+            )
+        with weights_tab:
+            if diagnostics:
+                fig = charts.weight_histogram_figure(
+                    diagnostics[-1].histograms[0],
+                    t("W1's weights: at the start and now"),
+                    t("weight"),
+                    t("count"),
+                    t("at the start"),
+                    t("now"),
+                )
+            else:
+                fig = charts.empty_figure(t("W1's weights: at the start and now"), waiting)
+            show_chart(fig, f"weights-{suffix}")
 
 
 def draw_diagram(trainer, suffix: str) -> None:
@@ -378,6 +489,12 @@ def refresh_is_stale() -> bool:
 
 
 if trainer is not None and training:
+    st.caption(
+        t(
+            "While it trains, the learning rate, momentum, L2, dropout and augmentation act from the next batch "
+            "(a line on the loss chart marks each change); the other settings wait for the next run."
+        )
+    )
     status_box.info(
         t(
             "Training {sizes} on digits {digits}…",
@@ -410,6 +527,15 @@ elif not training:
                 step=f"{trainer.step:,}",
             )
         )
+    elif getattr(trainer, "paused", False):
+        status_box.info(
+            t(
+                "Paused at step {step} of {total} (epoch {epoch:.2f}). Continue, +1 epoch or One step carry on.",
+                step=f"{trainer.step:,}",
+                total=f"{trainer.total_steps:,}",
+                epoch=trainer.epoch,
+            )
+        )
     elif trainer.status == "stopped" and trainer.stop_reason == "unwatched":
         status_box.warning(t("Paused: nobody was watching this run for a while. Resume carries on."))
     elif "stopped_message" in st.session_state:
@@ -427,6 +553,52 @@ elif not training:
 
 if refused:
     status_box.error(refused)
+
+
+def apply_hint(changes: dict) -> None:
+    """A hint's Apply: the fix goes into the widgets, and the page says what changed."""
+    st.session_state["hint_applied"] = apply_settings(changes)
+
+
+def toggle_why(key: str) -> None:
+    st.session_state[f"why_{key}"] = not st.session_state.get(f"why_{key}", False)
+
+
+def remember_divergence(trainer) -> None:
+    """Keep the learning rates that diverged in this session: the coach warns before they are used again."""
+    rates = st.session_state.setdefault("diverged_rates", [])
+    if trainer.status == "diverged" and trainer.config.learning_rate not in rates:
+        rates.append(trainer.config.learning_rate)
+
+
+def show_hints(trainer) -> None:
+    """The coach's hints on the run that ended, each with Apply and Why?."""
+    applied = st.session_state.pop("hint_applied", None)
+    if applied:
+        hints_box.success(t("Applied: {changes}. Press **Train** for a new run.", changes=applied))
+    remember_divergence(trainer)
+    found = hints(run_state(trainer, st.session_state["diverged_rates"], planned=config), t)
+    for hint in found:
+        with hints_box.container(border=True):
+            text_col, apply_col, why_col = st.columns([6, 1.3, 1.1], vertical_alignment="center")
+            text_col.markdown(t("💡 {text} **Try:** {fix}.", text=hint.text, fix=hint.fix))
+            apply_col.button(
+                t("Apply"),
+                key=f"hint_apply_{hint.key}",
+                on_click=apply_hint,
+                args=(hint.changes,),
+                width="stretch",
+                help=t("Set this fix in the settings (a new run uses it)."),
+            )
+            why_col.button(
+                t("Why?"), key=f"hint_why_{hint.key}", on_click=toggle_why, args=(hint.key,), width="stretch"
+            )
+            if st.session_state.get(f"why_{hint.key}"):
+                st.info(t("{why} **Where to see it:** {where}", why=hint.why, where=hint.where))
+
+
+if trainer is not None and not training and trainer.status in ("finished", "diverged", "stopped"):
+    show_hints(trainer)
 
 
 def results_of(trainer):

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from nnlib import ACTIVATIONS, INITS, PRESETS, ConfigError, evaluate
-from nnlib.config import BATCH_SIZES, FULL_BATCH, LEARNING_RATES
+from nnlib.config import ALL_IMAGES, BATCH_SIZES, FULL_BATCH, INIT_SCALES, LEARNING_RATES, TRAIN_SIZES
 from nnlib.measure import distinct_filters, parameter_bytes, peak_training_memory
 from ui import charts
 from ui.data import prepared
@@ -35,6 +35,14 @@ SETTINGS = {
     "init": ("Initialisation", list(INITS), ["glorot-uniform", "zeros"], lambda v: {"init": v}),
     "activation": ("Hidden activation", sorted(ACTIVATIONS), ["tanh", "relu"], lambda v: {"activation": v}),
     "digits": ("Digits", list(DIGIT_SETS), ["0,1", "0-9"], lambda v: {"digits": DIGIT_SETS[v]}),
+    "dropout": ("Dropout", [0.0, 0.1, 0.2, 0.3, 0.5], [0.0, 0.3], lambda v: {"dropout": v}),
+    "train_size": (
+        "Training-set size",
+        [size for size in TRAIN_SIZES if size != ALL_IMAGES],
+        [100, 1000, 10_000],
+        lambda v: {"train_size": v},
+    ),
+    "init_scale": ("Initial-weight scale", list(INIT_SCALES), [0.1, 1.0, 5.0], lambda v: {"init_scale": v}),
 }
 SETTING_NAMES = list(SETTINGS)
 TABLE_COLUMNS = (

@@ -38,7 +38,7 @@ import numpy as np
 
 from nnlib import Trainer
 from nnlib.cost import CostCheck, MemoryCheck, check_cost, check_memory, max_run_bytes
-from nnlib.trainer import BatchEvent, DivergedEvent, FinishedEvent, History, PreparedData
+from nnlib.trainer import LIVE_KNOBS, BatchEvent, DivergedEvent, FinishedEvent, History, KnobEvent, PreparedData
 from server.limits import memory_limit_bytes, positive_int_env, read_limits, usable_cores
 from server.shared_files import (
     SharedData,
@@ -149,8 +149,30 @@ def worker_main(conn, niceness: int) -> None:
         _train(conn, job_id, trainer)
 
 
+def apply_controls(trainer: Trainer, controls: dict) -> None:
+    """A teacher's hand on a run: knobs (nnlib.trainer.LIVE_KNOBS, from the next batch), add_steps
+    (train exactly that many more batches, then pause) and delay_s (slow motion)."""
+    knobs = {name: value for name, value in controls.items() if name in LIVE_KNOBS}
+    if knobs:
+        trainer.set_knobs(**knobs)
+    if "add_steps" in controls:
+        trainer.add_steps(int(controls["add_steps"]))
+    if "delay_s" in controls:
+        trainer.delay_s = float(controls["delay_s"])
+
+
+def controlled_state(blob: bytes, controls: dict) -> bytes:
+    """A stopped or queued run's state (trainer_state) with controls applied, for when it trains again."""
+    trainer = Trainer.__new__(Trainer)
+    trainer.__dict__.update(pickle.loads(blob))
+    apply_controls(trainer, controls)
+    return trainer_state(trainer)
+
+
 def _fields(trainer: Trainer) -> dict:
     return dict(
+        total_steps=trainer.total_steps,
+        epochs=trainer.config.epochs,
         step=trainer.step,
         train_seconds=trainer.train_seconds,
         cpu_seconds=trainer.cpu_seconds,
@@ -170,7 +192,7 @@ def _train(conn, job_id: int, trainer: Trainer) -> None:
     outbox: queue.SimpleQueue = queue.SimpleQueue()
     sender = threading.Thread(target=_send_all, args=(conn, outbox), daemon=True)
     sender.start()
-    stopped, weights_sent = False, -math.inf  # the first chunk sends weights
+    stopped, paused, weights_sent = False, False, -math.inf  # the first chunk sends weights
     trainer.__dict__.setdefault("cpu_seconds", 0.0)  # kept in the state: a resumed run adds to it
     while not trainer.done and not stopped:
         started = time.thread_time()  # this thread's CPU only: training, not the sender's pickling
@@ -185,9 +207,14 @@ def _train(conn, job_id: int, trainer: Trainer) -> None:
             message = conn.recv()
             if message[0] == "stop" and message[1] == job_id:
                 stopped = True
+            elif message[0] == "control" and message[1] == job_id:
+                apply_controls(trainer, message[2])
+        if trainer.stop_at is not None and trainer.step >= trainer.stop_at and not trainer.done:
+            trainer.stop_at, stopped, paused = None, True, True  # One step or +1 epoch done: pause here
     status = trainer.status if trainer.done else "stopped"
     trainer.status = "ready" if status == "stopped" else trainer.status
-    outbox.put(("ended", job_id, status, _fields(trainer), _weights(trainer), trainer_state(trainer)))
+    fields = {**_fields(trainer), "paused": paused}
+    outbox.put(("ended", job_id, status, fields, _weights(trainer), trainer_state(trainer)))
     outbox.put(None)
     sender.join()
 
@@ -364,6 +391,18 @@ class JobPool:
                 except OSError:
                     pass  # the worker died; the dispatcher reports it
 
+    def control(self, job: Job, controls: dict) -> None:
+        """Change a queued or running run (apply_controls): a queued one's state now, a running one's
+        worker before its next batch. After add_steps the worker pauses the run when they are done."""
+        with self._lock:
+            if job.status == "queued":
+                job.state = controlled_state(job.state, controls)
+            elif job.status == "running" and job.worker is not None:
+                try:
+                    job.worker.conn.send(("control", job.id, controls))
+                except OSError:
+                    pass  # the worker died; the dispatcher reports it
+
     def position(self, job: Job) -> int | None:
         """Runs ahead of this one in the queue (0: next), or None when it is not queued."""
         with self._lock:
@@ -496,7 +535,7 @@ class JobPool:
                         _, _, status, fields, weights, state = message
                         worker.job = None
                         self._learn_pace(job, status)
-                        reason = job.stop_reason if status == "stopped" else ""
+                        reason = ("paused" if fields.get("paused") else job.stop_reason) if status == "stopped" else ""
                         self._finish(job, status, fields, weights, state, reason)
                         self._start_queued()
         except (EOFError, OSError):
@@ -595,15 +634,24 @@ class RemoteTrainer:
     Raises TooCostly when the work cap (cap_s, default NNLIB_MAX_CPU_SECONDS) refuses the
     run, TooLarge when its memory could never fit (pool.run_budget()) and PoolFull when the
     queue is full: such a run never takes a place. priority: a teacher's run, queued ahead.
+    controls: apply_controls' settings from the first batch on (slow motion).
     """
 
     def __init__(
-        self, pool: JobPool, owner: str, config, data: PreparedData, cap_s: float | None = None, priority: bool = False
+        self,
+        pool: JobPool,
+        owner: str,
+        config,
+        data: PreparedData,
+        cap_s: float | None = None,
+        priority: bool = False,
+        controls: dict | None = None,
     ):
-        check = check_cost(config.validate(), len(data.y_train), cap_s)
+        trained, _ = config.validate().split_counts(len(data.y_train))
+        check = check_cost(config, trained, cap_s)
         if not check.allowed:  # before any weights are allocated or a place is taken
             raise TooCostly(check)
-        memory = check_memory(config, len(data.y_train), pool.run_budget())
+        memory = check_memory(config, trained, pool.run_budget())
         if not memory.allowed:
             raise TooLarge(memory)
         self.estimate_s, self.memory_bytes = check.estimate_s, memory.estimate_bytes
@@ -613,6 +661,8 @@ class RemoteTrainer:
         self.stop_reason = ""  # why a stopped run stopped: stopped (a click) | unwatched | replaced | closed
         self._spec = pool.share(data)
         self._job: Job | None = None
+        if controls:  # e.g. slow motion from the first batch on
+            apply_controls(self._local, controls)
         self._state = trainer_state(self._local)
         self.status = "ready"
         self._submit()
@@ -663,7 +713,7 @@ class RemoteTrainer:
         """
         if self._job is None:
             return []
-        if self.status == "stopped" and self.stop_reason != "replaced":
+        if self.status == "stopped" and self.stop_reason not in ("replaced", "paused"):
             self.resume()  # as Trainer.advance carries on: Resume, or a tab that came back late
         self._job.last_poll = time.monotonic()
         return self._drain(wait_s=max_seconds if max_seconds is not None else 0.3)
@@ -680,6 +730,33 @@ class RemoteTrainer:
         deadline = time.monotonic() + STOP_WAIT_SECONDS
         while self.status in ACTIVE and time.monotonic() < deadline:
             self._drain(wait_s=0.1)
+
+    def pause(self) -> None:
+        """Pause: the worker hands the run back and it waits, weights and step kept, until continue_()."""
+        if self._job is not None and self.status in ACTIVE:
+            self.pool.stop(self._job, reason="paused")
+            deadline = time.monotonic() + STOP_WAIT_SECONDS
+            while self.status in ACTIVE and time.monotonic() < deadline:
+                self._drain(wait_s=0.1)
+
+    @property
+    def paused(self) -> bool:
+        return self.status == "stopped" and self.stop_reason == "paused"
+
+    def control(self, **controls) -> None:
+        """Knobs (LIVE_KNOBS), add_steps, delay_s: sent to the worker, or written into a waiting run's
+        state. A run that is not training and gets add_steps is queued again to do them."""
+        if self._job is None:
+            return
+        knobs = {name: value for name, value in controls.items() if name in LIVE_KNOBS}
+        if self.status in ACTIVE:
+            self.pool.control(self._job, controls)
+        else:
+            self._state = controlled_state(self._state, controls)
+            if knobs:
+                self._local.config = self._local.config.replace(**knobs)
+        if "add_steps" in controls and self.status not in ACTIVE:
+            self._submit()
 
     def resume(self) -> None:
         """Queue a stopped run again from where it stopped (same weights, step and history)."""
@@ -730,6 +807,8 @@ class RemoteTrainer:
                 history.record(event)
                 if isinstance(event, DivergedEvent):
                     self._local.divergence = event
+                elif isinstance(event, KnobEvent):
+                    self._local.config = self._local.config.replace(**{event.name: event.value})
             return unpack_batches(batches) + list(others)
         if kind == "ended":
             _, status, fields, weights, reason = message
@@ -749,6 +828,9 @@ class RemoteTrainer:
 
     def _take(self, fields: dict, weights) -> None:
         if fields:
+            if fields["total_steps"] != self._local.total_steps:  # One step or +1 epoch past the end
+                self._local.total_steps = fields["total_steps"]
+                self._local.config = self._local.config.replace(epochs=fields["epochs"])
             self._local.step = fields["step"]
             self._local.train_seconds = fields["train_seconds"]
             self._local.cpu_seconds = fields["cpu_seconds"]

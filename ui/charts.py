@@ -29,6 +29,7 @@ BLUE, VERMILLION, GREEN, ORANGE, SKY, PURPLE, GREY = (
 )
 TRAIN_STYLE = dict(line=dict(color=BLUE, width=3), marker=dict(symbol="circle", size=9))
 TEST_STYLE = dict(line=dict(color=VERMILLION, width=3, dash="dash"), marker=dict(symbol="diamond", size=10))
+VALIDATION_STYLE = dict(line=dict(color=GREEN, width=3, dash="dot"), marker=dict(symbol="square", size=9))
 # Figures that only show (no zoom, no pan): a swipe on a phone scrolls the page instead.
 STATIC_CONFIG = {"displayModeBar": False, "scrollZoom": False, "doubleClick": False, "responsive": True}
 
@@ -109,8 +110,14 @@ def loss_figure(
     train: str = "train loss",
     test: str = "test loss",
     waiting: str = "The loss appears after the first batch.",
+    validation: str = "validation loss",
+    knob_labels: dict | None = None,
+    show_test: bool = True,
 ) -> go.Figure:
-    """Per-batch loss (raw and smoothed) and per-evaluation train/test loss, by epoch, on a log axis."""
+    """Per-batch loss (raw and smoothed) and per-evaluation train/test (and validation, when the run
+    holds images out) loss, by epoch, on a log axis; a dotted vertical line with the new value
+    where a setting changed mid-run (history.knobs; knob_labels: setting -> its name).
+    show_test=False leaves the test set out (a run with a validation set, tuned without peeking)."""
     epochs = np.asarray(history.batch_epochs, dtype=float)
     losses = np.asarray(history.batch_losses, dtype=float)
     evaluations = history.evaluations
@@ -127,8 +134,22 @@ def loss_figure(
     if evaluations:
         ex = [e.epoch for e in evaluations]
         fig.add_scatter(x=ex, y=[e.train_loss for e in evaluations], mode="lines+markers", name=train, **TRAIN_STYLE)
-        fig.add_scatter(x=ex, y=[e.test_loss for e in evaluations], mode="lines+markers", name=test, **TEST_STYLE)
-        shown += [[e.train_loss for e in evaluations], [e.test_loss for e in evaluations]]
+        shown.append([e.train_loss for e in evaluations])
+        if show_test:
+            test_losses = [e.test_loss for e in evaluations]
+            fig.add_scatter(x=ex, y=test_losses, mode="lines+markers", name=test, **TEST_STYLE)
+            shown.append(test_losses)
+        if has_validation(evaluations):
+            values = [e.validation_loss for e in evaluations]
+            fig.add_scatter(x=ex, y=values, mode="lines+markers", name=validation, **VALIDATION_STYLE)
+            shown.append(values)
+    for change in getattr(history, "knobs", []):
+        name = (knob_labels or {}).get(change.name, change.name)
+        fig.add_vline(
+            x=change.epoch,
+            line=dict(color=PURPLE, width=2, dash="dot"),
+            annotation=dict(text=f"{name} {change.value:g}", font=dict(size=FONT_SIZE - 2, color=PURPLE)),
+        )
     fig.update_xaxes(title=epoch, rangemode="tozero")
     fig.update_yaxes(
         title=loss,
@@ -148,7 +169,10 @@ def accuracy_figure(
     train: str = "train accuracy",
     test: str = "test accuracy",
     waiting: str = "Accuracy appears after the first evaluation.",
+    validation: str = "validation accuracy",
+    show_test: bool = True,
 ) -> go.Figure:
+    """Train, test (unless show_test is False) and validation accuracy per evaluation, by epoch."""
     evaluations = history.evaluations
     if not evaluations:
         return empty_figure(title, waiting)
@@ -157,12 +181,92 @@ def accuracy_figure(
     fig.add_scatter(
         x=ex, y=[100 * e.train_accuracy for e in evaluations], mode="lines+markers", name=train, **TRAIN_STYLE
     )
-    fig.add_scatter(x=ex, y=[100 * e.test_accuracy for e in evaluations], mode="lines+markers", name=test, **TEST_STYLE)
-    lowest = min(min(e.train_accuracy, e.test_accuracy) for e in evaluations) * 100
+    lowest = min(e.train_accuracy for e in evaluations) * 100
+    if show_test:
+        values = [100 * e.test_accuracy for e in evaluations]
+        fig.add_scatter(x=ex, y=values, mode="lines+markers", name=test, **TEST_STYLE)
+        lowest = min(lowest, min(values))
+    if has_validation(evaluations):
+        values = [100 * e.validation_accuracy for e in evaluations]
+        fig.add_scatter(x=ex, y=values, mode="lines+markers", name=validation, **VALIDATION_STYLE)
+        lowest = min(lowest, min(values))
     fig.update_xaxes(title=epoch, rangemode="tozero")
     fig.update_yaxes(title=accuracy, ticksuffix="%", range=[max(0.0, lowest - 2), 100.0])
     fig.update_traces(cliponaxis=False)  # a marker at 100% is drawn whole
     return layout(fig, title)
+
+
+def has_validation(evaluations) -> bool:
+    """Whether the run held training images out (its evaluations carry validation numbers)."""
+    return bool(evaluations) and np.isfinite(getattr(evaluations[-1], "validation_loss", np.nan))
+
+
+LAYER_STYLES = tuple(
+    dict(line=dict(color=colour, width=3, dash=dash), marker=dict(symbol=symbol, size=8))
+    for colour, symbol, dash in zip(
+        (BLUE, VERMILLION, GREEN, ORANGE, SKY, PURPLE, "#000000", GREY, BLUE),
+        ("circle", "diamond", "square", "triangle-up", "x", "star", "cross", "circle", "diamond"),
+        ("solid", "dash", "dot", "dashdot", "solid", "dash", "dot", "dashdot", "solid"),
+    )
+)
+
+
+def gradient_norms_figure(diagnostics, title: str, epoch: str, size: str, layer: str, waiting: str) -> go.Figure:
+    """‖dWl‖ per layer against the epoch, on a log axis: a first layer far below the last is vanishing.
+
+    diagnostics: nnlib.trainer.DiagnosticsEvent list; layer: a template with {layer} ("layer {layer}").
+    """
+    if not diagnostics:
+        return empty_figure(title, waiting)
+    fig = go.Figure()
+    x = [d.epoch for d in diagnostics]
+    norms = np.array([d.gradient_norms for d in diagnostics], dtype=float)  # (evaluations, layers)
+    for index in range(norms.shape[1]):
+        style = LAYER_STYLES[index % len(LAYER_STYLES)]
+        fig.add_scatter(x=x, y=norms[:, index], mode="lines+markers", name=layer.format(layer=index + 1), **style)
+    positive = norms[np.isfinite(norms) & (norms > 0)]
+    fig.update_xaxes(title=epoch, rangemode="tozero")
+    fig.update_yaxes(title=size, type="log", dtick=1, exponentformat="power", range=log_range(positive, 6))
+    return layout(fig, title, height=320)
+
+
+def stuck_units_figure(diagnostics, title: str, epoch: str, share: str, layer: str, waiting: str) -> go.Figure:
+    """The share (%) of dead ReLUs or saturated sigmoid/tanh units per hidden layer, against the epoch."""
+    if not diagnostics or not diagnostics[-1].stuck_shares:
+        return empty_figure(title, waiting)
+    fig = go.Figure()
+    x = [d.epoch for d in diagnostics]
+    shares = 100 * np.array([d.stuck_shares for d in diagnostics], dtype=float)  # (evaluations, hidden layers)
+    for index in range(shares.shape[1]):
+        style = LAYER_STYLES[index % len(LAYER_STYLES)]
+        fig.add_scatter(x=x, y=shares[:, index], mode="lines+markers", name=layer.format(layer=index + 1), **style)
+    fig.update_xaxes(title=epoch, rangemode="tozero")
+    fig.update_yaxes(title=share, ticksuffix="%", range=[0, 100])
+    fig.update_traces(cliponaxis=False)
+    return layout(fig, title, height=320)
+
+
+def weight_histogram_figure(histogram, title: str, weight: str, count: str, start: str, now: str) -> go.Figure:
+    """One layer's weights at the start (grey bars) and now (blue outline), on shared bins.
+
+    histogram: (edges (bins+1,), initial counts (bins,), counts now (bins,)).
+    """
+    edges, initial, current = histogram
+    centres = (np.asarray(edges[:-1]) + np.asarray(edges[1:])) / 2
+    width = float(edges[1] - edges[0])
+    fig = go.Figure()
+    fig.add_bar(x=centres, y=initial, width=width, name=start, marker=dict(color=GREY))
+    fig.add_bar(
+        x=centres,
+        y=current,
+        width=width,
+        name=now,
+        marker=dict(color="rgba(0,0,0,0)", line=dict(color=BLUE, width=2)),
+    )
+    fig.update_layout(barmode="overlay", bargap=0)
+    fig.update_xaxes(title=weight)
+    fig.update_yaxes(title=count)
+    return layout(fig, title, height=320)
 
 
 def confusion_figure(

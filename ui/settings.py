@@ -15,13 +15,17 @@ import streamlit as st
 
 from nnlib import ACTIVATIONS, INITS, OUTPUTS, PRESETS, ConfigError, TrainConfig
 from nnlib.config import (
+    ALL_IMAGES,
     AUGMENT_RANGE,
     AUGMENT_STEP,
     BATCH_SIZES,
+    DROPOUT_RANGE,
+    DROPOUT_STEP,
     DTYPES,
     EPOCHS_RANGE,
     FULL_BATCH,
     HIDDEN_SIZE_RANGE,
+    INIT_SCALES,
     L2_VALUES,
     LEARNING_RATES,
     MAX_HIDDEN_LAYERS,
@@ -30,6 +34,10 @@ from nnlib.config import (
     NORMALIZATIONS,
     SCHEDULES,
     SEED_RANGE,
+    TRAIN_SIZE_RANGE,
+    TRAIN_SIZES,
+    VALIDATION_RANGE,
+    VALIDATION_STEP,
     parse_digits,
     parse_hidden,
 )
@@ -56,14 +64,19 @@ def work_cap() -> float:
     return max_cpu_seconds()
 
 
+def trained_count(config: TrainConfig, data) -> int:
+    """How many of data's training images the run trains on (its size and validation settings)."""
+    return config.split_counts(len(data.y_train))[0]
+
+
 def work_of(config: TrainConfig, data) -> float:
-    """The run's estimated CPU-seconds on data's training images (nnlib.cost)."""
-    return estimate_seconds(config, len(data.y_train), len(data.y_test))
+    """The run's estimated CPU-seconds on the training images it uses (nnlib.cost)."""
+    return estimate_seconds(config, trained_count(config, data), len(data.y_test))
 
 
 def cost_check(config: TrainConfig, data) -> CostCheck:
     """The estimate, the cap and what fits (most epochs, else smaller hidden sizes)."""
-    return check_cost(config, len(data.y_train), work_cap())
+    return check_cost(config, trained_count(config, data), work_cap())
 
 
 def refusal_values(check: CostCheck) -> dict[str, str]:
@@ -201,6 +214,23 @@ def data_widgets() -> None:
         key="cfg_shuffle",
         help=t("The blog goes through the file in order. Shuffling usually helps."),
     )
+    st.select_slider(
+        t("Training-set size"),
+        TRAIN_SIZES,
+        key="cfg_train_size",
+        format_func=lambda v: t("all") if v == ALL_IMAGES else f"{v:,}",
+        help=t("Train on only the first images. With 100 the network learns them by heart: overfitting on purpose."),
+    )
+    st.slider(
+        t("Validation share"),
+        *VALIDATION_RANGE,
+        step=VALIDATION_STEP,
+        key="cfg_validation",
+        help=t(
+            "Hold out this share of the training images: the charts show how the network does on images it never "
+            "trained on, without peeking at the test set. 0 = none."
+        ),
+    )
 
 
 def network_widgets() -> None:
@@ -232,6 +262,23 @@ def network_widgets() -> None:
         list(INITS),
         key="cfg_init",
         help=t("The blog: Glorot-uniform. Try zeros: every neuron stays the same."),
+    )
+    st.select_slider(
+        t("Initial-weight scale"),
+        INIT_SCALES,
+        key="cfg_init_scale",
+        format_func=lambda v: f"×{v:g}",
+        help=t("Multiplies every initial weight. ×0.1: signals fade layer by layer; ×5: sigmoid and tanh saturate."),
+    )
+    st.slider(
+        t("Dropout"),
+        *DROPOUT_RANGE,
+        step=DROPOUT_STEP,
+        key="cfg_dropout",
+        help=t(
+            "While training, switch off this share of each hidden layer's neurons at random, per image; never "
+            "when testing. It fights overfitting. 0 = off."
+        ),
     )
     st.selectbox(
         t("Precision"),
@@ -312,6 +359,10 @@ def config_from_widgets() -> tuple[TrainConfig | None, dict[str, str]]:
         normalization=state["cfg_normalization"],
         shuffle=bool(state["cfg_shuffle"]),
         augment=float(state["cfg_augment"]),
+        dropout=float(state["cfg_dropout"]),
+        validation=float(state["cfg_validation"]),
+        train_size=int(state["cfg_train_size"]),
+        init_scale=float(state["cfg_init_scale"]),
     )
     for problem in config.problems():
         field = "hidden" if "hidden" in problem else "digits" if "digit" in problem else ""
@@ -396,6 +447,17 @@ def _flag(text: str):
     return text.lower() in ("1", "true", "yes"), None
 
 
+def _train_size(text: str):
+    """0 = all images; else the nearest size the slider offers (log scale)."""
+    value = float(text)
+    if value == ALL_IMAGES:
+        return ALL_IMAGES, None
+    low, high = TRAIN_SIZE_RANGE
+    if not low <= value <= high:
+        raise ValueError(text)
+    return _nearest([size for size in TRAIN_SIZES if size != ALL_IMAGES])(text)
+
+
 # URL key -> (widget key, parser, how to write the widget's value back)
 QUERY_FIELDS = {
     "digits": ("cfg_digits", _digits, lambda v: ",".join(map(str, v))),
@@ -414,6 +476,10 @@ QUERY_FIELDS = {
     "norm": ("cfg_normalization", _choice(list(NORMALIZATIONS)), str),
     "shuffle": ("cfg_shuffle", _flag, lambda v: str(int(v))),
     "augment": ("cfg_augment", _number_in(*AUGMENT_RANGE, AUGMENT_STEP), lambda v: f"{v:g}"),
+    "dropout": ("cfg_dropout", _number_in(*DROPOUT_RANGE, DROPOUT_STEP), lambda v: f"{v:g}"),
+    "val": ("cfg_validation", _number_in(*VALIDATION_RANGE, VALIDATION_STEP), lambda v: f"{v:g}"),
+    "size": ("cfg_train_size", _train_size, str),
+    "wscale": ("cfg_init_scale", _nearest(INIT_SCALES), lambda v: f"{v:g}"),
 }
 
 
@@ -469,3 +535,61 @@ def link_to_settings() -> str:
     if not base.endswith("/Train"):
         base = base.rsplit("/", 1)[0] + "/Train" if base.count("/") > 2 else base + "/Train"
     return f"{base}?{urlencode(query)}"
+
+
+# --- Settings changed by a click elsewhere (a hint's Apply): written into the widgets.
+
+#: TrainConfig field -> its widget's label (English template, translated when shown)
+FIELD_LABELS = {
+    "learning_rate": "Learning rate",
+    "epochs": "Epochs",
+    "momentum": "Momentum",
+    "l2": "L2 weight decay",
+    "dropout": "Dropout",
+    "augment": "Augmentation",
+    "train_size": "Training-set size",
+    "validation": "Validation share",
+    "init_scale": "Initial-weight scale",
+    "init": "Initialisation",
+    "activation": "Hidden activation",
+    "hidden": "Hidden layer sizes",
+}
+
+
+def widget_value(name: str, value):
+    """A TrainConfig field's value as its widget holds it (hidden sizes as text)."""
+    return hidden_text(value) if name == "hidden" else value
+
+
+def shown_value(name: str, value) -> str:
+    """A setting's value as a person reads it: 0.5, ×5, all, 32, 16."""
+    if name == "hidden":
+        return str(value) if isinstance(value, str) else hidden_text(value)
+    if name == "train_size" and value == ALL_IMAGES:
+        return t("all")
+    if name == "init_scale":
+        return f"×{value:g}"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def apply_settings(changes: dict) -> str:
+    """Write changes (TrainConfig field -> value) into the settings widgets; say what changed.
+
+    Called from a button's on_click, before the widgets are drawn again. Returns e.g.
+    "Learning rate: 10 → 0.5" (translated), one part per field.
+    """
+    state, parts = st.session_state, []
+    for name, value in changes.items():
+        key = f"cfg_{name}"
+        before = state.get(key)
+        state[key] = widget_value(name, value)
+        parts.append(
+            t(
+                "{setting}: {before} → {after}",
+                setting=t(FIELD_LABELS[name]),
+                before=shown_value(name, before),
+                after=shown_value(name, value),
+            )
+        )
+    remember_widget_state()
+    return "; ".join(parts)

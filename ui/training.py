@@ -47,7 +47,7 @@ def session_owner() -> str:
     return st.session_state["job_owner"]
 
 
-def new_trainer(config: TrainConfig, data: PreparedData) -> RemoteTrainer:
+def new_trainer(config: TrainConfig, data: PreparedData, controls: dict | None = None) -> RemoteTrainer:
     """A trainer for this config and data, queued in the worker pool at once.
 
     Raises TooCostly (.check: estimate, cap, what fits) when the work cap refuses it — the
@@ -56,10 +56,11 @@ def new_trainer(config: TrainConfig, data: PreparedData) -> RemoteTrainer:
     message) when the queue is at its limit; neither takes a place. A Train click
     while this session's earlier run is still going replaces that run (it is stopped,
     keeping its weights). A teacher's run (this session holds a board's secret) is queued
-    ahead of the students'.
+    ahead of the students'. controls: server.jobs.apply_controls' settings from the first batch
+    (slow motion).
     """
     teacher = bool(st.session_state.get("board_secret"))  # the teacher's demo goes ahead of the queue
-    return RemoteTrainer(job_pool(), session_owner(), config, data, priority=teacher)
+    return RemoteTrainer(job_pool(), session_owner(), config, data, priority=teacher, controls=controls)
 
 
 def live_refresh_seconds(pool: JobPool) -> float:
