@@ -16,7 +16,16 @@ import time
 import numpy as np
 
 from .augment import STYLES as AUGMENT_STYLES
-from .config import DTYPES, PRESETS, SCHEDULES, ConfigError, TrainConfig, parse_digits, parse_hidden
+from .config import (
+    DTYPES,
+    PRESETS,
+    ROBUST_STYLES_STAGE,
+    SCHEDULES,
+    ConfigError,
+    TrainConfig,
+    parse_digits,
+    parse_hidden,
+)
 from .data import DataError, load_mnist
 from .modelio import ModelFileError, open_model, save_model
 from .network import ACTIVATIONS, INITS, OUTPUTS
@@ -181,6 +190,19 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--save", help="write the trained model to this .npz file")
     train.add_argument("--json", action="store_true", help="end stdout with one JSON line of results")
 
+    finetune = commands.add_parser(
+        "finetune",
+        help="train a saved model further under the writing styles (the shipped model's second stage)",
+    )
+    finetune.add_argument("--model", required=True, help="the model to start from (e.g. made by train --preset robust)")
+    finetune.add_argument("--save", required=True, help="write the fine-tuned model to this .npz file")
+    finetune.add_argument("--epochs", type=int, default=ROBUST_STYLES_STAGE.epochs)
+    finetune.add_argument("--lr", type=float, dest="learning_rate", default=ROBUST_STYLES_STAGE.learning_rate)
+    finetune.add_argument("--seed", type=int, default=ROBUST_STYLES_STAGE.seed)
+    finetune.add_argument("--data-dir", help="folder of IDX files (default: $MNIST_DIR or assets/mnist)")
+    finetune.add_argument("--threads", default="auto", help="BLAS threads: a number or auto")
+    finetune.add_argument("--json", action="store_true", help="end stdout with one JSON line of results")
+
     evaluate_cmd = commands.add_parser("evaluate", help="test accuracy of a saved model")
     evaluate_cmd.add_argument("--model", required=True)
     evaluate_cmd.add_argument("--data-dir")
@@ -222,10 +244,11 @@ def config_from_args(args) -> TrainConfig:
     return PRESETS[args.preset].replace(**overrides).validate()
 
 
-def command_train(args) -> dict:
-    config = config_from_args(args)
+def command_train(args, config: TrainConfig | None = None, network=None) -> dict:
+    """Train (network, when given, further) with config (default: the preset and flags in args)."""
+    config = config or config_from_args(args)
     data = prepare_data(load_mnist(args.data_dir), config.digits, config.normalization, config.dtype)
-    trainer = Trainer(config, data)
+    trainer = Trainer(config, data, network)
     print(
         f"training {'-'.join(map(str, trainer.network.sizes))} on digits "
         f"{','.join(map(str, config.digits))}: {len(data.y_train)} train, "
@@ -265,6 +288,19 @@ def command_train(args) -> dict:
         "sizes": list(trainer.network.sizes),
         "digits": list(config.digits),
     }
+
+
+def command_finetune(args) -> dict:
+    """The model in args.model trained further with ROBUST_STYLES_STAGE's recipe (its own
+    digits, layers and normalisation kept), saved to args.save."""
+    network, saved = open_model(args.model, input_size=784)
+    stage = {name: getattr(ROBUST_STYLES_STAGE, name) for name in FINETUNE_RECIPE}
+    config = saved.replace(**stage, epochs=args.epochs, learning_rate=args.learning_rate, seed=args.seed)
+    return command_train(args, config.validate(), network)
+
+
+#: The settings finetune takes from ROBUST_STYLES_STAGE; the rest are the model's own.
+FINETUNE_RECIPE = ("batch_size", "momentum", "l2", "schedule", "augment", "augment_style", "shuffle", "legacy_rng")
 
 
 def command_evaluate(args) -> dict:
@@ -323,6 +359,8 @@ def main(argv=None) -> int:
     try:
         if args.command == "train":
             result = command_train(args)
+        elif args.command == "finetune":
+            result = command_finetune(args)
         elif args.command == "evaluate":
             result = command_evaluate(args)
         else:

@@ -1,12 +1,16 @@
 """The held-out writing-style sets (devtools/styles.py): deterministic by seed, the right labels,
 pictures the app can read, and digits that look like their digit to the shipped model."""
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from devtools.styles import STYLE_BACKGROUND, STYLES, style_set
+from devtools.styles import STYLE_BACKGROUND, STYLES, style_accuracy, style_set
+from nnlib.config import ROBUST_STYLES_STAGE
 from nnlib.modelio import open_model
 from nnlib.pipeline import read_digit
 
@@ -45,3 +49,48 @@ def test_the_shipped_model_sees_each_style_as_its_digit_at_least_somewhat(style)
     assert all(readings)
     top_two = [label in np.argsort(reading.probabilities)[-2:] for reading, label in zip(readings, labels)]
     assert np.mean(top_two) >= 0.6
+
+
+#: Styles the shipped model does not read at 95 % yet (python -m benchmarks.styles: flag_1 15.7 %,
+#: flag_1/scan 5.0 %, scan 89.0 %), and one at the line (european_5/scan 94.3 %; 95-96 % on this
+#: test's 150 pictures, so it may pass).
+NOT_YET_READ = {"flag_1": True, "flag_1/scan": True, "scan": True, "european_5/scan": False}
+
+
+def _marked(style: str):
+    """style, marked as failing (strictly: a pass is news) when the shipped model misses it."""
+    if style not in NOT_YET_READ:
+        return style
+    reason = "the issue's 95 % target, not met yet"
+    return pytest.param(style, marks=pytest.mark.xfail(strict=NOT_YET_READ[style], reason=reason))
+
+
+@pytest.mark.parametrize("style", [_marked(style) for style in STYLES])
+def test_the_shipped_model_reads_each_style_set(style):
+    """The issue's target, 95 % per style (benchmarks/styles.py measures 300 pictures each;
+    150 here, with another seed, keep the test quick and the margin honest)."""
+    network, config = open_model(SHIPPED)
+    assert style_accuracy(network, config, style, count=150, seed=3) >= 0.95
+
+
+def test_finetune_trains_a_saved_model_further_under_the_writing_styles(tmp_path, small_data_dir):
+    first, second = tmp_path / "first.npz", tmp_path / "second.npz"
+    data = ["--data-dir", str(small_data_dir)]
+    train = [sys.executable, "-m", "nnlib", "train", "--preset", "robust", "--hidden", "16", "--epochs", "1"]
+    finetune = [sys.executable, "-m", "nnlib", "finetune", "--model", str(first), "--epochs", "1", *data]
+    made = subprocess.run([*train, *data, "--save", str(first)], capture_output=True, text=True, timeout=300)
+    assert made.returncode == 0, made.stderr
+    tuned = subprocess.run([*finetune, "--save", str(second), "--json"], capture_output=True, text=True, timeout=300)
+    assert tuned.returncode == 0, tuned.stderr
+    assert json.loads(tuned.stdout.splitlines()[-1])["status"] == "finished"
+    (before, _), (after, config) = open_model(first), open_model(second)
+    assert config.augment_style == ROBUST_STYLES_STAGE.augment_style and config.hidden == (16,)
+    assert config.learning_rate == ROBUST_STYLES_STAGE.learning_rate
+    assert not np.array_equal(before.params["W1"], after.params["W1"])
+
+
+def test_finetune_names_a_missing_model_and_writes_nothing(tmp_path):
+    saved = tmp_path / "out.npz"
+    command = [sys.executable, "-m", "nnlib", "finetune", "--model", str(tmp_path / "none.npz"), "--save", str(saved)]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and "none.npz" in run.stderr and not saved.exists()
