@@ -95,3 +95,31 @@ def small_shm_prefix(megabytes: int = 64) -> list[str]:
     if unshare is None or os.geteuid() != 0:
         raise CgroupUnavailable("a private /dev/shm needs unshare and root")
     return [unshare, "-m", sh, "-c", f'mount -t tmpfs -o size={megabytes}m tmpfs /dev/shm && exec "$@"', "sh"]
+
+
+@contextlib.contextmanager
+def cgroup_v1_cpu_account(groups: ChildGroups):
+    """The CPU the processes in groups receive: yields a callable -> CPU-seconds (cpuacct.usage).
+
+    Where cpu and cpuacct share a hierarchy the cpu group made already counts; otherwise a child
+    cpuacct group (v1) is made, added to groups (so groups.add covers it) and removed on exit.
+    """
+    counted = [folder for folder in groups.folders if (folder / "cpuacct.usage").exists()]
+    folder = counted[0] if counted else _make(_own_v1_folder("cpuacct") / f"nnlib-test-{uuid.uuid4().hex[:8]}")
+    if not counted:
+        groups.folders.append(folder)
+    try:
+        yield lambda: int((folder / "cpuacct.usage").read_text()) / 1e9
+    finally:
+        if not counted:
+            groups.folders.remove(folder)
+            _remove(folder)
+
+
+def memory_peak_bytes(groups: ChildGroups) -> int | None:
+    """The memory group's peak usage (v1 memory.max_usage_in_bytes: page cache included), if one."""
+    for folder in groups.folders:
+        peak = folder / "memory.max_usage_in_bytes"
+        if peak.exists():
+            return int(peak.read_text())
+    return None
