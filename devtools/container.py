@@ -123,3 +123,44 @@ def memory_peak_bytes(groups: ChildGroups) -> int | None:
         if peak.exists():
             return int(peak.read_text())
     return None
+
+
+def _v2_mount(mounts: Path = Path("/proc/self/mounts")) -> Path:
+    for line in mounts.read_text().splitlines():
+        fields = line.split()
+        if len(fields) > 2 and fields[2] == "cgroup2":
+            return Path(fields[1])
+    raise CgroupUnavailable("no cgroup v2 hierarchy mounted")
+
+
+@contextlib.contextmanager
+def cgroup_v2_limits(cpu_quota: float | None = 1.0, memory_bytes: int | None = 2**30):
+    """A child cgroup v2 group with cpu.max (CPUs) and memory.max (bytes), removed on exit.
+
+    Needs root and a v2 hierarchy offering the cpu and memory controllers; on a hybrid host
+    they are usually bound to v1 instead, and CgroupUnavailable names what v2 offers.
+    """
+    if os.geteuid() != 0:
+        raise CgroupUnavailable("making cgroups (v2) needs root")
+    mount = _v2_mount()
+    parent = mount / own_groups(PROC_CGROUP.read_text()).get("", "/").lstrip("/")
+    offered = (parent / "cgroup.controllers").read_text().split() if (parent / "cgroup.controllers").exists() else []
+    needed = [name for name, wanted in (("cpu", cpu_quota), ("memory", memory_bytes)) if wanted is not None]
+    if not set(needed) <= set(offered):
+        raise CgroupUnavailable(
+            f"cgroup v2 at {mount} offers {' '.join(offered) or 'no controllers'}, not {' and '.join(needed)} "
+            "(bound to cgroup v1 on this host)"
+        )
+    try:
+        (parent / "cgroup.subtree_control").write_text(" ".join(f"+{name}" for name in needed))
+    except OSError as error:
+        raise CgroupUnavailable(f"cgroup v2: cannot enable {needed} under {parent}: {error}") from None
+    folder = _make(parent / f"nnlib-test-{uuid.uuid4().hex[:8]}")
+    try:
+        if cpu_quota is not None:
+            (folder / "cpu.max").write_text(f"{int(cpu_quota * 100_000)} 100000")
+        if memory_bytes is not None:
+            (folder / "memory.max").write_text(str(memory_bytes))
+        yield ChildGroups([folder])
+    finally:
+        _remove(folder)
