@@ -225,3 +225,25 @@ def test_a_cgroup_v2_container_starts_one_worker():
     except CgroupUnavailable as error:
         pytest.skip(str(error))
     assert (contained["source"], contained["quota"], contained["workers"]) == ("cgroup v2", 1.0, 1)
+
+
+def test_the_container_counts_the_cpu_and_the_peak_memory_its_processes_received():
+    """benchmarks/container_class's figures: cpuacct of the groups' processes (not of the machine),
+    and the memory group's peak, for a process that burns 1 CPU-second holding 50 MB."""
+    from devtools.container import cgroup_v1_cpu_account, memory_peak_bytes
+
+    script = (
+        'input()\nimport time\nheld = b"x" * (50 * 2**20)\n'
+        "t = time.process_time()\nwhile time.process_time() - t < 1: pass\n"
+    )
+    try:
+        with cgroup_v1_limits(cpu_quota=1.0, memory_bytes=2**30) as groups, cgroup_v1_cpu_account(groups) as cpu_s:
+            before = cpu_s()
+            burner = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, text=True)
+            groups.add(burner.pid)
+            burner.communicate("go\n", timeout=120)
+            received, peak = cpu_s() - before, memory_peak_bytes(groups)
+    except CgroupUnavailable as error:
+        pytest.skip(str(error))
+    assert 1.0 <= received < 10, received
+    assert 50 * 2**20 <= peak < 2**30, peak
