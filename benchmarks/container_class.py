@@ -12,7 +12,7 @@ JobPool with the default worker count and submits --runs runs at once through Re
 one thread per session polling every 0.3 s as a Train page does.
 
 Printed: the limits the server found and its workers; each run's finish (seconds since the
-submissions, status, Test accuracy, the worker's CPU-seconds for it); the ratio
+submissions, status, Test accuracy, the worker's CPU-seconds for it, summed at the end); the ratio
 last finish ÷ (runs × lone CPU) (target ≤ 1.5); the CPU the container's groups actually
 received while the runs trained (cpuacct.usage; the server's start-up, data preparation and
 workers' imports are shown apart) and that as a share of one core over the wall time; the load
@@ -211,6 +211,7 @@ def summary(found: dict, runs: int, lone_cpu: float) -> dict:
         ideal_cpu_s=round(ideal, 1),
         last_finish_s=last,
         ratio=round(last / ideal, 2),
+        workers_cpu_s=round(sum(event["worker_cpu_s"] for event in finishes), 1),
         received_cpu_s=received,
         setup_and_runs_cpu_s=found.get("setup_and_runs_cpu_s"),
         received_ratio=round(received / ideal, 2),
@@ -238,6 +239,7 @@ def report(result: dict) -> None:
         f"{result['core_share']:.2f} of a core over the wall time "
         f"(with the server's start-up: {result['setup_and_runs_cpu_s']} s)"
     )
+    print(f"of which the worker trained the runs: {result['workers_cpu_s']} s; the server (polls, run set-up) the rest")
     print(
         f"load average: {result['load_before']} before, {result['load_during_mean']} during (mean), "
         f"{result['load_after']} after, on {os.cpu_count()} cores"
