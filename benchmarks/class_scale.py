@@ -13,8 +13,11 @@ latency of Draw predictions (preprocess + predict + explain of canvas-like drawi
 Draw page does) made in this process while the runs train, p50 and p99.
 
 --repeat R alternates the two paths R times and keeps each one's fastest run (a shared
-machine's noise). With --json the report's figures are wall_s, floor_s, ratio,
-cpu_s, peak_mb, draw_p50_ms, draw_p99_ms, and the same with the prefix old_.
+machine's noise). Reported too: the limits found (server.limits.read_limits: the cgroup's CPU
+quota and memory limit), the load average before and after, and the share of the cores the
+workers' path got (its CPU-seconds ÷ wall ÷ cores), to judge the ratio on a shared machine.
+With --json the report's figures are wall_s, floor_s, ratio, cpu_s, peak_mb, draw_p50_ms,
+draw_p99_ms, limits, load_before, load_after, core_share, cpu_ratio, and the same with the prefix old_.
 """
 
 from __future__ import annotations
@@ -176,6 +179,7 @@ def main() -> None:
         floor_s=round(floor, 2),
         limits=found,
     )
+    load_before = os.getloadavg()[0]
     new_runs, old_runs = [], []
     for _ in range(args.repeat):  # alternating, so both paths see the same machine
         new_runs.append(through_workers(config, data, args.sessions, workers))
@@ -183,11 +187,19 @@ def main() -> None:
             old_runs.append(in_server_threads(config, data, args.sessions))
     result.update(min(new_runs, key=lambda run: run["wall_s"]))
     result["ratio"] = round(result["wall_s"] / floor, 2)
+    result.update(load_before=round(load_before, 1), load_after=round(os.getloadavg()[0], 1))
+    result["core_share"] = round(result["cpu_s"] / result["wall_s"] / cores, 2)  # of the cores the runs got
+    result["cpu_ratio"] = round(result["cpu_s"] / (args.sessions * one_cpu), 2)  # the ratio at the CPU received
     if old_runs:
         old = min(old_runs, key=lambda run: run["wall_s"])
         result.update({f"old_{key}": value for key, value in old.items()})
         result["old_ratio"] = round(old["wall_s"] / floor, 2)
     report.line(f"{args.sessions} × {args.preset} on {cores} cores; one run {one_cpu:.2f} CPU-s; floor {floor:.2f} s")
+    report.line(
+        f"load average {result['load_before']} before, {result['load_after']} after; the workers' path got "
+        f"{result['core_share']:.0%} of its {cores} cores (CPU-s ÷ wall ÷ cores); its CPU-s ÷ (runs × one run) "
+        f"{result['cpu_ratio']:.2f}×: the ratio at the CPU it received"
+    )
     report.line(
         f"{'path':28s} {'wall s':>7s} {'÷ floor':>8s} {'CPU s':>7s} {'peak MB':>8s} {'draw p50':>9s} {'draw p99':>9s} "
         "limits found"
