@@ -35,7 +35,8 @@ import sys  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
 
-from benchmarks.class_scale import PRESET_NAMES, REFRESH_SECONDS, one_run_cpu_seconds, pss_mb  # noqa: E402
+from benchmarks.class_scale import PRESET_NAMES, REFRESH_SECONDS, one_run_cpu_seconds  # noqa: E402
+from devtools.bench import pss_mb  # noqa: E402
 from devtools.container import (  # noqa: E402
     CgroupUnavailable,
     cgroup_v1_cpu_account,
