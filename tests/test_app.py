@@ -177,46 +177,6 @@ def test_draw_page_asks_for_a_drawing():
     assert any("empty" in i.value for i in at.info)
 
 
-def translatable_texts() -> set[str]:
-    """Every literal t("…") in the app, plus the texts it translates by variable."""
-    import ast
-
-    from ui.session import MODEL_DESCRIPTIONS
-    from ui.settings import PRESET_LABELS, SCHEDULE_LABELS
-
-    texts = set(MODEL_DESCRIPTIONS) | set(PRESET_LABELS.values()) | set(SCHEDULE_LABELS.values())
-    compare = ast.parse((ROOT / "pages" / "6_Compare.py").read_text())
-    for node in compare.body:  # the Compare page's setting labels and table columns
-        name = getattr(node.targets[0], "id", None) if isinstance(node, ast.Assign) else None
-        if name == "SETTINGS":
-            texts |= {entry.elts[0].value for entry in node.value.values}
-        elif name == "TABLE_COLUMNS":
-            texts |= set(ast.literal_eval(node.value))
-    files = [ROOT / "streamlit_app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
-    for path in files:
-        for node in ast.walk(ast.parse(path.read_text())):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Name)
-                and node.func.id == "t"
-                and node.args
-                and isinstance(node.args[0], ast.Constant)
-            ):
-                texts.add(node.args[0].value)
-    return texts
-
-
-def test_every_text_has_a_chinese_translation():
-    from ui.zh import ZH
-
-    texts = translatable_texts()
-    assert len(texts) > 200
-    missing = sorted(text for text in texts if text not in ZH)
-    assert not missing, missing
-    for text in texts:  # the same placeholders in both languages
-        assert sorted(re.findall(r"\{(\w+)", text)) == sorted(re.findall(r"\{(\w+)", ZH[text])), text
-
-
 def test_backprop_page_shows_every_formula_for_the_blog_model():
     at = app("pages/2_Train.py").run()
     at.button[0].click().run()  # the blog's 784-10-2 becomes the session's model
@@ -325,9 +285,9 @@ def test_every_page_in_chinese(page):
     at.session_state["lang"] = "zh"
     at.run()
     assert not at.exception, at.exception
-    from ui.zh import ZH
+    from ui.i18n import catalogue
 
-    chinese = set(ZH.values())
+    chinese = set(catalogue("zh").values())
     shown = [title.value for title in at.title] + [m.value for m in at.markdown]
     assert any(text in chinese for text in shown) or any("\u4e00" <= ch <= "\u9fff" for s in shown for ch in s)
     from ui.session import MODEL_DESCRIPTIONS
