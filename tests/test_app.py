@@ -405,6 +405,26 @@ def test_a_wrong_hidden_size_is_explained_and_the_buttons_stay(typed, message):
     assert any(s.value == "Save or load a model" for s in at.subheader)  # the model section stays too
 
 
+@pytest.mark.parametrize(
+    "key,value,chinese",
+    [
+        ("cfg_hidden", "abc", "隐藏层大小：隐藏层大小必须是整数，这里是 'abc'。"),
+        ("cfg_hidden", "10,,10", "隐藏层大小：'10,,10' 中两个逗号之间是空的。"),
+        ("cfg_digits", [3], "请至少选择两个要区分的数字（现在只有 3）。"),
+    ],
+)
+def test_a_settings_problem_is_said_in_chinese(key, value, chinese):
+    """nnlib's problems reach a Chinese page as Chinese sentences, not English inside Chinese."""
+    at = app("pages/2_Train.py").run()
+    at.session_state["lang"] = "zh"  # after the first run, as the sidebar's switch would
+    widget = at.text_input(key=key) if key == "cfg_hidden" else at.multiselect(key=key)
+    widget.set_value(value).run()
+    assert not at.exception, at.exception
+    shown = " ".join(e.value for e in at.error)
+    assert chinese in shown, shown
+    assert not re.search(r"\b(?:must|got|choose|hidden|digits)\b", shown), shown
+
+
 def test_resume_is_off_once_the_resumed_run_has_finished():
     from nnlib import PRESETS, Trainer, load_mnist, prepare_data
 

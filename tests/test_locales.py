@@ -49,6 +49,17 @@ def translatable_texts() -> set[str]:
                 and isinstance(node.args[0], ast.Constant)
             ):
                 texts.add(node.args[0].value)
+    return texts | config_problem_texts()
+
+
+def config_problem_texts() -> set[str]:
+    """nnlib/config.py's problem templates (Problem, ConfigError) and the setting names they fill in."""
+    texts = set()
+    for node in ast.walk(ast.parse((ROOT / "nnlib" / "config.py").read_text())):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("Problem", "ConfigError"):
+            texts |= {node.args[0].value} if isinstance(node.args[0], ast.Constant) else set()
+        elif isinstance(node, ast.For) and isinstance(node.iter, ast.Tuple):  # (name, value, limits) loops
+            texts |= {entry.elts[0].value for entry in node.iter.elts if isinstance(entry, ast.Tuple)}
     return texts
 
 

@@ -37,6 +37,14 @@ def t(template: str, /, **values) -> str:
     return template.format(**values) if values else template
 
 
+def t_problem(problem) -> str:
+    """An nnlib ConfigError or Problem (English, with its template and values) in the session's language."""
+    values = dict(getattr(problem, "values", {}))
+    if "name" in values:  # a setting's name: a word to translate, not a value shown as typed
+        values["name"] = t(values["name"])
+    return t(getattr(problem, "template", str(problem)), **values)
+
+
 def _remember_language() -> None:
     st.session_state["lang"] = st.session_state["lang_widget"]
 
