@@ -52,7 +52,23 @@ INIT_SCALES = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
 
 
 class ConfigError(ValueError):
-    """One or more settings are not allowed; the message lists them all."""
+    """One or more settings are not allowed; the message lists them all.
+
+    Raised with a template and its values, it carries both, so that an app can say it in
+    another language: ``t(error.template, **error.values)``."""
+
+    def __init__(self, template: str, /, **values):
+        super().__init__(template.format(**values) if values else template)
+        self.template, self.values = template, values
+
+
+class Problem(str):
+    """One thing wrong with a config: its English sentence, carrying its template and values too."""
+
+    def __new__(cls, template: str, /, **values) -> Problem:
+        problem = super().__new__(cls, template.format(**values))
+        problem.template, problem.values = template, values
+        return problem
 
 
 @dataclass(frozen=True)
@@ -95,24 +111,33 @@ class TrainConfig:
     #: W1 snapshots kept over the run (for the weights timeline)
     snapshots: int = 30
 
-    def problems(self) -> list[str]:
-        """Everything wrong with this config, one sentence each."""
+    def problems(self) -> list[Problem]:
+        """Everything wrong with this config, one sentence each (names of settings are values)."""
         found = []
         if not self.digits:
-            found.append("choose at least two digits")
+            found.append(Problem("choose at least two digits"))
         elif len(self.digits) < 2:
-            found.append(f"choose at least two digits to tell apart (got only {self.digits[0]})")
+            found.append(Problem("choose at least two digits to tell apart (got only {digit})", digit=self.digits[0]))
         if any(not isinstance(d, int) or not 0 <= d <= 9 for d in self.digits):
-            found.append(f"digits must be 0-9, got {list(self.digits)}")
+            found.append(Problem("digits must be 0-9, got {digits}", digits=list(self.digits)))
         if len(set(self.digits)) != len(self.digits):
-            found.append(f"digits repeat: {list(self.digits)}")
+            found.append(Problem("digits repeat: {digits}", digits=list(self.digits)))
         if not self.hidden:
-            found.append("give at least one hidden layer")
+            found.append(Problem("give at least one hidden layer"))
         low, high = HIDDEN_SIZE_RANGE
         if any(not isinstance(h, int) or not low <= h <= high for h in self.hidden):
-            found.append(f"hidden layer sizes must be {low}-{high}, got {list(self.hidden)}")
+            found.append(
+                Problem(
+                    "hidden layer sizes must be {low}-{high}, got {hidden}",
+                    low=low,
+                    high=high,
+                    hidden=list(self.hidden),
+                )
+            )
         if len(self.hidden) > MAX_HIDDEN_LAYERS:
-            found.append(f"at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(self.hidden)}")
+            found.append(
+                Problem("at most {most} hidden layers, got {count}", most=MAX_HIDDEN_LAYERS, count=len(self.hidden))
+            )
         for name, value, allowed in (
             ("activation", self.activation, tuple(ACTIVATIONS)),
             ("output", self.output, tuple(OUTPUTS)),
@@ -123,7 +148,14 @@ class TrainConfig:
             ("augmentation style", self.augment_style, AUGMENT_STYLES),
         ):
             if value not in allowed:
-                found.append(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
+                found.append(
+                    Problem(
+                        "{name} must be one of {allowed}; got {value!r}",
+                        name=name,
+                        allowed=", ".join(allowed),
+                        value=value,
+                    )
+                )
         for name, value, (low, high) in (
             ("learning rate", self.learning_rate, LEARNING_RATE_RANGE),
             ("momentum", self.momentum, MOMENTUM_RANGE),
@@ -134,19 +166,38 @@ class TrainConfig:
             ("initial-weight scale", self.init_scale, INIT_SCALE_RANGE),
         ):
             if not (_is_number(value) and low <= value <= high):
-                found.append(f"{name} must be {low:g} to {high:g}, got {value}")
+                found.append(
+                    Problem(
+                        "{name} must be {low:g} to {high:g}, got {value}", name=name, low=low, high=high, value=value
+                    )
+                )
         for name, value, (low, high) in (("epochs", self.epochs, EPOCHS_RANGE), ("seed", self.seed, SEED_RANGE)):
             if not (_is_whole(value) and low <= value <= high):
-                found.append(f"{name} must be a whole number {low} to {high}, got {value}")
+                found.append(
+                    Problem(
+                        "{name} must be a whole number {low} to {high}, got {value}",
+                        name=name,
+                        low=low,
+                        high=high,
+                        value=value,
+                    )
+                )
         low, high = TRAIN_SIZE_RANGE
         if not (_is_whole(self.train_size) and (self.train_size == ALL_IMAGES or low <= self.train_size <= high)):
-            found.append(f"training-set size must be {low} to {high:,} images (or 0 for all), got {self.train_size}")
+            found.append(
+                Problem(
+                    "training-set size must be {low} to {high:,} images (or 0 for all), got {size}",
+                    low=low,
+                    high=high,
+                    size=self.train_size,
+                )
+            )
         if not (_is_whole(self.batch_size) and self.batch_size >= 1):
-            found.append(f"batch size must be at least 1, got {self.batch_size}")
+            found.append(Problem("batch size must be at least 1, got {size}", size=self.batch_size))
         if not (isinstance(self.evals_per_epoch, int) and 1 <= self.evals_per_epoch <= 100):
-            found.append(f"evaluations per epoch must be 1-100, got {self.evals_per_epoch}")
+            found.append(Problem("evaluations per epoch must be 1-100, got {count}", count=self.evals_per_epoch))
         if not (isinstance(self.snapshots, int) and 0 <= self.snapshots <= 200):
-            found.append(f"snapshots must be 0-200, got {self.snapshots}")
+            found.append(Problem("snapshots must be 0-200, got {count}", count=self.snapshots))
         return found
 
     def split_counts(self, available: int) -> tuple[int, int]:
@@ -202,11 +253,11 @@ def parse_hidden(text: str) -> tuple[int, ...]:
     if pieces and not pieces[-1].strip() and len(pieces) > 1:
         pieces = pieces[:-1]  # "10, 20," while typing
     if any(not piece.strip() for piece in pieces):
-        raise ConfigError(f"hidden layer sizes: an empty place between commas in {text!r}")
+        raise ConfigError("hidden layer sizes: an empty place between commas in {text!r}", text=text)
     sizes = []
     for word in (word for piece in pieces for word in piece.split()):
         if not re.fullmatch(r"[+-]?\d+", word):
-            raise ConfigError(f"hidden layer sizes must be whole numbers, got {word!r}")
+            raise ConfigError("hidden layer sizes must be whole numbers, got {word!r}", word=word)
         sizes.append(int(word))
     return tuple(sizes)
 
@@ -215,7 +266,7 @@ def parse_digits(text: str) -> tuple[int, ...]:
     """ "0,1" or "3 8" -> (0, 1) / (3, 8), sorted; ConfigError for anything but digits 0-9."""
     words = str(text).replace(";", ",").replace(",", " ").split()
     if not words or any(not re.fullmatch(r"\d", word) for word in words):
-        raise ConfigError(f"digits must be single digits 0-9 separated by commas, got {text!r}")
+        raise ConfigError("digits must be single digits 0-9 separated by commas, got {text!r}", text=text)
     return tuple(sorted({int(word) for word in words}))
 
 

@@ -177,46 +177,6 @@ def test_draw_page_asks_for_a_drawing():
     assert any("empty" in i.value for i in at.info)
 
 
-def translatable_texts() -> set[str]:
-    """Every literal t("…") in the app, plus the texts it translates by variable."""
-    import ast
-
-    from ui.session import MODEL_DESCRIPTIONS
-    from ui.settings import PRESET_LABELS, SCHEDULE_LABELS
-
-    texts = set(MODEL_DESCRIPTIONS) | set(PRESET_LABELS.values()) | set(SCHEDULE_LABELS.values())
-    compare = ast.parse((ROOT / "pages" / "6_Compare.py").read_text())
-    for node in compare.body:  # the Compare page's setting labels and table columns
-        name = getattr(node.targets[0], "id", None) if isinstance(node, ast.Assign) else None
-        if name == "SETTINGS":
-            texts |= {entry.elts[0].value for entry in node.value.values}
-        elif name == "TABLE_COLUMNS":
-            texts |= set(ast.literal_eval(node.value))
-    files = [ROOT / "streamlit_app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
-    for path in files:
-        for node in ast.walk(ast.parse(path.read_text())):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Name)
-                and node.func.id == "t"
-                and node.args
-                and isinstance(node.args[0], ast.Constant)
-            ):
-                texts.add(node.args[0].value)
-    return texts
-
-
-def test_every_text_has_a_chinese_translation():
-    from ui.zh import ZH
-
-    texts = translatable_texts()
-    assert len(texts) > 200
-    missing = sorted(text for text in texts if text not in ZH)
-    assert not missing, missing
-    for text in texts:  # the same placeholders in both languages
-        assert sorted(re.findall(r"\{(\w+)", text)) == sorted(re.findall(r"\{(\w+)", ZH[text])), text
-
-
 def test_backprop_page_shows_every_formula_for_the_blog_model():
     at = app("pages/2_Train.py").run()
     at.button[0].click().run()  # the blog's 784-10-2 becomes the session's model
@@ -325,9 +285,9 @@ def test_every_page_in_chinese(page):
     at.session_state["lang"] = "zh"
     at.run()
     assert not at.exception, at.exception
-    from ui.zh import ZH
+    from ui.i18n import catalogue
 
-    chinese = set(ZH.values())
+    chinese = set(catalogue("zh").values())
     shown = [title.value for title in at.title] + [m.value for m in at.markdown]
     assert any(text in chinese for text in shown) or any("\u4e00" <= ch <= "\u9fff" for s in shown for ch in s)
     from ui.session import MODEL_DESCRIPTIONS
@@ -443,6 +403,26 @@ def test_a_wrong_hidden_size_is_explained_and_the_buttons_stay(typed, message):
     assert any("Train" in label for label in labels) and any("Resume" in label for label in labels)
     assert at.button[0].disabled  # Train waits for a right value
     assert any(s.value == "Save or load a model" for s in at.subheader)  # the model section stays too
+
+
+@pytest.mark.parametrize(
+    "key,value,chinese",
+    [
+        ("cfg_hidden", "abc", "隐藏层大小：隐藏层大小必须是整数，这里是 'abc'。"),
+        ("cfg_hidden", "10,,10", "隐藏层大小：'10,,10' 中两个逗号之间是空的。"),
+        ("cfg_digits", [3], "请至少选择两个要区分的数字（现在只有 3）。"),
+    ],
+)
+def test_a_settings_problem_is_said_in_chinese(key, value, chinese):
+    """nnlib's problems reach a Chinese page as Chinese sentences, not English inside Chinese."""
+    at = app("pages/2_Train.py").run()
+    at.session_state["lang"] = "zh"  # after the first run, as the sidebar's switch would
+    widget = at.text_input(key=key) if key == "cfg_hidden" else at.multiselect(key=key)
+    widget.set_value(value).run()
+    assert not at.exception, at.exception
+    shown = " ".join(e.value for e in at.error)
+    assert chinese in shown, shown
+    assert not re.search(r"\b(?:must|got|choose|hidden|digits)\b", shown), shown
 
 
 def test_resume_is_off_once_the_resumed_run_has_finished():

@@ -1,17 +1,29 @@
 """English and Chinese (the blog's language) for every label, help text and explanation.
 
-Pages write their English text inline and wrap it in ``t()``; ZH maps each
-English template to its Chinese. A test checks that every ``t("…")`` in the
-app has a Chinese entry, so nothing shows half-translated.
+Pages write their English text inline and wrap it in ``t()``; ``ui/locales/<lang>.json`` maps
+each English template to that language (placeholders kept as they are). A test checks that every
+template the app uses has an entry, that every entry is used, and that none is left in English.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+
 import streamlit as st
 
-from .zh import ZH
-
 LANGUAGES = {"en": "English", "zh": "中文"}
+LOCALES = Path(__file__).parent / "locales"
+
+
+@cache
+def catalogue(lang: str) -> Mapping[str, str]:
+    """English template → its text in lang, read once per process and shared read-only by all sessions."""
+    entries = json.loads((LOCALES / f"{lang}.json").read_text(encoding="utf-8"))
+    return MappingProxyType(entries)
 
 
 def language() -> str:
@@ -20,9 +32,17 @@ def language() -> str:
 
 def t(template: str, /, **values) -> str:
     """template in the session's language, with {placeholders} filled from values."""
-    if language() == "zh":
-        template = ZH.get(template, template)
+    if language() != "en":
+        template = catalogue(language()).get(template, template)
     return template.format(**values) if values else template
+
+
+def t_problem(problem) -> str:
+    """An nnlib ConfigError or Problem (English, with its template and values) in the session's language."""
+    values = dict(getattr(problem, "values", {}))
+    if "name" in values:  # a setting's name: a word to translate, not a value shown as typed
+        values["name"] = t(values["name"])
+    return t(getattr(problem, "template", str(problem)), **values)
 
 
 def _remember_language() -> None:

@@ -27,19 +27,6 @@ PAGES = [  # (script, sidebar label); Streamlit's own list is hidden in config.t
     ("pages/8_Lab.py", "🧪 Lab"),
     ("pages/9_Stress.py", "🌪️ Stress"),
 ]
-# Chinese labels keep the English name, which the lesson plans and links use.
-PAGE_LABELS_ZH = {
-    "🏠 Home": "🏠 首页 Home",
-    "📊 Dataset": "📊 数据集 Dataset",
-    "🏋️ Train": "🏋️ 训练 Train",
-    "🔬 Weights": "🔬 权重 Weights",
-    "✏️ Draw": "✏️ 手写 Draw",
-    "🧮 Backprop": "🧮 反向传播 Backprop",
-    "⚖️ Compare": "⚖️ 对比 Compare",
-    "👩‍🏫 Class": "👩‍🏫 全班 Class",
-    "🧪 Lab": "🧪 实验室 Lab",
-    "🌪️ Stress": "🌪️ 压力测试 Stress",
-}
 
 # The page starts near the top (a projector has 720 px to spare), and a keyboard user tells
 # the focused link (a thick blue outline) from the current page (filled grey).
@@ -88,7 +75,10 @@ def follow_page_path() -> None:
 
 
 def page_label(label: str) -> str:
-    return PAGE_LABELS_ZH.get(label, label) if language() == "zh" else label
+    """The sidebar's label: in another language it keeps the English name, which lesson plans and links use."""
+    if language() == "en":
+        return label
+    return f"{t(label)} {label.split(' ', 1)[1]}"
 
 
 def page_setup(title: str, icon: str = "🧠") -> None:

@@ -42,7 +42,7 @@ from nnlib.config import (
     parse_hidden,
 )
 from nnlib.cost import CostCheck, check_cost, estimate_seconds, max_cpu_seconds
-from ui.i18n import t
+from ui.i18n import t, t_problem
 
 CUSTOM = "custom"  # the preset selector's value once a setting differs from the chosen preset
 # One name per preset everywhere (Home, README, here): the name, then what it is. The keys are
@@ -339,7 +339,7 @@ def config_from_widgets() -> tuple[TrainConfig | None, dict[str, str]]:
     try:
         hidden = parse_hidden(state["cfg_hidden"])
     except ConfigError as error:
-        problems["hidden"] = t("Hidden layer sizes: {error}.", error=error)
+        problems["hidden"] = t("Hidden layer sizes: {error}.", error=t_problem(error))
         hidden = (1,)
     preset = PRESETS[base_preset()]
     config = preset.replace(
@@ -367,7 +367,8 @@ def config_from_widgets() -> tuple[TrainConfig | None, dict[str, str]]:
     for problem in config.problems():
         field = "hidden" if "hidden" in problem else "digits" if "digit" in problem else ""
         problems.setdefault(field, "")
-        problems[field] = (problems[field] + " " + t("{problem}.", problem=problem[0].upper() + problem[1:])).strip()
+        said = t_problem(problem)
+        problems[field] = (problems[field] + " " + t("{problem}.", problem=said[0].upper() + said[1:])).strip()
     return (None if problems else config), problems
 
 
