@@ -1,0 +1,64 @@
+""" "One step" on Train, then Backprop: the step the trainer took, computed again exactly."""
+
+import numpy as np
+import pytest
+
+from nnlib import TrainConfig, Trainer, prepare_data
+from nnlib.data import load_mnist
+from nnlib.trainer import StepTaken, replay_step
+
+
+@pytest.fixture(scope="module")
+def small(small_data_dir):
+    return load_mnist(small_data_dir)
+
+
+def one_step(small, steps_before: int, **settings) -> tuple[Trainer, StepTaken]:
+    """A run trained steps_before batches, then "One step": the trainer and its recorded step."""
+    config = TrainConfig(digits=(3, 8), hidden=(16,), epochs=2, batch_size=8, seed=5, **settings)
+    data = prepare_data(small, config.digits, config.normalization, config.dtype)
+    trainer = Trainer(config, data)
+    trainer.advance(max_batches=steps_before)
+    assert trainer.history.last_step is None  # plain batches keep no copies
+    trainer.add_steps(1)
+    events = trainer.advance()
+    taken = [event for event in events if isinstance(event, StepTaken)]
+    assert len(taken) == 1 and trainer.step == steps_before + 1
+    return trainer, taken[0]
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {},
+        {"momentum": 0.9, "l2": 0.001, "dropout": 0.3, "augment": 0.5, "dtype": "float64"},
+        {"activation": "relu", "output": "softmax", "schedule": "cosine", "shuffle": True},
+    ],
+)
+def test_the_replayed_step_ends_at_the_trainers_weights_bit_for_bit(small, settings):
+    trainer, record = one_step(small, 7, **settings)
+    replay = replay_step(record, trainer.data, trainer.network.activation, trainer.network.output)
+    assert record.step == 8 and len(record.rows) == 8
+    assert np.isclose(replay.loss, record.loss, rtol=0, atol=0)
+    for name, value in trainer.network.params.items():
+        assert np.array_equal(replay.after[name], value), name
+        assert not np.array_equal(record.params[name], value), name  # the step moved every array
+
+
+def test_the_replay_shows_that_batchs_images_and_gradients(small):
+    trainer, record = one_step(small, 3)
+    replay = replay_step(record, trainer.data, trainer.network.activation, trainer.network.output)
+    rows = trainer.data.X_train[record.rows]  # (8, pixels): no augmentation
+    assert np.array_equal(replay.X, rows.T)
+    assert replay.Y.shape == (2, 8) and np.array_equal(replay.Y.argmax(axis=0), trainer.data.y_train[record.rows])
+    assert replay.grads["dW1"].shape == trainer.network.params["W1"].shape
+    changed = {name: replay.after[name] - record.params[name] for name in record.params}
+    np.testing.assert_allclose(changed["W1"], -record.learning_rate * replay.grads["dW1"], atol=1e-7)
+
+
+def test_a_wrong_record_does_not_end_at_the_trainers_weights(small):
+    trainer, record = one_step(small, 2)
+    other_rows = record.rows[::-1].copy() + 1
+    wrong = StepTaken(**{**record.__dict__, "rows": other_rows})
+    replay = replay_step(wrong, trainer.data, trainer.network.activation, trainer.network.output)
+    assert not np.array_equal(replay.after["W1"], trainer.network.params["W1"])
