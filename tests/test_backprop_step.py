@@ -62,3 +62,46 @@ def test_a_wrong_record_does_not_end_at_the_trainers_weights(small):
     wrong = StepTaken(**{**record.__dict__, "rows": other_rows})
     replay = replay_step(wrong, trainer.data, trainer.network.activation, trainer.network.output)
     assert not np.array_equal(replay.after["W1"], trainer.network.params["W1"])
+
+
+def test_one_step_in_a_worker_sends_the_step_to_the_page(small):
+    """Through the real pool: the page's trainer receives the record, and its replay ends at the
+    weights the worker sent back."""
+    from server.jobs import JobPool, RemoteTrainer
+    from tests.test_dropout import wait_for
+
+    config = TrainConfig(digits=(3, 8), hidden=(16,), epochs=1, batch_size=8, seed=5, momentum=0.9)
+    data = prepare_data(small, config.digits, config.normalization, config.dtype)
+    pool = JobPool(workers=1, idle_seconds=30)
+    try:
+        remote = RemoteTrainer(pool, "student", config, data)
+        wait_for(remote, lambda: remote.done)
+        end = remote.step
+        remote.control(add_steps=1)  # One step after the end
+        wait_for(remote, lambda: remote.step == end + 1 and remote.status not in ("queued", "running"))
+        record = remote.history.last_step
+        assert record is not None and record.step == end + 1
+        replay = replay_step(record, remote.data, remote.network.activation, remote.network.output)
+        for name, value in remote.network.params.items():
+            assert np.array_equal(replay.after[name], value), name
+    finally:
+        pool.close()
+
+
+def test_after_one_step_on_train_the_backprop_page_shows_that_batch():
+    """The real pages under AppTest: Train, One step, then Backprop shows the step, checked exactly."""
+    from tests.test_app import app
+
+    at = app("pages/2_Train.py").run()
+    at.select_slider(key="cfg_train_size").set_value(1000).run()
+    next(b for b in at.button if "Train" in b.label).click().run()
+    assert not at.exception, at.exception
+    trainer = at.session_state["trainer"]
+    end = trainer.step
+    next(b for b in at.button if b.label == "One step").click().run()
+    assert not at.exception, at.exception
+    assert trainer.step == end + 1 and trainer.history.last_step.step == end + 1
+    at.switch_page("pages/5_Backprop.py").run()
+    assert not at.exception, at.exception
+    assert any(h.value.startswith(f"The step just taken on the Train page: batch {end + 1:,}") for h in at.header)
+    assert any("bit for bit" in s.value for s in at.success)

@@ -112,4 +112,10 @@ ZH_COACH = {
     # the test set, only when asked
     "Show the test set": "显示测试集",
     "Hidden while you tune on the validation images: settings chosen by their test score make the test set one more thing the run was fitted to, and its score no longer says how new images go.": "在用验证图片调参时先隐藏它：如果按测试分数来挑设置，测试集就成了训练又去拟合的对象，它的分数也就不再能说明网络在新图片上的表现。",
+    # the step "One step" took, on the Backprop page
+    "The step just taken on the Train page: batch {step}": "刚才在训练页走的一步：第 {step} 个批次",
+    "Computed again here from the weights before the step, with the same {count} training image(s) (labels {labels}). Samples are columns: X is ({pixels}, {count}).": "这里用这一步之前的权重、同样的 {count} 张训练图片（标签 {labels}）重新算了一遍。样本按列排放：X 是 ({pixels}, {count})。",
+    "The batch's images (first {count})": "这个批次的图片（前 {count} 张）",
+    "W1's change in this step (first {count})": "这一步里 W1 的变化（前 {count} 个）",
+    "✅ The weights computed here equal the trained model's weights bit for bit: this is the step the run took (dropout {dropout:g}, augmentation {augment:g} drawn as it did).": "✅ 这里算出的权重与训练出的模型权重逐位相同：这正是训练走的那一步（dropout {dropout:g}、数据增强 {augment:g} 的随机抽取与训练时一样）。",
 }
