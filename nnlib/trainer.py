@@ -425,11 +425,14 @@ class Trainer:
     def set_knobs(self, **changes) -> None:
         """Change live settings (LIVE_KNOBS: learning rate, momentum, L2, dropout, augmentation)
         mid-run; they take effect at the next batch, which records a KnobEvent for each."""
+        self._check_knobs(changes)
+        self._pending_knobs.update(changes)
+
+    def _check_knobs(self, changes: dict) -> None:
         unknown = set(changes) - set(LIVE_KNOBS)
         if unknown:
             raise ValueError(f"only {', '.join(LIVE_KNOBS)} can change during a run, not {sorted(unknown)}")
         self.config.replace(epochs=1, **changes).validate()  # epochs may have grown past the limit (add_steps)
-        self._pending_knobs.update(changes)
 
     def _apply_knobs(self) -> list:
         changes, self._pending_knobs = self._pending_knobs, {}
@@ -451,8 +454,7 @@ class Trainer:
         for step, name, value in plan:
             if not isinstance(step, int) or step < 1:
                 raise ValueError(f"a planned change needs a batch number from 1, not {step!r}")
-            self.set_knobs(**{name: value})  # checks the name and the value
-            self._pending_knobs.pop(name)
+            self._check_knobs({name: value})
             knob_plan.setdefault(step, {})[name] = value
         self.knob_plan = knob_plan
 

@@ -31,6 +31,7 @@ from ui.settings import (
     ensure_widget_state,
     link_to_settings,
     network_widgets,
+    planned_knobs,
     refusal_values,
     settings_query,
     training_widgets,
@@ -195,7 +196,7 @@ def start_run(config):
         return None, refusal(check)
     try:
         slow = {"delay_s": SLOW_MOTION_S} if st.session_state.get("slow_motion") else None
-        return new_trainer(config, prepared(config), slow), ""
+        return new_trainer(config, prepared(config), {**(slow or {}), **planned_knobs()} or None), ""
     except TooCostly as error:
         return None, refusal(error.check)
     except TooLarge as error:
