@@ -105,3 +105,28 @@ def test_after_one_step_on_train_the_backprop_page_shows_that_batch():
     assert not at.exception, at.exception
     assert any(h.value.startswith(f"The step just taken on the Train page: batch {end + 1:,}") for h in at.header)
     assert any("bit for bit" in s.value for s in at.success)
+
+
+def test_one_step_then_backprop_in_the_browser(server, page):
+    """Chromium: Train a short run, One step, then the Backprop page (by the sidebar: same session)."""
+    import re
+
+    from devtools.live import go_to, open_page, screenshot
+    from tests.test_e2e_coach import click, train_and_wait
+
+    page.set_viewport_size({"width": 1280, "height": 720})
+    open_page(page, f"{server}/Train?preset=seed&size=1000", "Train")
+    train_and_wait(page, "Finished")
+    click(page, "One step")
+    page.get_by_text(re.compile("Paused at step 1,001 ")).wait_for(timeout=60_000)
+    go_to(page, "Backprop")
+    section = page.locator(".st-key-train-step")
+    section.get_by_text(re.compile("The step just taken on the Train page: batch 1,001")).wait_for(timeout=60_000)
+    section.get_by_text(re.compile("bit for bit")).wait_for(timeout=30_000)
+    assert section.locator(".js-plotly-plot").count() >= 2  # the batch's image(s) and W1's change
+    section.scroll_into_view_if_needed()
+    screenshot(page, "backprop-train-step-projector")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(1500)
+    screenshot(page, "backprop-train-step-phone")
+    assert page.locator("[data-testid='stException']").count() == 0
