@@ -348,6 +348,7 @@ class Trainer:
         self._gradient_stride = max(1, self.total_steps // (len(self._eval_steps) * GRADIENT_SAMPLES))
         self._snapshot_steps = self._spread(config.snapshots) if config.snapshots else set()
         self._pending_knobs: dict = {}  # settings changed mid-run, applied before the next batch
+        self.knob_plan: dict[int, dict] = {}  # batch -> changes made before it (plan_knobs: a run's link)
         self.stop_at: int | None = None  # pause when this step is reached ("One step", "+1 epoch")
         self.delay_s = 0.0  # slow motion: a pause after every batch
         self._emit(SnapshotEvent(0, 0.0, self.network.params["W1"].astype(np.float16)))

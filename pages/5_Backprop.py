@@ -121,7 +121,11 @@ def train_step_replay():
     record = getattr(getattr(run, "history", None), "last_step", None)
     if record is None:
         return None
-    replay = replay_step(record, run.data, model.network.activation, model.network.output)
+    kept = st.session_state.get("bp_train_step")
+    if kept is None or kept[0] is not record:  # computed once per step, not on every redraw
+        kept = record, replay_step(record, run.data, model.network.activation, model.network.output)
+        st.session_state["bp_train_step"] = kept
+    replay = kept[1]
     if any(not np.array_equal(replay.after[name], value) for name, value in model.network.params.items()):
         return None  # the run went on (or another model is loaded): that step is history
     return record, replay
