@@ -29,6 +29,7 @@ from ui.settings import (
     cost_words,
     data_widgets,
     ensure_widget_state,
+    link_knobs_words,
     link_to_settings,
     network_widgets,
     planned_knobs,
@@ -455,6 +456,8 @@ with files_box:  # before the training loop: a run's page never shows a stale, c
     with st.expander(t("🔗 Link to these settings")):
         st.code(link_to_settings(), language=None)
         st.caption(t("Copy it (button at the right) and hand it out: it opens this page with these settings."))
+        if knobs_words := link_knobs_words():
+            st.caption(knobs_words)
     model_files_section(busy=training)
 
 

@@ -115,3 +115,4 @@ def test_the_train_page_takes_the_knobs_from_the_link_and_its_run_makes_them():
     assert [(k.step, k.name, k.value) for k in trainer.history.knobs] == [(40, "learning_rate", 0.01)]
     link = next(c.value for c in at.code if "knobs=" in c.value)
     assert "knobs=40%3Alr%3D0.01" in link and "lr=0.001" in link  # the start value, then the change
+    assert any("from batch 40, Learning rate 0.01" in c.value for c in at.caption)

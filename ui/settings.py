@@ -562,6 +562,25 @@ def run_query() -> dict[str, str]:
     return {**query, **{key: run[key] for key in KNOB_KEYS.values()}, "knobs": knobs_text(changes)}
 
 
+def plan_words(plan) -> str:
+    """A plan as a person reads it: "from batch 31, Learning rate 0.5; from batch 56, Momentum 0.9"."""
+    return "; ".join(
+        t("from batch {step}, {setting} {value}", step=f"{step:,}", setting=t(FIELD_LABELS[name]), value=f"{value:g}")
+        for step, name, value in plan
+    )
+
+
+def link_knobs_words() -> str:
+    """What the link does beyond the settings ("" when it carries no mid-run changes)."""
+    text = run_query().get("knobs")
+    if not text:
+        return ""
+    return t(
+        "The link also makes the run's mid-run changes, at the same batches: {changes}.",
+        changes=plan_words(parse_knobs(text)[0]),
+    )
+
+
 def apply_query_params() -> tuple[list[str], list[str]]:
     """Once per session: take the Train settings from the URL.
 

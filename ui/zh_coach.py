@@ -118,4 +118,7 @@ ZH_COACH = {
     "The batch's images (first {count})": "这个批次的图片（前 {count} 张）",
     "W1's change in this step (first {count})": "这一步里 W1 的变化（前 {count} 个）",
     "✅ The weights computed here equal the trained model's weights bit for bit: this is the step the run took (dropout {dropout:g}, augmentation {augment:g} drawn as it did).": "✅ 这里算出的权重与训练出的模型权重逐位相同：这正是训练走的那一步（dropout {dropout:g}、数据增强 {augment:g} 的随机抽取与训练时一样）。",
+    # a run's link with its mid-run changes
+    "from batch {step}, {setting} {value}": "从第 {step} 批起，{setting} {value}",
+    "The link also makes the run's mid-run changes, at the same batches: {changes}.": "这个链接还会在相同的批次上重现训练中途的改动：{changes}。",
 }
