@@ -116,3 +116,23 @@ def test_the_train_page_takes_the_knobs_from_the_link_and_its_run_makes_them():
     link = next(c.value for c in at.code if "knobs=" in c.value)
     assert "knobs=40%3Alr%3D0.01" in link and "lr=0.001" in link  # the start value, then the change
     assert any("from batch 40, Learning rate 0.01" in c.value for c in at.caption)
+
+
+def test_a_link_with_knobs_in_the_browser(server, page):
+    """Chromium: a link with a change at batch 300 marks it on the loss chart, and the run's link carries it."""
+    import re
+
+    from devtools.live import open_page, screenshot
+    from tests.test_e2e_coach import train_and_wait
+
+    page.set_viewport_size({"width": 1280, "height": 720})
+    open_page(page, f"{server}/Train?preset=seed&size=1000&knobs=300:lr=0.01;9:lr=%3Cb%3E", "Train")
+    page.locator("[data-testid='stAlert']", has_text="knobs=9:lr=<b>").wait_for(timeout=30_000)
+    train_and_wait(page, "Finished")
+    page.locator(".js-plotly-plot", has_text="Learning rate 0.01").first.wait_for(timeout=60_000)
+    page.get_by_text(re.compile("Link to these settings")).click()
+    page.get_by_text(re.compile("from batch 300, Learning rate 0.01")).wait_for(timeout=30_000)
+    assert "knobs=300%3Alr%3D0.01" in page.locator("[data-testid='stCode']").first.inner_text()
+    page.wait_for_timeout(1000)  # the expander opens with an animation
+    screenshot(page, "coach-link-knobs")
+    assert page.locator("[data-testid='stException']").count() == 0
