@@ -142,6 +142,31 @@ class KnobEvent:
     epoch: float
     name: str  # one of LIVE_KNOBS
     value: float
+    before: float = math.nan  # the value it replaced
+
+
+@dataclass(frozen=True)
+class StepTaken:
+    """One batch's training step, kept so that a page can recompute it exactly (replay_step).
+
+    step: its batch number (from 1); rows: its images' row numbers in data.X_train (m,);
+    params: every W and B before the step; velocity: momentum's before the step (None without);
+    augment_rng, dropout_rng: the generators' states before the step; the rest: the settings used.
+    """
+
+    step: int
+    rows: np.ndarray
+    params: dict
+    velocity: dict | None
+    augment_rng: dict
+    dropout_rng: dict
+    learning_rate: float
+    l2: float
+    momentum: float
+    dropout: float
+    augment: float
+    augment_style: str
+    loss: float
 
 
 @dataclass
@@ -155,6 +180,7 @@ class History:
     snapshots: list = field(default_factory=list)  # SnapshotEvent
     diagnostics: list = field(default_factory=list)  # DiagnosticsEvent
     knobs: list = field(default_factory=list)  # KnobEvent
+    last_step: StepTaken | None = None  # the last batch before a pause asked for ("One step", "+1 epoch")
 
     def record(self, event) -> None:
         if isinstance(event, BatchEvent):
@@ -169,6 +195,8 @@ class History:
             self.diagnostics.append(event)
         elif isinstance(event, KnobEvent):
             self.knobs.append(event)
+        elif isinstance(event, StepTaken):
+            self.last_step = event
 
 
 def evaluate(network: Network, X_rows: np.ndarray, classes: np.ndarray, chunk: int = 8192):
@@ -220,6 +248,64 @@ def weight_histogram(initial: np.ndarray, now: np.ndarray, bins: int = HISTOGRAM
     return edges, np.histogram(initial, edges)[0], np.histogram(finite_now, edges)[0]
 
 
+def batch_inputs(data: PreparedData, rows: np.ndarray, augment: float, augment_style: str, rng, dtype):
+    """A batch's X (pixels, m) and one-hot Y (classes, m, of dtype) from its rows of data.X_train;
+    augmented (drawing from rng) when augment > 0."""
+    X_rows = data.X_train[rows]  # (m, pixels)
+    if augment:
+        digits = np.asarray(data.digits)[data.y_train[rows]]
+        X_rows = augment_rows(X_rows, data.image_shape, rng, augment, augment_style, digits=digits)
+    return X_rows.T, one_hot(data.y_train[rows], data.class_count, dtype)
+
+
+def sgd_update(params: dict, grads: dict, lr: float, l2: float, momentum: float, velocity: dict | None) -> None:
+    """The blog's update_params, with optional L2 weight decay and momentum, in place.
+
+    grads (dW1, dB1, …, shaped like params) are changed too: they end as the steps taken / lr."""
+    for name, param in params.items():
+        grad = grads["d" + name]
+        if l2 and name.startswith("W"):
+            grad += l2 * param
+        if momentum:
+            step = velocity[name]
+            step *= momentum
+            step += grad
+            grad = step
+        param -= lr * grad  # W1 = W1 - learning_rate·dW1
+
+
+@dataclass
+class StepReplay:
+    """A recorded step computed again: X (pixels, m), Y (classes, m), the network before it,
+    the forward cache (Z1, A1, …), the loss, the gradients (dW1, dB1, …) and the weights after."""
+
+    X: np.ndarray
+    Y: np.ndarray
+    before: Network
+    cache: dict
+    loss: float
+    grads: dict
+    after: dict
+
+
+def replay_step(record: StepTaken, data: PreparedData, activation: str, output: str) -> StepReplay:
+    """Compute a recorded step again from the weights before it, exactly as the trainer did."""
+    before = Network({k: v.copy() for k, v in record.params.items()}, activation, output)
+    augment_rng, dropout_rng = np.random.default_rng(), np.random.default_rng()
+    augment_rng.bit_generator.state = record.augment_rng
+    dropout_rng.bit_generator.state = record.dropout_rng
+    X, Y = batch_inputs(data, record.rows, record.augment, record.augment_style, augment_rng, before.dtype)
+    _, cache = before.forward(X, record.dropout, dropout_rng)
+    loss = before.loss(cache, Y)
+    grads = before.backward(cache, Y)
+    after = {k: v.copy() for k, v in record.params.items()}
+    velocity = None if record.velocity is None else {k: v.copy() for k, v in record.velocity.items()}
+    sgd_update(
+        after, {k: v.copy() for k, v in grads.items()}, record.learning_rate, record.l2, record.momentum, velocity
+    )
+    return StepReplay(X, Y, before, cache, loss, grads, after)
+
+
 class Trainer:
     """Mini-batch SGD (batch size 1 is the blog's per-sample SGD)."""
 
@@ -262,6 +348,7 @@ class Trainer:
         self._gradient_stride = max(1, self.total_steps // (len(self._eval_steps) * GRADIENT_SAMPLES))
         self._snapshot_steps = self._spread(config.snapshots) if config.snapshots else set()
         self._pending_knobs: dict = {}  # settings changed mid-run, applied before the next batch
+        self.knob_plan: dict[int, dict] = {}  # batch -> changes made before it (plan_knobs: a run's link)
         self.stop_at: int | None = None  # pause when this step is reached ("One step", "+1 epoch")
         self.delay_s = 0.0  # slow motion: a pause after every batch
         self._emit(SnapshotEvent(0, 0.0, self.network.params["W1"].astype(np.float16)))
@@ -299,11 +386,17 @@ class Trainer:
         if self.stop_at is not None and self.stop_at > self.step:
             limit = min(limit, self.stop_at)
         while self.step < limit:
+            planned = self.__dict__.get("knob_plan", {}).get(self.step + 1)
+            if planned:
+                self._pending_knobs.update(planned)
             if self._pending_knobs:
                 events += self._apply_knobs()
+            kept = self._before_step() if self.stop_at == self.step + 1 else None
             started = time.perf_counter()
             loss = self._train_one_batch()
             self.train_seconds += time.perf_counter() - started
+            if kept is not None:
+                events.append(self._emit(self._step_taken(kept, loss)))
             if math.isfinite(loss):
                 self._smoothed_loss += SMOOTHING * (loss - self._smoothed_loss)
                 # recorded even when it diverges: the chart shows the explosion
@@ -333,19 +426,59 @@ class Trainer:
     def set_knobs(self, **changes) -> None:
         """Change live settings (LIVE_KNOBS: learning rate, momentum, L2, dropout, augmentation)
         mid-run; they take effect at the next batch, which records a KnobEvent for each."""
+        self._check_knobs(changes)
+        self._pending_knobs.update(changes)
+
+    def _check_knobs(self, changes: dict) -> None:
         unknown = set(changes) - set(LIVE_KNOBS)
         if unknown:
             raise ValueError(f"only {', '.join(LIVE_KNOBS)} can change during a run, not {sorted(unknown)}")
         self.config.replace(epochs=1, **changes).validate()  # epochs may have grown past the limit (add_steps)
-        self._pending_knobs.update(changes)
 
     def _apply_knobs(self) -> list:
         changes, self._pending_knobs = self._pending_knobs, {}
+        before = self.config
         changed = {k: v for k, v in changes.items() if getattr(self.config, k) != v}
         self.config = self.config.replace(**changed)
         if self.config.momentum and self._velocity is None:
             self._velocity = {k: np.zeros_like(v) for k, v in self.network.params.items()}
-        return [self._emit(KnobEvent(self.step + 1, self.epoch, name, value)) for name, value in changed.items()]
+        return [
+            self._emit(KnobEvent(self.step + 1, self.epoch, name, value, getattr(before, name)))
+            for name, value in changed.items()
+        ]
+
+    def plan_knobs(self, plan) -> None:
+        """Changes to make at given batches, as a run's link asks: plan holds (step, name, value),
+        step being the first batch trained with the new value (KnobEvent.step), so a run started
+        from the link changes its settings where the original run did."""
+        knob_plan: dict[int, dict] = {}
+        for step, name, value in plan:
+            if not isinstance(step, int) or step < 1:
+                raise ValueError(f"a planned change needs a batch number from 1, not {step!r}")
+            self._check_knobs({name: value})
+            knob_plan.setdefault(step, {})[name] = value
+        self.knob_plan = knob_plan
+
+    def _before_step(self) -> tuple:
+        """What replay_step needs from before a step: weights, momentum, the generators' states."""
+        velocity = None if self._velocity is None else {k: v.copy() for k, v in self._velocity.items()}
+        params = {k: v.copy() for k, v in self.network.params.items()}
+        return params, velocity, self._shuffle_rng.bit_generator.state, self._dropout_rng.bit_generator.state
+
+    def _step_taken(self, kept: tuple, loss: float) -> StepTaken:
+        config = self.config
+        return StepTaken(
+            self.step,
+            np.array(self._last_rows),
+            *kept,
+            self._lr,
+            config.l2,
+            config.momentum,
+            config.dropout,
+            config.augment,
+            config.augment_style,
+            loss,
+        )
 
     def add_steps(self, count: int) -> None:
         """Train exactly count more batches, then pause (stop_at); past the planned end, the run grows
@@ -424,18 +557,11 @@ class Trainer:
         rows = self._order[position * self.batch_size : (position + 1) * self.batch_size]
         if self._rows is not None:
             rows = self._rows[rows]
-        X_rows = self.data.X_train[rows]  # (m, pixels)
-        if self.config.augment:
-            X_rows = augment_rows(
-                X_rows,
-                self.data.image_shape,
-                self._shuffle_rng,
-                self.config.augment,
-                self.config.augment_style,
-                digits=np.asarray(self.data.digits)[self.data.y_train[rows]],
-            )
-        X = X_rows.T  # (pixels, m)
-        Y = one_hot(self.data.y_train[rows], self.data.class_count, self.network.dtype)
+        self._last_rows = rows
+        config = self.config
+        X, Y = batch_inputs(
+            self.data, rows, config.augment, config.augment_style, self._shuffle_rng, self.network.dtype
+        )
         A, cache = self.network.forward(X, self.config.dropout, self._dropout_rng)
         loss = self.network.loss(cache, Y)
         self._lr = learning_rate_at(self.config, self.step / self.total_steps)
@@ -448,18 +574,7 @@ class Trainer:
         return loss
 
     def _update(self, grads) -> None:
-        """The blog's update_params, with optional L2 weight decay and momentum."""
-        lr, l2, momentum = self._lr, self.config.l2, self.config.momentum
-        for name, param in self.network.params.items():
-            grad = grads["d" + name]
-            if l2 and name.startswith("W"):
-                grad += l2 * param
-            if momentum:
-                velocity = self._velocity[name]
-                velocity *= momentum
-                velocity += grad
-                grad = velocity
-            param -= lr * grad  # W1 = W1 - learning_rate·dW1
+        sgd_update(self.network.params, grads, self._lr, self.config.l2, self.config.momentum, self._velocity)
 
     def _diverge(self, loss: float) -> list:
         """Stop, and put back the last good weights (the network object stays the same)."""

@@ -29,8 +29,10 @@ from ui.settings import (
     cost_words,
     data_widgets,
     ensure_widget_state,
+    link_knobs_words,
     link_to_settings,
     network_widgets,
+    planned_knobs,
     refusal_values,
     settings_query,
     training_widgets,
@@ -195,7 +197,7 @@ def start_run(config):
         return None, refusal(check)
     try:
         slow = {"delay_s": SLOW_MOTION_S} if st.session_state.get("slow_motion") else None
-        return new_trainer(config, prepared(config), slow), ""
+        return new_trainer(config, prepared(config), {**(slow or {}), **planned_knobs()} or None), ""
     except TooCostly as error:
         return None, refusal(error.check)
     except TooLarge as error:
@@ -454,6 +456,8 @@ with files_box:  # before the training loop: a run's page never shows a stale, c
     with st.expander(t("🔗 Link to these settings")):
         st.code(link_to_settings(), language=None)
         st.caption(t("Copy it (button at the right) and hand it out: it opens this page with these settings."))
+        if knobs_words := link_knobs_words():
+            st.caption(knobs_words)
     model_files_section(busy=training)
 
 

@@ -8,6 +8,7 @@ from nnlib import Network, one_hot
 from nnlib.data import normalize, select_digits
 from nnlib.gradcheck import AGREES, TOO_SMALL, check_gradients
 from nnlib.sgd import sgd_step
+from nnlib.trainer import replay_step
 from ui import charts
 from ui.data import dataset
 from ui.display import show_chart
@@ -17,6 +18,7 @@ from ui.session import current_model
 
 MAX_TABLE = 24  # vectors and matrices up to this many columns are shown as tables
 MAX_MAPS = 10  # 28x28 maps of dW1 / W1 shown at most
+MAX_BATCH_IMAGES = 16  # a batch's images shown at most
 DERIVATIVE_LATEX = {
     "tanh": r"\left(1 - A_{p}^{2}\right)",
     "sigmoid": r"A_{p}\left(1 - A_{p}\right)",
@@ -110,6 +112,78 @@ def maps_of(rows: np.ndarray, title: str, key: str) -> None:
     columns = min(len(shown), 5)
     grid = charts.filters_grid(shown, data.image_shape, columns, per_filter=False)
     show_chart(charts.weights_heatmap(grid, title, height=int(120 + 700 * grid.shape[0] / grid.shape[1])), key)
+
+
+def train_step_replay():
+    """The step "One step" took on the Train page, computed again here from the weights before it,
+    when the model is still where that step left it (else None)."""
+    run = model.run
+    record = getattr(getattr(run, "history", None), "last_step", None)
+    if record is None:
+        return None
+    kept = st.session_state.get("bp_train_step")
+    if kept is None or kept[0] is not record:  # computed once per step, not on every redraw
+        kept = record, replay_step(record, run.data, model.network.activation, model.network.output)
+        st.session_state["bp_train_step"] = kept
+    replay = kept[1]
+    if any(not np.array_equal(replay.after[name], value) for name, value in model.network.params.items()):
+        return None  # the run went on (or another model is loaded): that step is history
+    return record, replay
+
+
+def show_train_step(record, replay) -> None:
+    """That batch's images, forward values, gradients and update, in the blog's notation."""
+    st.header(t("The step just taken on the Train page: batch {step}", step=f"{record.step:,}"))
+    m, run_digits = replay.X.shape[1], model.run.data.digits
+    labels = [run_digits[int(c)] for c in replay.Y.argmax(axis=0)]
+    st.markdown(
+        t(
+            "Computed again here from the weights before the step, with the same {count} training image(s) "
+            "(labels {labels}). Samples are columns: X is ({pixels}, {count}).",
+            count=m,
+            labels=", ".join(map(str, labels[:MAX_BATCH_IMAGES])) + (" …" if m > MAX_BATCH_IMAGES else ""),
+            pixels=replay.X.shape[0],
+        )
+    )
+    shown = replay.X.T[:MAX_BATCH_IMAGES]
+    grid = charts.filters_grid(shown, data.image_shape, min(len(shown), 8), per_filter=False)
+    show_chart(
+        charts.image_heatmap(grid, t("The batch's images (first {count})", count=len(shown)), height=220),
+        "bp-train-batch",
+    )
+    L = replay.before.layer_count
+    for l in range(1, L + 1):
+        previous = "X" if l == 1 else f"A_{l - 1}"
+        st.latex(rf"Z_{l} = W_{l} \cdot {previous} + B_{l} \qquad {shape(replay.cache[f'Z{l}'])}")
+        show_values(f"A{l}", replay.cache[f"A{l}"], row_labels=[str(d) for d in run_digits] if l == L else None)
+    st.latex(rf"Loss = {replay.loss:.5f}")
+    for l in range(L, 0, -1):
+        st.latex(rf"dW_{l} = \tfrac{{1}}{{m}}\, dZ_{l} \cdot {'X' if l == 1 else f'A_{l - 1}'}^T \qquad m = {m}")
+        show_values(f"dW{l}", replay.grads[f"dW{l}"])
+        show_values(f"dB{l}", replay.grads[f"dB{l}"])
+    gradient = r"dW" if not record.l2 else rf"(dW + {record.l2:g}\, W)"
+    if record.momentum:
+        st.latex(
+            rf"V \leftarrow {record.momentum:g}\, V + {gradient} \qquad W \leftarrow W - {record.learning_rate:g}\, V"
+        )
+    else:
+        st.latex(rf"W \leftarrow W - {record.learning_rate:g} \cdot {gradient}")
+    change = replay.after["W1"] - record.params["W1"]
+    maps_of(change, t("W1's change in this step (first {count})", count=min(MAX_MAPS, len(change))), "bp-train-change")
+    st.success(
+        t(
+            "✅ The weights computed here equal the trained model's weights bit for bit: this is the step "
+            "the run took (dropout {dropout:g}, augmentation {augment:g} drawn as it did).",
+            dropout=record.dropout,
+            augment=record.augment,
+        )
+    )
+
+
+train_step = train_step_replay()
+if train_step is not None:
+    with st.container(key="train-step", border=True):
+        show_train_step(*train_step)
 
 
 image_col, info_col = st.columns([1, 3])

@@ -151,7 +151,8 @@ def worker_main(conn, niceness: int) -> None:
 
 def apply_controls(trainer: Trainer, controls: dict) -> None:
     """A teacher's hand on a run: knobs (nnlib.trainer.LIVE_KNOBS, from the next batch), add_steps
-    (train exactly that many more batches, then pause) and delay_s (slow motion)."""
+    (train exactly that many more batches, then pause), delay_s (slow motion) and knob_plan
+    (Trainer.plan_knobs)."""
     knobs = {name: value for name, value in controls.items() if name in LIVE_KNOBS}
     if knobs:
         trainer.set_knobs(**knobs)
@@ -159,6 +160,8 @@ def apply_controls(trainer: Trainer, controls: dict) -> None:
         trainer.add_steps(int(controls["add_steps"]))
     if "delay_s" in controls:
         trainer.delay_s = float(controls["delay_s"])
+    if "knob_plan" in controls:  # a run's link: its mid-run changes, at the same batches
+        trainer.plan_knobs(controls["knob_plan"])
 
 
 def controlled_state(blob: bytes, controls: dict) -> bytes:

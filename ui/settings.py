@@ -484,6 +484,104 @@ QUERY_FIELDS = {
 }
 
 
+# --- Changes made mid-run, in a run's link: knobs=STEP:KEY=VALUE;… (KEY a URL key of a live setting),
+# e.g. knobs=120:lr=0.5;300:momentum=0.9: from batch 120 on the learning rate is 0.5, and so on.
+
+#: TrainConfig field of a live setting (nnlib.trainer.LIVE_KNOBS) -> its URL key
+KNOB_KEYS = {"learning_rate": "lr", "momentum": "momentum", "l2": "l2", "dropout": "dropout", "augment": "augment"}
+MAX_KNOB_CHANGES = 24  # changes a link may carry
+MAX_KNOBS_TEXT = 480  # characters of the knobs field read at most
+MAX_KNOB_STEP = 10_000_000  # a batch number beyond any run the work cap allows
+
+
+def knobs_text(changes) -> str:
+    """A run's changes (KnobEvent: step, name, value) as the knobs field, in order of their batches."""
+    parts = []
+    for change in sorted(changes, key=lambda c: c.step)[:MAX_KNOB_CHANGES]:
+        key = KNOB_KEYS[change.name]
+        parts.append(f"{change.step}:{key}={QUERY_FIELDS[key][2](change.value)}")
+    return ";".join(parts)
+
+
+def parse_knobs(text: str) -> tuple[list[tuple[int, str, float]], list[str], list[str]]:
+    """The knobs field as a plan for Trainer.plan_knobs: [(step, TrainConfig field, value), …].
+
+    Each value is checked like its own URL field (moved to the nearest allowed value, or left out).
+    Returns (plan, ignored, changed): ignored and changed as apply_query_params words them.
+    """
+    fields = {key: name for name, key in KNOB_KEYS.items()}
+    if len(text) > MAX_KNOBS_TEXT:
+        return [], [f"knobs={text[:40]}… ({len(text):,} > {MAX_KNOBS_TEXT})"], []
+    plan, ignored, changed = [], [], []
+    for entry in filter(None, text.split(";")):
+        step_text, _, setting = entry.partition(":")
+        key, _, value_text = setting.partition("=")
+        try:
+            step = int(step_text)
+            if key not in fields or not 1 <= step <= MAX_KNOB_STEP or len(plan) >= MAX_KNOB_CHANGES:
+                raise ValueError(entry)
+            value, adjusted = QUERY_FIELDS[key][1](value_text)
+        except (ValueError, OverflowError):
+            ignored.append(f"knobs={entry[:40]}")
+            continue
+        plan.append((step, fields[key], float(value)))
+        if adjusted is not None:
+            changed.append(f"knobs={entry[:40]} → {step}:{key}={QUERY_FIELDS[key][2](adjusted)}")
+    return plan, ignored, changed
+
+
+def planned_knobs() -> dict:
+    """The link's mid-run changes as server.jobs controls ({"knob_plan": plan}), while the widgets
+    still hold the link's settings; {} once they were changed (a new run is the user's own)."""
+    stored = st.session_state.get("knob_plan")
+    if not stored or stored[1] != settings_query():
+        return {}
+    return {"knob_plan": stored[0]}
+
+
+def config_query(config: TrainConfig) -> dict[str, str]:
+    """A TrainConfig as URL parameters (without the preset)."""
+    values = preset_widget_values(config)
+    return {name: write(values[widget_key]) for name, (widget_key, _, write) in QUERY_FIELDS.items()}
+
+
+def run_query() -> dict[str, str]:
+    """The settings' URL parameters; after a run with mid-run changes whose other settings are still
+    the widgets', the run's own: its starting values and knobs=, so that the link replays it."""
+    query = settings_query()
+    trainer = st.session_state.get("trainer")
+    changes = getattr(getattr(trainer, "history", None), "knobs", None)
+    if not changes:
+        return query
+    start = {}
+    for change in sorted(changes, key=lambda c: c.step):
+        start.setdefault(change.name, change.before)
+    run = config_query(trainer.config.replace(**start))
+    fixed = [name for name in QUERY_FIELDS if name not in KNOB_KEYS.values() and name != "epochs"]
+    if any(run[name] != query.get(name) for name in fixed):
+        return query
+    return {**query, **{key: run[key] for key in KNOB_KEYS.values()}, "knobs": knobs_text(changes)}
+
+
+def plan_words(plan) -> str:
+    """A plan as a person reads it: "from batch 31, Learning rate 0.5; from batch 56, Momentum 0.9"."""
+    return "; ".join(
+        t("from batch {step}, {setting} {value}", step=f"{step:,}", setting=t(FIELD_LABELS[name]), value=f"{value:g}")
+        for step, name, value in plan
+    )
+
+
+def link_knobs_words() -> str:
+    """What the link does beyond the settings ("" when it carries no mid-run changes)."""
+    text = run_query().get("knobs")
+    if not text:
+        return ""
+    return t(
+        "The link also makes the run's mid-run changes, at the same batches: {changes}.",
+        changes=plan_words(parse_knobs(text)[0]),
+    )
+
+
 def apply_query_params() -> tuple[list[str], list[str]]:
     """Once per session: take the Train settings from the URL.
 
@@ -494,7 +592,7 @@ def apply_query_params() -> tuple[list[str], list[str]]:
         return [], []
     st.session_state["query_applied"] = True
     query = st.query_params
-    if not any(key in query for key in ("preset", *QUERY_FIELDS)):
+    if not any(key in query for key in ("preset", "knobs", *QUERY_FIELDS)):
         return [], []
     ignored, changed = [], []
     preset = query.get("preset", "seed")
@@ -514,6 +612,11 @@ def apply_query_params() -> tuple[list[str], list[str]]:
             st.session_state[widget_key] = value
             if adjusted is not None:
                 changed.append(f"{name}={text[:40]} → {write(adjusted)}")
+    if "knobs" in query:
+        plan, knob_ignored, knob_changed = parse_knobs(query["knobs"])
+        ignored, changed = ignored + knob_ignored, changed + knob_changed
+        if plan:
+            st.session_state["knob_plan"] = (plan, settings_query())
     return ignored, changed
 
 
@@ -528,8 +631,9 @@ def settings_query() -> dict[str, str]:
 
 
 def link_to_settings() -> str:
-    """A link that opens the Train page with these settings (and this language)."""
-    query = settings_query()
+    """A link that opens the Train page with these settings (and this language): the last run's
+    own, with its mid-run changes, while the widgets hold its other settings (run_query)."""
+    query = run_query()
     if st.session_state.get("lang", "en") != "en":
         query["lang"] = st.session_state["lang"]
     base = str(st.context.url or "").split("?")[0].rstrip("/")
