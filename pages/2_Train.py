@@ -33,6 +33,7 @@ from ui.settings import (
     link_to_settings,
     network_widgets,
     planned_knobs,
+    planned_knobs_words,
     refusal_values,
     settings_query,
     training_widgets,
@@ -64,6 +65,8 @@ if ignored or changed:
         parts.append(t("moved to the nearest allowed value: {items}", items=", ".join(map(literal, changed))))
     st.warning(t("Some settings in the link were changed: {parts}.", parts="; ".join(parts)))
 ensure_widget_state()
+if knobs_plan_words := planned_knobs_words():
+    st.info(knobs_plan_words)
 job_pool()  # the worker processes start while the settings are chosen
 trainer = st.session_state.get("trainer")
 training = bool(st.session_state.get("training"))

@@ -109,6 +109,7 @@ def test_the_train_page_takes_the_knobs_from_the_link_and_its_run_makes_them():
     at.run()
     assert not at.exception, at.exception
     assert any("knobs=50:momentum=bogus" in w.value for w in at.warning)
+    assert any("changes settings while it learns: from batch 40, Learning rate 0.01" in i.value for i in at.info)
     next(b for b in at.button if "Train" in b.label).click().run()
     assert not at.exception, at.exception
     trainer = at.session_state["trainer"]

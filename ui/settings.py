@@ -571,6 +571,14 @@ def plan_words(plan) -> str:
     )
 
 
+def planned_knobs_words() -> str:
+    """Before a run from a link with mid-run changes: what the run will change, and when ("" if none)."""
+    plan = planned_knobs().get("knob_plan")
+    if not plan:
+        return ""
+    return t("This link's run changes settings while it learns: {changes}.", changes=plan_words(plan))
+
+
 def link_knobs_words() -> str:
     """What the link does beyond the settings ("" when it carries no mid-run changes)."""
     text = run_query().get("knobs")
