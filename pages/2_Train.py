@@ -158,6 +158,8 @@ with charts_col:
     diagram_box = st.empty()
     with st.container(key="diagnostics"):
         diagnostics_box = st.empty()
+# What the live fragment draws into: each must be written on every fragment run (emptied while queued).
+live_boxes = (loss_box, accuracy_box, diagram_box, diagnostics_box)
 results_box = st.empty()  # emptied at once when a new run starts
 # A container, not a placeholder: a placeholder is emptied at the start of every rerun, which
 # unmounted the file uploader mid-upload (a second model file was lost on a busy server).
@@ -477,7 +479,7 @@ def watch(trainer) -> None:
     trainer.advance(max_seconds=0)  # applies the worker's news and counts as a look (no idle stop)
     if trainer.status == "queued" and trainer.queue_position is not None:
         show_queue(trainer)
-        for box in (loss_box, accuracy_box, diagram_box):
+        for box in live_boxes:
             box.empty()  # written on every run: a fragment may only fill boxes its full run wrote to
     else:
         draw(trainer, live=True)

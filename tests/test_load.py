@@ -6,7 +6,7 @@ which is the point of the crowd test (a page script must never hold the server).
 """
 
 from benchmarks.crowd_health import crowd_pages, press_train_together
-from devtools.live import needs_chromium, train_together
+from devtools.live import needs_chromium, start_server, stop_server, train_together
 
 pytestmark = needs_chromium
 
@@ -37,3 +37,17 @@ def test_thirty_sessions_pressing_train_together_never_stall_the_health_check(li
     assert finished == 30
     assert poller.unanswered == 0 and len(poller.seconds) > 10
     assert max(poller.seconds) < FREEZE_SECONDS, sorted(poller.seconds)[-5:]
+
+
+def test_runs_waiting_for_the_one_worker_then_training_show_no_exception(tmp_path, browser):
+    """One worker, three sessions press Train: two wait in the queue, then train. The live panel
+    switches from the queue's line to the charts (every box it draws must have been written while
+    queued: Streamlit refuses a fragment's write to a box its last full run did not write)."""
+    server = start_server(tmp_path / "streamlit.log", extra_env={"NNLIB_WORKERS": "1"})
+    try:
+        result = train_together(server.url, browser, sessions=3, timeout_s=300)
+    finally:
+        stop_server(server)
+    assert result["exceptions"] == []
+    assert result["unfinished"] == 0
+    assert result["accuracies"] == ["99.95%"] * 3
