@@ -129,10 +129,11 @@ def test_a_link_with_knobs_in_the_browser(server, page):
     page.set_viewport_size({"width": 1280, "height": 720})
     open_page(page, f"{server}/Train?preset=seed&size=1000&knobs=300:lr=0.01;9:lr=%3Cb%3E", "Train")
     page.locator("[data-testid='stAlert']", has_text="knobs=9:lr=<b>").wait_for(timeout=30_000)
+    page.get_by_text(re.compile("This link's run changes settings while it learns: from batch 300")).wait_for()
     train_and_wait(page, "Finished")
     page.locator(".js-plotly-plot", has_text="Learning rate 0.01").first.wait_for(timeout=60_000)
     page.get_by_text(re.compile("Link to these settings")).click()
-    page.get_by_text(re.compile("from batch 300, Learning rate 0.01")).wait_for(timeout=30_000)
+    page.get_by_text(re.compile("The link also makes .* from batch 300, Learning rate 0.01")).wait_for(timeout=30_000)
     assert "knobs=300%3Alr%3D0.01" in page.locator("[data-testid='stCode']").first.inner_text()
     page.wait_for_timeout(1000)  # the expander opens with an animation
     screenshot(page, "coach-link-knobs")
