@@ -129,7 +129,7 @@ train_clicked = train_col.button(
 stop_clicked = stop_col.button(
     t("⏹️ Stop"), width="stretch", disabled=not training, help=t("Stop now; the partly trained model is kept.")
 )
-can_resume = trainer is not None and not trainer.done and (stop_clicked or not training)
+can_resume = trainer is not None and not trainer.done and not paused and (stop_clicked or not training)
 resume_clicked = resume_col.button(
     t("⏯️ Resume"), width="stretch", disabled=not can_resume, help=t("Carry on with a stopped run.")
 )

@@ -150,6 +150,10 @@ def finish_retrain() -> bool:
             st.session_state.pop(TEACH_JOB, None)  # it failed, and wait_for said so: a click tries again
         return False
     shared_pool().forget(job.key)  # the result is a whole network: this session keeps its own copy
+    if model_hash(current_model().network) != job.key[0]:  # a newer model (trained or loaded meanwhile)
+        st.session_state.pop(TEACH_JOB, None)
+        st.info(t("The model changed while it was retraining, so the retrained one was not kept: press Retrain again."))
+        return False
     config = job.config
     set_model(result.network.copy(), config, TAUGHT_MODEL)
     st.session_state[TEACH_RESULT] = TeachSummary(
