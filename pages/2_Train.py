@@ -29,6 +29,7 @@ from ui.settings import (
     cost_words,
     data_widgets,
     ensure_widget_state,
+    extension_refusal,
     link_knobs_words,
     link_to_settings,
     network_widgets,
@@ -252,10 +253,12 @@ if pause_clicked and training:
     st.rerun()
 if continue_clicked and paused:
     run_again(trainer.resume)
-if epoch_clicked and can_extend:
-    run_again(lambda: trainer.control(add_steps=trainer.batches_per_epoch))
-if step_clicked and can_extend:
-    run_again(lambda: trainer.control(add_steps=1))
+for clicked, add_steps in ((epoch_clicked, trainer and trainer.batches_per_epoch), (step_clicked, 1)):
+    if clicked and can_extend:
+        if refusal := extension_refusal(trainer, add_steps):
+            status_box.warning(refusal)
+        else:
+            run_again(lambda steps=add_steps: trainer.control(add_steps=steps))
 if resume_clicked and can_resume:
     st.session_state["training"] = training = True
     st.session_state.pop("stopped_message", None)

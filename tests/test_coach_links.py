@@ -138,3 +138,18 @@ def test_a_link_with_knobs_in_the_browser(server, page):
     page.wait_for_timeout(1000)  # the expander opens with an animation
     screenshot(page, "coach-link-knobs")
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_one_more_epoch_is_refused_past_the_epochs_range_and_the_work_cap(monkeypatch, mnist):
+    """+1 epoch grows a run like a new one is judged: at most 50 epochs and within the work cap."""
+    from nnlib import PRESETS, Trainer, prepare_data
+    from ui.settings import extension_refusal
+
+    config = PRESETS["seed"].replace(snapshots=0, train_size=1000)
+    trainer = Trainer(config, prepare_data(mnist, config.digits, config.normalization, config.dtype))
+    assert extension_refusal(trainer, trainer.batches_per_epoch) == ""
+    trainer.total_steps = 50 * trainer.batches_per_epoch
+    assert "50 epochs" in extension_refusal(trainer, 1)
+    trainer.total_steps = trainer.batches_per_epoch
+    monkeypatch.setenv("NNLIB_MAX_CPU_SECONDS", "0.001")
+    assert "cap" in extension_refusal(trainer, trainer.batches_per_epoch)

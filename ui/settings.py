@@ -79,6 +79,23 @@ def cost_check(config: TrainConfig, data) -> CostCheck:
     return check_cost(config, trained_count(config, data), work_cap())
 
 
+def extension_refusal(trainer, add_steps: int) -> str:
+    """Why "+1 epoch" or "One step" may not grow the run ("" when it may): the grown run is judged
+    like a new one, within the epochs' range and this server's work cap."""
+    epochs = -(-(trainer.total_steps + add_steps) // trainer.batches_per_epoch)
+    if epochs > EPOCHS_RANGE[1]:
+        return t(
+            "This run has reached {epochs} epochs, the most a run may have: start a new run.", epochs=EPOCHS_RANGE[1]
+        )
+    check = cost_check(trainer.config.replace(epochs=epochs), trainer.data)
+    if not check.allowed:
+        return t(
+            "One more epoch would take this run past this server's cap of {cap} CPU-seconds: start a new, smaller run.",
+            cap=f"{check.cap_s:,.0f}",
+        )
+    return ""
+
+
 def refusal_values(check: CostCheck) -> dict[str, str]:
     """The values of the refusal text, formatted: estimate, cap, and what fits ("" if nothing).
 
