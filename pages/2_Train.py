@@ -241,12 +241,14 @@ if trainer is not None:
     if (slow_motion or (sent and sent[0] == id(trainer))) and sent != (id(trainer), slow_motion):
         trainer.control(delay_s=SLOW_MOTION_S if slow_motion else 0.0)
         st.session_state["slow_motion_sent"] = (id(trainer), slow_motion)
-    if config is not None and (training or paused):  # live knobs: the widgets' values act mid-run
-        changes = {
-            name: getattr(config, name) for name in LIVE_KNOBS if getattr(config, name) != getattr(trainer.config, name)
-        }
-        if changes:
-            trainer.control(**changes)
+    if config is not None and (training or paused):  # live knobs: a widget moved since the last look acts mid-run
+        widgets = {name: getattr(config, name) for name in LIVE_KNOBS}
+        last = st.session_state.get("knob_widgets")  # (the run, the widgets' values last seen for it)
+        if last and last[0] == id(trainer):
+            # only what the user moved: a link's planned change must not be undone by the widget it left behind
+            if changes := {name: value for name, value in widgets.items() if value != last[1][name]}:
+                trainer.control(**changes)
+        st.session_state["knob_widgets"] = (id(trainer), widgets)
 if pause_clicked and training:
     trainer.pause()
     st.session_state["training"] = training = False
