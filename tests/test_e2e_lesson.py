@@ -58,8 +58,10 @@ def choose_preset(page, name: str) -> None:
 
 
 def train(page) -> None:
-    """Press Train and wait for the finished run's test accuracy."""
+    """Press Train and wait for this run's test accuracy: first for the run to start (Stop on), since
+    the last run's Test accuracy is still on the page until the click's rerun clears it."""
     page.get_by_role("button", name=re.compile("Train")).first.click()
+    expect(page.get_by_role("button", name=re.compile("Stop"))).to_be_enabled(timeout=60_000)
     page.locator(ACCURACY).wait_for(timeout=180_000)
 
 
