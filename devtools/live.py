@@ -325,14 +325,24 @@ def train_together(server_url: str, browser, sessions: int, timeout_s: float = 3
                 accuracies[index] = page.locator(ACCURACY).inner_text()
         time.sleep(0.05)
     exceptions = [text for page in pages for text in page.locator("[data-testid='stException']").all_inner_texts()]
+    stuck = [what_the_page_says(page) for index, page in enumerate(pages) if index not in finished]
     for page in pages:
         page.context.close()
     return {
+        "stuck": stuck,
         "seconds": [finished[i] - started[i] for i in sorted(finished)],
         "accuracies": [accuracies[i] for i in sorted(accuracies)],
         "exceptions": exceptions,
         "unfinished": sessions - len(finished),
     }
+
+
+def what_the_page_says(page, characters: int = 1500) -> str:
+    """The main area's text, to tell in a failed test's message why a session never finished."""
+    try:
+        return page.locator("[data-testid='stMain']").inner_text(timeout=5_000)[-characters:]
+    except Exception as error:  # a dead page says why it is dead
+        return f"<unreadable: {error}>"
 
 
 try:  # pytest is a development dependency; benchmarks and scripts run without it

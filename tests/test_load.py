@@ -14,7 +14,7 @@ pytestmark = needs_chromium
 def test_eight_sessions_train_at_once(live_server, browser):
     result = train_together(live_server.url, browser, sessions=8, timeout_s=300)
     assert result["exceptions"] == []  # first: an exception is why a session never finishes
-    assert result["unfinished"] == 0
+    assert result["unfinished"] == 0, result["stuck"]
     assert result["accuracies"] == ["99.95%"] * 8  # each its own run of the blog preset
     assert live_server.peak_memory_mb() < 700
     assert live_server.healthy()
@@ -49,5 +49,5 @@ def test_runs_waiting_for_the_one_worker_then_training_show_no_exception(tmp_pat
     finally:
         stop_server(server)
     assert result["exceptions"] == []
-    assert result["unfinished"] == 0
+    assert result["unfinished"] == 0, result["stuck"]
     assert result["accuracies"] == ["99.95%"] * 3
