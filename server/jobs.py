@@ -719,7 +719,11 @@ class RemoteTrainer:
         if self.status == "stopped" and self.stop_reason not in ("replaced", "paused"):
             self.resume()  # as Trainer.advance carries on: Resume, or a tab that came back late
         self._job.last_poll = time.monotonic()
-        return self._drain(wait_s=max_seconds if max_seconds is not None else 0.3)
+        events = self._drain(wait_s=max_seconds if max_seconds is not None else 0.3)
+        if self.status == "stopped" and self.stop_reason == "unwatched":
+            self.resume()  # its page looks right now: a busy server was late, nobody left
+            self._job.last_poll = time.monotonic()
+        return events
 
     def refresh(self) -> None:
         """Apply what the worker sent, without waiting and without counting as a poll."""
