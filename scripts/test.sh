@@ -7,7 +7,9 @@
 #   bash scripts/test.sh            every tier: unit, app (AppTest, servers) and browser (Chromium)
 #   bash scripts/test.sh --quick    all but the browser tier (tests/conftest.py sets the tiers)
 #   bash scripts/test.sh --slow     every tier, with many Hypothesis examples per property
-# Other arguments go to pytest as they are (e.g. -k name, -m unit).
+# Other arguments go to pytest as they are, in one process (e.g. -k name, -m unit).
+# Without them, test files run two at a time (NNLIB_TEST_PROCESSES), then the `serial` tests
+# (a crowd's answer times, a CPU quota) alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 missing=()
@@ -23,8 +25,18 @@ python -m pip install -q -r requirements.txt -r requirements-dev.txt
 python -m pip install -q --no-deps -e .
 python -m ruff check .
 python -m ruff format --check .
-args=()
+tiers="" slow=() chosen=()
 for arg in "$@"; do
-  if [ "$arg" = --quick ]; then args+=(-m "not browser"); else args+=("$arg"); fi
+  case "$arg" in
+    --quick) tiers=" and not browser" ;;
+    --slow) slow=(--slow) ;;
+    *) chosen+=("$arg") ;;
+  esac
 done
-python -m pytest -q "${args[@]}"
+if [ ${#chosen[@]} -gt 0 ]; then
+  if [ -n "$tiers" ]; then chosen=(-m "not browser" "${chosen[@]}"); fi
+  exec python -m pytest -q "${slow[@]}" "${chosen[@]}"
+fi
+none_selected=5 # pytest's exit code when no test matched
+python -m pytest -q --durations=15 -n "${NNLIB_TEST_PROCESSES:-2}" --dist loadfile -m "not serial$tiers" "${slow[@]}"
+python -m pytest -q --durations=5 -m "serial$tiers" "${slow[@]}" || [ $? = $none_selected ]

@@ -9,7 +9,9 @@ Every test gets one tier marker, set here from what it uses, so a new test is ti
   processes, PostgreSQL, a subprocess);
 - ``unit``: everything else (NumPy and pure functions in this process).
 
-``pytest -m "not browser"`` (``bash scripts/test.sh --quick``) runs the first two tiers. Hypothesis
+``pytest -m "not browser"`` (``bash scripts/test.sh --quick``) runs the first two tiers. A test
+marked ``serial`` (a crowd's answer times, a CPU quota) runs alone after the others, which
+``scripts/test.sh`` runs two at a time (pytest-xdist, a test file per process). Hypothesis
 tries a few examples per property by default and many under ``--slow`` (or ``NNLIB_SLOW_TESTS=1``);
 under ``CI`` it replays the same cases every run, so a red CI means a change broke something.
 """
@@ -51,6 +53,9 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "unit: NumPy and pure functions in the test's process (set by conftest)")
     config.addinivalue_line("markers", "app: AppTest, servers, workers or PostgreSQL, no browser (set by conftest)")
     config.addinivalue_line("markers", "browser: the real server in Chromium (set by conftest)")
+    config.addinivalue_line(
+        "markers", "serial: needs the machine to itself (scripts/test.sh runs it after the others, alone)"
+    )
     if settings is not None:
         slow = config.getoption("--slow") or os.environ.get("NNLIB_SLOW_TESTS") == "1"
         profile = "slow" if slow else "quick"

@@ -5,10 +5,12 @@ and benchmarks/watch_cost.py, never asserted here — except the health check's 
 which is the point of the crowd test (a page script must never hold the server).
 """
 
+import pytest
+
 from benchmarks.crowd_health import crowd_pages, press_train_together
 from devtools.live import needs_chromium, start_server, stop_server, train_together
 
-pytestmark = needs_chromium
+pytestmark = [needs_chromium, pytest.mark.serial]  # its figures need the machine to itself
 
 
 def test_eight_sessions_train_at_once(live_server, browser):
