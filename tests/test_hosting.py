@@ -141,7 +141,7 @@ def test_a_container_with_1_cpu_1_gib_and_64_mb_shm_trains_blog_then_class_on_on
         assert "cgroup v1" in page.locator("[data-testid='stCaptionContainer']").all_inner_texts().__str__()
         page.context.close()
         for path, sessions in (("/Train", 6), ("/Train?preset=class", 6)):
-            result = train_together(server.url, browser, sessions=sessions, timeout_s=600, path=path)
+            result = train_together(server.url, browser, sessions=sessions, timeout_s=900, path=path)
             assert result["exceptions"] == [], path
             assert result["unfinished"] == 0, (path, result["stuck"])
             assert min(float(accuracy.rstrip("%")) for accuracy in result["accuracies"]) > 90, result["accuracies"]

@@ -14,7 +14,7 @@ pytestmark = [needs_chromium, pytest.mark.serial]  # its figures need the machin
 
 
 def test_eight_sessions_train_at_once(live_server, browser):
-    result = train_together(live_server.url, browser, sessions=8, timeout_s=300)
+    result = train_together(live_server.url, browser, sessions=8, timeout_s=600)
     assert result["exceptions"] == []  # first: an exception is why a session never finishes
     assert result["unfinished"] == 0, result["stuck"]
     assert result["accuracies"] == ["99.95%"] * 8  # each its own run of the blog preset
@@ -47,7 +47,7 @@ def test_runs_waiting_for_the_one_worker_then_training_show_no_exception(tmp_pat
     queued: Streamlit refuses a fragment's write to a box its last full run did not write)."""
     server = start_server(tmp_path / "streamlit.log", extra_env={"NNLIB_WORKERS": "1"})
     try:
-        result = train_together(server.url, browser, sessions=3, timeout_s=300)
+        result = train_together(server.url, browser, sessions=3, timeout_s=600)
     finally:
         stop_server(server)
     assert result["exceptions"] == []
