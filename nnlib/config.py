@@ -63,11 +63,12 @@ class ConfigError(ValueError):
 
 
 class Problem(str):
-    """One thing wrong with a config: its English sentence, carrying its template and values too."""
+    """One thing wrong with a config: its English sentence, carrying the TrainConfig field it is
+    about (the app shows it next to that field's widget), its template and its values."""
 
-    def __new__(cls, template: str, /, **values) -> Problem:
+    def __new__(cls, template: str, /, *, field: str, **values) -> Problem:
         problem = super().__new__(cls, template.format(**values))
-        problem.template, problem.values = template, values
+        problem.field, problem.template, problem.values = field, template, values
         return problem
 
 
@@ -112,23 +113,28 @@ class TrainConfig:
     snapshots: int = 30
 
     def problems(self) -> list[Problem]:
-        """Everything wrong with this config, one sentence each (names of settings are values)."""
+        """Everything wrong with this config, one Problem each, tied to its field (names of settings are values)."""
         found = []
         if not self.digits:
-            found.append(Problem("choose at least two digits"))
+            found.append(Problem("choose at least two digits", field="digits"))
         elif len(self.digits) < 2:
-            found.append(Problem("choose at least two digits to tell apart (got only {digit})", digit=self.digits[0]))
+            found.append(
+                Problem(
+                    "choose at least two digits to tell apart (got only {digit})", field="digits", digit=self.digits[0]
+                )
+            )
         if any(not isinstance(d, int) or not 0 <= d <= 9 for d in self.digits):
-            found.append(Problem("digits must be 0-9, got {digits}", digits=list(self.digits)))
+            found.append(Problem("digits must be 0-9, got {digits}", field="digits", digits=list(self.digits)))
         if len(set(self.digits)) != len(self.digits):
-            found.append(Problem("digits repeat: {digits}", digits=list(self.digits)))
+            found.append(Problem("digits repeat: {digits}", field="digits", digits=list(self.digits)))
         if not self.hidden:
-            found.append(Problem("give at least one hidden layer"))
+            found.append(Problem("give at least one hidden layer", field="hidden"))
         low, high = HIDDEN_SIZE_RANGE
         if any(not isinstance(h, int) or not low <= h <= high for h in self.hidden):
             found.append(
                 Problem(
                     "hidden layer sizes must be {low}-{high}, got {hidden}",
+                    field="hidden",
                     low=low,
                     high=high,
                     hidden=list(self.hidden),
@@ -136,46 +142,61 @@ class TrainConfig:
             )
         if len(self.hidden) > MAX_HIDDEN_LAYERS:
             found.append(
-                Problem("at most {most} hidden layers, got {count}", most=MAX_HIDDEN_LAYERS, count=len(self.hidden))
+                Problem(
+                    "at most {most} hidden layers, got {count}",
+                    field="hidden",
+                    most=MAX_HIDDEN_LAYERS,
+                    count=len(self.hidden),
+                )
             )
-        for name, value, allowed in (
-            ("activation", self.activation, tuple(ACTIVATIONS)),
-            ("output", self.output, tuple(OUTPUTS)),
-            ("init", self.init, INITS),
-            ("schedule", self.schedule, SCHEDULES),
-            ("normalization", self.normalization, NORMALIZATIONS),
-            ("dtype", self.dtype, DTYPES),
-            ("augmentation style", self.augment_style, AUGMENT_STYLES),
+        for name, field, allowed in (
+            ("activation", "activation", tuple(ACTIVATIONS)),
+            ("output", "output", tuple(OUTPUTS)),
+            ("init", "init", INITS),
+            ("schedule", "schedule", SCHEDULES),
+            ("normalization", "normalization", NORMALIZATIONS),
+            ("dtype", "dtype", DTYPES),
+            ("augmentation style", "augment_style", AUGMENT_STYLES),
         ):
+            value = getattr(self, field)
             if value not in allowed:
                 found.append(
                     Problem(
                         "{name} must be one of {allowed}; got {value!r}",
+                        field=field,
                         name=name,
                         allowed=", ".join(allowed),
                         value=value,
                     )
                 )
-        for name, value, (low, high) in (
-            ("learning rate", self.learning_rate, LEARNING_RATE_RANGE),
-            ("momentum", self.momentum, MOMENTUM_RANGE),
-            ("augmentation strength", self.augment, AUGMENT_RANGE),
-            ("L2 weight decay", self.l2, L2_RANGE),
-            ("dropout", self.dropout, DROPOUT_RANGE),
-            ("validation share", self.validation, VALIDATION_RANGE),
-            ("initial-weight scale", self.init_scale, INIT_SCALE_RANGE),
+        for name, field, (low, high) in (
+            ("learning rate", "learning_rate", LEARNING_RATE_RANGE),
+            ("momentum", "momentum", MOMENTUM_RANGE),
+            ("augmentation strength", "augment", AUGMENT_RANGE),
+            ("L2 weight decay", "l2", L2_RANGE),
+            ("dropout", "dropout", DROPOUT_RANGE),
+            ("validation share", "validation", VALIDATION_RANGE),
+            ("initial-weight scale", "init_scale", INIT_SCALE_RANGE),
         ):
+            value = getattr(self, field)
             if not (_is_number(value) and low <= value <= high):
                 found.append(
                     Problem(
-                        "{name} must be {low:g} to {high:g}, got {value}", name=name, low=low, high=high, value=value
+                        "{name} must be {low:g} to {high:g}, got {value}",
+                        field=field,
+                        name=name,
+                        low=low,
+                        high=high,
+                        value=value,
                     )
                 )
-        for name, value, (low, high) in (("epochs", self.epochs, EPOCHS_RANGE), ("seed", self.seed, SEED_RANGE)):
+        for name, field, (low, high) in (("epochs", "epochs", EPOCHS_RANGE), ("seed", "seed", SEED_RANGE)):
+            value = getattr(self, field)
             if not (_is_whole(value) and low <= value <= high):
                 found.append(
                     Problem(
                         "{name} must be a whole number {low} to {high}, got {value}",
+                        field=field,
                         name=name,
                         low=low,
                         high=high,
@@ -187,17 +208,24 @@ class TrainConfig:
             found.append(
                 Problem(
                     "training-set size must be {low} to {high:,} images (or 0 for all), got {size}",
+                    field="train_size",
                     low=low,
                     high=high,
                     size=self.train_size,
                 )
             )
         if not (_is_whole(self.batch_size) and self.batch_size >= 1):
-            found.append(Problem("batch size must be at least 1, got {size}", size=self.batch_size))
+            found.append(Problem("batch size must be at least 1, got {size}", field="batch_size", size=self.batch_size))
         if not (isinstance(self.evals_per_epoch, int) and 1 <= self.evals_per_epoch <= 100):
-            found.append(Problem("evaluations per epoch must be 1-100, got {count}", count=self.evals_per_epoch))
+            found.append(
+                Problem(
+                    "evaluations per epoch must be 1-100, got {count}",
+                    field="evals_per_epoch",
+                    count=self.evals_per_epoch,
+                )
+            )
         if not (isinstance(self.snapshots, int) and 0 <= self.snapshots <= 200):
-            found.append(Problem("snapshots must be 0-200, got {count}", count=self.snapshots))
+            found.append(Problem("snapshots must be 0-200, got {count}", field="snapshots", count=self.snapshots))
         return found
 
     def split_counts(self, available: int) -> tuple[int, int]:
@@ -268,6 +296,372 @@ def parse_digits(text: str) -> tuple[int, ...]:
     if not words or any(not re.fullmatch(r"\d", word) for word in words):
         raise ConfigError("digits must be single digits 0-9 separated by commas, got {text!r}", text=text)
     return tuple(sorted({int(word) for word in words}))
+
+
+# --- The registry: one entry per setting a person chooses. The Train page's widgets, the URL's
+# parameters, the command line's flags and Compare's choices are made from it, so a new setting is
+# one entry here (plus its field above and its maths).
+
+CHOICE, WHOLE, NUMBER, TEXT_LIST, FLAG = "choice", "whole number", "number", "text list", "flag"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """How one TrainConfig field is chosen, written and shown everywhere.
+
+    kind: CHOICE (one of choices), WHOLE or NUMBER (one of values, else low to high by step),
+    TEXT_LIST (numbers typed as "256, 128"; choices = the items offered, if any), FLAG.
+    label, help, labels (value -> words) and compare_label are English ui.i18n templates.
+    group: the Train tab that shows it ("data", "network", "training"; "" = command line only).
+    cli_help is the command line's own (English only). compare: the values Compare offers
+    (empty = not compared) and compare_defaults the ones it starts with. default is used for
+    a field TrainConfig does not have yet (a setting whose maths is not written).
+    """
+
+    name: str
+    kind: str
+    label: str
+    group: str = ""
+    help: str = ""
+    url_key: str = ""
+    cli_flag: str = ""
+    cli_help: str | None = None
+    choices: tuple = ()
+    values: tuple = ()
+    low: float | None = None
+    high: float | None = None
+    step: float | None = None
+    most: int | None = None  # TEXT_LIST: the most items
+    labels: dict = dataclasses.field(default_factory=dict)
+    shown: str = ""  # a format template for a value ("×{:g}"); "" = 0.5, 32, relu
+    parse: object = None  # TEXT_LIST: text -> tuple, raising ConfigError
+    compare: tuple = ()
+    compare_defaults: tuple = ()
+    compare_label: str = ""
+    default: object = None
+
+    def read(self, config) -> object:
+        """This setting's value in config."""
+        return getattr(config, self.name, self.default)
+
+    def from_text(self, text: str):
+        """The value a person typed (command line, URL): ConfigError or ValueError when it is none."""
+        if self.kind == TEXT_LIST:
+            return self.parse(text)
+        if self.kind == FLAG:
+            if str(text).lower() not in ("0", "1", "true", "false", "yes", "no"):
+                raise ValueError(text)
+            return str(text).lower() in ("1", "true", "yes")
+        if self.kind == WHOLE:
+            return int(text)
+        if self.kind == NUMBER:
+            return float(text)
+        if text not in self.choices:
+            raise ValueError(text)
+        return text
+
+    def to_text(self, value) -> str:
+        """The value as a URL or command line writes it: "256,128", "0.5", "1"; text lists typed by
+        a person are kept as typed, without spaces."""
+        if self.kind == TEXT_LIST:
+            return value.replace(" ", "") if isinstance(value, str) else ",".join(map(str, value))
+        if self.kind == FLAG:
+            return str(int(bool(value)))
+        if self.kind == NUMBER:
+            return f"{float(value):g}"
+        return str(value)
+
+    def plain(self, value) -> str:
+        """The value in a run's name ("digits=0-9, hidden=50"): runs of three or more whole numbers
+        in a text list are written "first-last"."""
+        if self.kind != TEXT_LIST:
+            return f"{value:g}" if isinstance(value, float) else str(value)
+        items = list(value)
+        if len(items) > 2 and items == list(range(items[0], items[0] + len(items))):
+            return f"{items[0]}-{items[-1]}"
+        return ",".join(map(str, items))
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "digits",
+        TEXT_LIST,
+        "Digits",
+        "data",
+        "Which digits to tell apart. The blog: 0 and 1. Try 3 and 8, or all ten.",
+        "digits",
+        "--digits",
+        "digits to tell apart, e.g. 0,1 or 3,8",
+        choices=tuple(range(10)),
+        low=0,
+        high=9,
+        parse=parse_digits,
+        compare=((0, 1), (3, 8), tuple(range(10))),
+        compare_defaults=((0, 1), tuple(range(10))),
+    ),
+    Setting(
+        "normalization",
+        CHOICE,
+        "Normalisation",
+        "data",
+        "How pixels 0-255 become 0-1 numbers. On MNIST both give almost the same.",
+        "norm",
+        "--normalization",
+        choices=NORMALIZATIONS,
+        labels={"minmax": "min-max per image (blog)", "scale255": "÷ 255"},
+    ),
+    Setting(
+        "augment",
+        NUMBER,
+        "Augmentation",
+        "data",
+        "Randomly slant, rotate and thicken training images, so hand drawings are read better. Slower; 0 = off.",
+        "augment",
+        "--augment",
+        "distortion strength 0-1 for training images",
+        low=AUGMENT_RANGE[0],
+        high=AUGMENT_RANGE[1],
+        step=AUGMENT_STEP,
+    ),
+    Setting(
+        "augment_style",
+        CHOICE,
+        "Augmentation style",
+        cli_flag="--augment-style",
+        cli_help="affine: mouse drawings; handwriting: also scans of any hand; styles: also flagged 1s, crossed 7s, …",
+        choices=AUGMENT_STYLES,
+    ),
+    Setting(
+        "shuffle",
+        FLAG,
+        "Shuffle each epoch",
+        "data",
+        "The blog goes through the file in order. Shuffling usually helps.",
+        "shuffle",
+        "--shuffle",
+        "shuffle the training images each epoch (--no-shuffle: in file order, as the blog)",
+    ),
+    Setting(
+        "train_size",
+        WHOLE,
+        "Training-set size",
+        "data",
+        "Train on only the first images. With 100 the network learns them by heart: overfitting on purpose.",
+        "size",
+        "--train-size",
+        "train on the first N images (at least 100; 0 = all)",
+        values=TRAIN_SIZES,
+        low=TRAIN_SIZE_RANGE[0],
+        high=TRAIN_SIZE_RANGE[1],
+        labels={ALL_IMAGES: "all"},
+        shown="{:,}",
+        compare=tuple(size for size in TRAIN_SIZES if size != ALL_IMAGES),
+        compare_defaults=(100, 1000, 10_000),
+    ),
+    Setting(
+        "validation",
+        NUMBER,
+        "Validation share",
+        "data",
+        "Hold out this share of the training images: the charts show how the network does on images it never "
+        "trained on, without peeking at the test set. 0 = none.",
+        "val",
+        "--validation",
+        "share of the training images held out to validate, 0-0.5",
+        low=VALIDATION_RANGE[0],
+        high=VALIDATION_RANGE[1],
+        step=VALIDATION_STEP,
+    ),
+    Setting(
+        "hidden",
+        TEXT_LIST,
+        "Hidden layer sizes",
+        "network",
+        "Neurons per hidden layer, e.g. 10 (the blog) or 256, 128 for two layers. Try 1, 2, 10, 100 and compare.",
+        "hidden",
+        "--hidden",
+        "hidden layer sizes, e.g. 10 or 256,128",
+        low=HIDDEN_SIZE_RANGE[0],
+        high=HIDDEN_SIZE_RANGE[1],
+        most=MAX_HIDDEN_LAYERS,
+        parse=parse_hidden,
+        compare=tuple((size,) for size in (1, 2, 5, 10, 20, 50, 100, 200)),
+        compare_defaults=((2,), (10,), (50,)),
+        compare_label="Hidden layer size",
+    ),
+    Setting(
+        "activation",
+        CHOICE,
+        "Hidden activation",
+        "network",
+        "The blog uses tanh. ReLU trains faster in deep networks.",
+        "act",
+        "--activation",
+        choices=tuple(sorted(ACTIVATIONS)),
+        compare=tuple(sorted(ACTIVATIONS)),
+        compare_defaults=("tanh", "relu"),
+    ),
+    Setting(
+        "output",
+        CHOICE,
+        "Output",
+        "network",
+        "sigmoid: each output on its own, with binary cross-entropy (the blog); softmax: outputs that add up "
+        "to 1, with cross-entropy. Both give dZ = A − Y at the output, as the blog derives.",
+        "out",
+        "--output",
+        choices=tuple(sorted(OUTPUTS)),
+        labels={"sigmoid": "sigmoid (blog)"},
+    ),
+    Setting(
+        "init",
+        CHOICE,
+        "Initialisation",
+        "network",
+        "The blog: Glorot-uniform. Try zeros: every neuron stays the same.",
+        "init",
+        "--init",
+        choices=tuple(INITS),
+        compare=tuple(INITS),
+        compare_defaults=("glorot-uniform", "zeros"),
+    ),
+    Setting(
+        "init_scale",
+        NUMBER,
+        "Initial-weight scale",
+        "network",
+        "Multiplies every initial weight. ×0.1: signals fade layer by layer; ×5: sigmoid and tanh saturate.",
+        "wscale",
+        "--init-scale",
+        "factor on every initial weight, 0.1-5",
+        values=INIT_SCALES,
+        shown="×{:g}",
+        compare=INIT_SCALES,
+        compare_defaults=(0.1, 1.0, 5.0),
+    ),
+    Setting(
+        "dropout",
+        NUMBER,
+        "Dropout",
+        "network",
+        "While training, switch off this share of each hidden layer's neurons at random, per image; never "
+        "when testing. It fights overfitting. 0 = off.",
+        "dropout",
+        "--dropout",
+        "share of hidden units dropped per training image, 0-0.8",
+        low=DROPOUT_RANGE[0],
+        high=DROPOUT_RANGE[1],
+        step=DROPOUT_STEP,
+        compare=(0.0, 0.1, 0.2, 0.3, 0.5),
+        compare_defaults=(0.0, 0.3),
+    ),
+    Setting(
+        "dtype",
+        CHOICE,
+        "Precision",
+        "network",
+        "float32 is about twice as fast and accurate enough to train.",
+        "dtype",
+        "--dtype",
+        choices=tuple(reversed(DTYPES)),
+    ),
+    Setting(
+        "learning_rate",
+        NUMBER,
+        "Learning rate",
+        "training",
+        "Step size of gradient descent, on a log scale. Try 10 to see it diverge.",
+        "lr",
+        "--lr",
+        values=LEARNING_RATES,
+        shown="{:g}",
+        compare=LEARNING_RATES,
+        compare_defaults=(0.001, 0.01, 0.1),
+    ),
+    Setting(
+        "epochs",
+        WHOLE,
+        "Epochs",
+        "training",
+        "Passes over all training images.",
+        "epochs",
+        "--epochs",
+        low=EPOCHS_RANGE[0],
+        high=EPOCHS_RANGE[1],
+        step=1,
+    ),
+    Setting(
+        "batch_size",
+        WHOLE,
+        "Batch size",
+        "training",
+        "Images per gradient step. 1 = the blog's per-sample SGD; all = full batch.",
+        "batch",
+        "--batch-size",
+        values=BATCH_SIZES,
+        labels={FULL_BATCH: "all"},
+        compare=tuple(size for size in BATCH_SIZES if size != FULL_BATCH),
+        compare_defaults=(1, 32, 1024),
+    ),
+    Setting(
+        "momentum",
+        NUMBER,
+        "Momentum",
+        "training",
+        "Carries part of the last step into the next; 0.9 is usual, 0 = plain SGD.",
+        "momentum",
+        "--momentum",
+        low=MOMENTUM_RANGE[0],
+        high=MOMENTUM_RANGE[1],
+        step=MOMENTUM_STEP,
+    ),
+    Setting(
+        "l2",
+        NUMBER,
+        "L2 weight decay",
+        "training",
+        "Pulls weights towards zero a little every step.",
+        "l2",
+        "--l2",
+        values=L2_VALUES,
+        shown="{:g}",
+    ),
+    Setting(
+        "schedule",
+        CHOICE,
+        "Schedule",
+        "training",
+        "How the learning rate changes: constant (blog), halved at 50% and 75%, or a smooth cosine down to 0.",
+        "schedule",
+        "--schedule",
+        choices=SCHEDULES,
+        labels={"constant": "constant", "step": "step: halve at 50% and 75%", "cosine": "cosine"},
+    ),
+    Setting(
+        "seed",
+        WHOLE,
+        "Seed",
+        "training",
+        "Same seed, same settings: the same result every time.",
+        "seed",
+        "--seed",
+        low=SEED_RANGE[0],
+        high=SEED_RANGE[1],
+        step=1,
+    ),
+)
+
+
+def setting(name: str, registry=None) -> Setting:
+    """The registry's entry for a TrainConfig field."""
+    return next(entry for entry in (SETTINGS if registry is None else registry) if entry.name == name)
+
+
+def with_settings(config: TrainConfig, values: dict) -> TrainConfig:
+    """config with values (field -> value) put in; a field TrainConfig does not have yet (a registry
+    entry whose maths is not written) is left out, since no run could use it."""
+    known = {f.name for f in dataclasses.fields(TrainConfig)}
+    return config.replace(**{name: value for name, value in values.items() if name in known})
 
 
 #: The blog exactly: 0 vs 1, 784-10-2, tanh, sigmoid + cross-entropy,
