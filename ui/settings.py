@@ -1,9 +1,10 @@
-"""The Train page's settings: one widget per TrainConfig field, the URL that carries them.
+"""The Train page's settings: one widget per registry entry, the URL that carries them.
 
 Widget values live in st.session_state under "cfg_<field>"; a preset writes them all
-at once. The choices and limits come from nnlib.config, the one place that defines
-them; ``settings_problems`` says what is wrong with the widgets' values, field by
-field, so the page can show each message next to its field.
+at once. Each widget, URL parameter and Compare choice is made from its entry in
+nnlib.config.SETTINGS (read when called, so a new entry needs nothing here);
+``config_from_widgets`` says what is wrong with the widgets' values, by the field each
+problem names, so the page can show each message next to its field.
 """
 
 from __future__ import annotations
