@@ -15,7 +15,7 @@ import time
 
 import numpy as np
 
-from . import config as registry
+from . import registry
 from .config import PRESETS, ROBUST_STYLES_STAGE, ConfigError, TrainConfig
 from .data import DataError, load_mnist
 from .modelio import ModelFileError, open_model, save_model

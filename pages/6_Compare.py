@@ -7,8 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from nnlib import PRESETS, ConfigError, evaluate
-from nnlib.config import setting, with_settings
 from nnlib.measure import distinct_filters, parameter_bytes, peak_training_memory
+from nnlib.registry import setting, with_settings
 from ui import charts
 from ui.data import prepared
 from ui.display import show_chart

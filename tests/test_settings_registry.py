@@ -1,4 +1,4 @@
-"""nnlib.config.SETTINGS is the one place of a setting: an entry added there (and nowhere else)
+"""nnlib.registry.SETTINGS is the one place of a setting: an entry added there (and nowhere else)
 reaches the Train widgets, the URL, the command line and Compare."""
 
 from __future__ import annotations
@@ -9,8 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from devtools.live import ROOT
-from nnlib import TrainConfig, cli
-from nnlib import config as registry
+from nnlib import PRESETS, TrainConfig, cli, registry
 from ui.i18n import catalogue
 
 #: A setting no TrainConfig has: its field is faked by the entry's default.
@@ -100,7 +99,7 @@ def test_every_entry_is_a_trainconfig_field_with_its_words_in_chinese():
 
 
 def test_each_entry_writes_what_it_reads():
-    config = registry.DIGITS_PRESET
+    config = PRESETS["digits"]
     for entry in registry.SETTINGS:
         assert entry.from_text(entry.to_text(entry.read(config))) == entry.read(config), entry.name
 
@@ -116,5 +115,5 @@ def test_each_entry_writes_what_it_reads():
     ],
 )
 def test_a_problem_names_its_field(change, field):
-    problems = registry.SEED_PRESET.replace(**change).problems()
+    problems = PRESETS["seed"].replace(**change).problems()
     assert [problem.field for problem in problems] == [field]

@@ -19,8 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import segno
 
-from nnlib import PRESETS, TrainConfig, evaluate
-from nnlib import config as registry
+from nnlib import PRESETS, TrainConfig, evaluate, registry
 from nnlib.measure import parameter_bytes
 from server.board import Entry, RunSummary
 from ui.charts import BLUE, GREEN, ORANGE, PURPLE, SKY, VERMILLION, layout

@@ -2,7 +2,7 @@
 
 Widget values live in st.session_state under "cfg_<field>"; a preset writes them all
 at once. Each widget, URL parameter and Compare choice is made from its entry in
-nnlib.config.SETTINGS (read when called, so a new entry needs nothing here);
+nnlib.registry.SETTINGS (read when called, so a new entry needs nothing here);
 ``config_from_widgets`` says what is wrong with the widgets' values, by the field each
 problem names, so the page can show each message next to its field.
 """
@@ -14,10 +14,10 @@ from urllib.parse import urlencode
 import numpy as np
 import streamlit as st
 
-from nnlib import PRESETS, ConfigError, TrainConfig
-from nnlib import config as registry
-from nnlib.config import EPOCHS_RANGE, Setting
+from nnlib import PRESETS, ConfigError, TrainConfig, registry
+from nnlib.config import EPOCHS_RANGE
 from nnlib.cost import CostCheck, check_cost, estimate_seconds, max_cpu_seconds
+from nnlib.registry import Setting
 from ui.i18n import t, t_problem
 
 CUSTOM = "custom"  # the preset selector's value once a setting differs from the chosen preset
