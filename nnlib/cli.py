@@ -15,20 +15,10 @@ import time
 
 import numpy as np
 
-from .augment import STYLES as AUGMENT_STYLES
-from .config import (
-    DTYPES,
-    PRESETS,
-    ROBUST_STYLES_STAGE,
-    SCHEDULES,
-    ConfigError,
-    TrainConfig,
-    parse_digits,
-    parse_hidden,
-)
+from . import registry
+from .config import PRESETS, ROBUST_STYLES_STAGE, ConfigError, TrainConfig
 from .data import DataError, load_mnist
 from .modelio import ModelFileError, open_model, save_model
-from .network import ACTIVATIONS, INITS, OUTPUTS
 from .pipeline import read_digit
 from .preprocess import MAX_PICTURE_PIXELS, read_picture_file
 from .trainer import DivergedEvent, EvalEvent, Trainer, evaluate, prepare_data
@@ -48,16 +38,27 @@ SMALL_BATCH_WORK = 50_000_000
 SURE_CONFIDENCE = 0.9
 
 
-def _argument(parse):
-    """A ConfigError from nnlib's parser becomes argparse's own message."""
+def _argument(entry: registry.Setting):
+    """The entry's reading of a flag's text; what it cannot read becomes argparse's own message."""
 
     def convert(text: str):
         try:
-            return parse(text)
+            return entry.from_text(text)
         except ConfigError as error:
             raise argparse.ArgumentTypeError(str(error)) from None
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{entry.cli_flag} must be a {entry.kind}, got {text!r}") from None
 
     return convert
+
+
+def _argument_kind(entry: registry.Setting) -> dict:
+    """argparse's keywords for a registry entry: its choices, or how to read its text."""
+    if entry.kind == registry.CHOICE:
+        return {"choices": entry.choices}
+    if entry.kind == registry.FLAG:
+        return {"action": argparse.BooleanOptionalAction}
+    return {"type": _argument(entry)}
 
 
 def divergence_text(event: DivergedEvent) -> str:
@@ -160,29 +161,9 @@ def build_parser() -> argparse.ArgumentParser:
         default="seed",
         help="starting settings: seed = the blog exactly, digits = all ten digits, robust = the shipped model",
     )
-    train.add_argument("--digits", type=_argument(parse_digits), help="digits to tell apart, e.g. 0,1 or 3,8")
-    train.add_argument("--hidden", type=_argument(parse_hidden), help="hidden layer sizes, e.g. 10 or 256,128")
-    train.add_argument("--activation", choices=sorted(ACTIVATIONS))
-    train.add_argument("--output", choices=sorted(OUTPUTS))
-    train.add_argument("--init", choices=INITS)
-    train.add_argument("--epochs", type=int)
-    train.add_argument("--batch-size", type=int)
-    train.add_argument("--lr", type=float, dest="learning_rate")
-    train.add_argument("--momentum", type=float)
-    train.add_argument("--l2", type=float)
-    train.add_argument("--schedule", choices=SCHEDULES)
-    train.add_argument("--augment", type=float, help="distortion strength 0-1 for training images")
-    train.add_argument(
-        "--augment-style",
-        choices=AUGMENT_STYLES,
-        help="affine: mouse drawings; handwriting: also scans of any hand; styles: also flagged 1s, crossed 7s, …",
-    )
-    train.add_argument("--dropout", type=float, help="share of hidden units dropped per training image, 0-0.8")
-    train.add_argument("--validation", type=float, help="share of the training images held out to validate, 0-0.5")
-    train.add_argument("--train-size", type=int, help="train on the first N images (at least 100; 0 = all)")
-    train.add_argument("--init-scale", type=float, help="factor on every initial weight, 0.1-5")
-    train.add_argument("--seed", type=int)
-    train.add_argument("--dtype", choices=DTYPES)
+    for entry in registry.SETTINGS:
+        if entry.cli_flag:
+            train.add_argument(entry.cli_flag, dest=entry.name, help=entry.cli_help, **_argument_kind(entry))
     train.add_argument(
         "--threads", default="auto", help="BLAS threads: auto (one for small batches, all cores for large) or a number"
     )
@@ -216,32 +197,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def config_from_args(args) -> TrainConfig:
-    overrides = {
-        name: getattr(args, name)
-        for name in (
-            "digits",
-            "hidden",
-            "activation",
-            "output",
-            "init",
-            "epochs",
-            "batch_size",
-            "learning_rate",
-            "momentum",
-            "l2",
-            "schedule",
-            "augment",
-            "augment_style",
-            "dropout",
-            "validation",
-            "train_size",
-            "init_scale",
-            "seed",
-            "dtype",
-        )
-        if getattr(args, name) is not None
+    """The preset, changed by every setting's flag that was given."""
+    given = {
+        entry.name: getattr(args, entry.name)
+        for entry in registry.SETTINGS
+        if entry.cli_flag and getattr(args, entry.name, None) is not None
     }
-    return PRESETS[args.preset].replace(**overrides).validate()
+    return registry.with_settings(PRESETS[args.preset], given).validate()
 
 
 def command_train(args, config: TrainConfig | None = None, network=None) -> dict:

@@ -63,11 +63,12 @@ class ConfigError(ValueError):
 
 
 class Problem(str):
-    """One thing wrong with a config: its English sentence, carrying its template and values too."""
+    """One thing wrong with a config: its English sentence, carrying the TrainConfig field it is
+    about (the app shows it next to that field's widget), its template and its values."""
 
-    def __new__(cls, template: str, /, **values) -> Problem:
+    def __new__(cls, template: str, /, *, field: str, **values) -> Problem:
         problem = super().__new__(cls, template.format(**values))
-        problem.template, problem.values = template, values
+        problem.field, problem.template, problem.values = field, template, values
         return problem
 
 
@@ -112,23 +113,28 @@ class TrainConfig:
     snapshots: int = 30
 
     def problems(self) -> list[Problem]:
-        """Everything wrong with this config, one sentence each (names of settings are values)."""
+        """Everything wrong with this config, one Problem each, tied to its field (names of settings are values)."""
         found = []
         if not self.digits:
-            found.append(Problem("choose at least two digits"))
+            found.append(Problem("choose at least two digits", field="digits"))
         elif len(self.digits) < 2:
-            found.append(Problem("choose at least two digits to tell apart (got only {digit})", digit=self.digits[0]))
+            found.append(
+                Problem(
+                    "choose at least two digits to tell apart (got only {digit})", field="digits", digit=self.digits[0]
+                )
+            )
         if any(not isinstance(d, int) or not 0 <= d <= 9 for d in self.digits):
-            found.append(Problem("digits must be 0-9, got {digits}", digits=list(self.digits)))
+            found.append(Problem("digits must be 0-9, got {digits}", field="digits", digits=list(self.digits)))
         if len(set(self.digits)) != len(self.digits):
-            found.append(Problem("digits repeat: {digits}", digits=list(self.digits)))
+            found.append(Problem("digits repeat: {digits}", field="digits", digits=list(self.digits)))
         if not self.hidden:
-            found.append(Problem("give at least one hidden layer"))
+            found.append(Problem("give at least one hidden layer", field="hidden"))
         low, high = HIDDEN_SIZE_RANGE
         if any(not isinstance(h, int) or not low <= h <= high for h in self.hidden):
             found.append(
                 Problem(
                     "hidden layer sizes must be {low}-{high}, got {hidden}",
+                    field="hidden",
                     low=low,
                     high=high,
                     hidden=list(self.hidden),
@@ -136,46 +142,61 @@ class TrainConfig:
             )
         if len(self.hidden) > MAX_HIDDEN_LAYERS:
             found.append(
-                Problem("at most {most} hidden layers, got {count}", most=MAX_HIDDEN_LAYERS, count=len(self.hidden))
+                Problem(
+                    "at most {most} hidden layers, got {count}",
+                    field="hidden",
+                    most=MAX_HIDDEN_LAYERS,
+                    count=len(self.hidden),
+                )
             )
-        for name, value, allowed in (
-            ("activation", self.activation, tuple(ACTIVATIONS)),
-            ("output", self.output, tuple(OUTPUTS)),
-            ("init", self.init, INITS),
-            ("schedule", self.schedule, SCHEDULES),
-            ("normalization", self.normalization, NORMALIZATIONS),
-            ("dtype", self.dtype, DTYPES),
-            ("augmentation style", self.augment_style, AUGMENT_STYLES),
+        for name, field, allowed in (
+            ("activation", "activation", tuple(ACTIVATIONS)),
+            ("output", "output", tuple(OUTPUTS)),
+            ("init", "init", INITS),
+            ("schedule", "schedule", SCHEDULES),
+            ("normalization", "normalization", NORMALIZATIONS),
+            ("dtype", "dtype", DTYPES),
+            ("augmentation style", "augment_style", AUGMENT_STYLES),
         ):
+            value = getattr(self, field)
             if value not in allowed:
                 found.append(
                     Problem(
                         "{name} must be one of {allowed}; got {value!r}",
+                        field=field,
                         name=name,
                         allowed=", ".join(allowed),
                         value=value,
                     )
                 )
-        for name, value, (low, high) in (
-            ("learning rate", self.learning_rate, LEARNING_RATE_RANGE),
-            ("momentum", self.momentum, MOMENTUM_RANGE),
-            ("augmentation strength", self.augment, AUGMENT_RANGE),
-            ("L2 weight decay", self.l2, L2_RANGE),
-            ("dropout", self.dropout, DROPOUT_RANGE),
-            ("validation share", self.validation, VALIDATION_RANGE),
-            ("initial-weight scale", self.init_scale, INIT_SCALE_RANGE),
+        for name, field, (low, high) in (
+            ("learning rate", "learning_rate", LEARNING_RATE_RANGE),
+            ("momentum", "momentum", MOMENTUM_RANGE),
+            ("augmentation strength", "augment", AUGMENT_RANGE),
+            ("L2 weight decay", "l2", L2_RANGE),
+            ("dropout", "dropout", DROPOUT_RANGE),
+            ("validation share", "validation", VALIDATION_RANGE),
+            ("initial-weight scale", "init_scale", INIT_SCALE_RANGE),
         ):
+            value = getattr(self, field)
             if not (_is_number(value) and low <= value <= high):
                 found.append(
                     Problem(
-                        "{name} must be {low:g} to {high:g}, got {value}", name=name, low=low, high=high, value=value
+                        "{name} must be {low:g} to {high:g}, got {value}",
+                        field=field,
+                        name=name,
+                        low=low,
+                        high=high,
+                        value=value,
                     )
                 )
-        for name, value, (low, high) in (("epochs", self.epochs, EPOCHS_RANGE), ("seed", self.seed, SEED_RANGE)):
+        for name, field, (low, high) in (("epochs", "epochs", EPOCHS_RANGE), ("seed", "seed", SEED_RANGE)):
+            value = getattr(self, field)
             if not (_is_whole(value) and low <= value <= high):
                 found.append(
                     Problem(
                         "{name} must be a whole number {low} to {high}, got {value}",
+                        field=field,
                         name=name,
                         low=low,
                         high=high,
@@ -187,17 +208,24 @@ class TrainConfig:
             found.append(
                 Problem(
                     "training-set size must be {low} to {high:,} images (or 0 for all), got {size}",
+                    field="train_size",
                     low=low,
                     high=high,
                     size=self.train_size,
                 )
             )
         if not (_is_whole(self.batch_size) and self.batch_size >= 1):
-            found.append(Problem("batch size must be at least 1, got {size}", size=self.batch_size))
+            found.append(Problem("batch size must be at least 1, got {size}", field="batch_size", size=self.batch_size))
         if not (isinstance(self.evals_per_epoch, int) and 1 <= self.evals_per_epoch <= 100):
-            found.append(Problem("evaluations per epoch must be 1-100, got {count}", count=self.evals_per_epoch))
+            found.append(
+                Problem(
+                    "evaluations per epoch must be 1-100, got {count}",
+                    field="evals_per_epoch",
+                    count=self.evals_per_epoch,
+                )
+            )
         if not (isinstance(self.snapshots, int) and 0 <= self.snapshots <= 200):
-            found.append(Problem("snapshots must be 0-200, got {count}", count=self.snapshots))
+            found.append(Problem("snapshots must be 0-200, got {count}", field="snapshots", count=self.snapshots))
         return found
 
     def split_counts(self, available: int) -> tuple[int, int]:

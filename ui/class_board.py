@@ -19,7 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import segno
 
-from nnlib import PRESETS, TrainConfig, evaluate
+from nnlib import PRESETS, TrainConfig, evaluate, registry
 from nnlib.measure import parameter_bytes
 from server.board import Entry, RunSummary
 from ui.charts import BLUE, GREEN, ORANGE, PURPLE, SKY, VERMILLION, layout
@@ -34,16 +34,6 @@ SYMBOLS = ("circle", "diamond", "square", "triangle-up", "cross", "x", "star", "
 NICKNAME_SHOWN = 40  # characters of a nickname in a hover label or a picker
 LABEL_SHOWN = 10  # characters of a nickname written beside its point (touch screens cannot hover)
 MOST_LABELLED = 40  # more points than this on a chart: no labels (they would cover each other), the table names them
-# Compare's digit sets by name (pages/6_Compare.py: DIGIT_SETS), to read a run's name back.
-COMPARE_DIGITS = {"0,1": (0, 1), "3,8": (3, 8), "0-9": tuple(range(10))}
-COMPARE_PARSERS = {
-    "hidden": lambda v: ("hidden", (int(v),)),
-    "learning_rate": lambda v: ("learning_rate", float(v)),
-    "batch_size": lambda v: ("batch_size", int(v)),
-    "init": lambda v: ("init", v),
-    "activation": lambda v: ("activation", v),
-    "digits": lambda v: ("digits", COMPARE_DIGITS[v]),
-}
 
 
 def posted_settings(config: TrainConfig) -> dict:
@@ -71,16 +61,18 @@ def summary_from_trainer(trainer) -> RunSummary:
 
 def compare_config(run: dict, preset: str, epochs: int) -> TrainConfig:
     """A Compare run's settings: its own config if it kept one, else read back from its name
-    ("hidden=10, init=zeros") over the preset and epochs the comparison started from."""
+    ("hidden=10, init=zeros": each value one that Compare offers, named as Compare names it)
+    over the preset and epochs the comparison started from."""
     if isinstance(run.get("_config"), TrainConfig):
         return run["_config"]
     changes = {}
     for part in str(run["run"]).split(", "):
-        name, _, value = part.partition("=")
-        if name in COMPARE_PARSERS:
-            key, parsed = COMPARE_PARSERS[name](value)
-            changes[key] = parsed
-    return PRESETS[preset].replace(epochs=epochs, **changes)
+        name, _, text = part.partition("=")
+        entry = next((entry for entry in registry.SETTINGS if entry.name == name), None)
+        named = [value for value in (entry.compare if entry else ()) if entry.plain(value) == text]
+        if named:
+            changes[name] = named[0]
+    return registry.with_settings(PRESETS[preset].replace(epochs=epochs), changes)
 
 
 def summary_from_compare(run: dict, preset: str, epochs: int) -> RunSummary:

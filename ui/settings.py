@@ -1,9 +1,10 @@
-"""The Train page's settings: one widget per TrainConfig field, the URL that carries them.
+"""The Train page's settings: one widget per registry entry, the URL that carries them.
 
 Widget values live in st.session_state under "cfg_<field>"; a preset writes them all
-at once. The choices and limits come from nnlib.config, the one place that defines
-them; ``settings_problems`` says what is wrong with the widgets' values, field by
-field, so the page can show each message next to its field.
+at once. Each widget, URL parameter and Compare choice is made from its entry in
+nnlib.registry.SETTINGS (read when called, so a new entry needs nothing here);
+``config_from_widgets`` says what is wrong with the widgets' values, by the field each
+problem names, so the page can show each message next to its field.
 """
 
 from __future__ import annotations
@@ -13,35 +14,10 @@ from urllib.parse import urlencode
 import numpy as np
 import streamlit as st
 
-from nnlib import ACTIVATIONS, INITS, OUTPUTS, PRESETS, ConfigError, TrainConfig
-from nnlib.config import (
-    ALL_IMAGES,
-    AUGMENT_RANGE,
-    AUGMENT_STEP,
-    BATCH_SIZES,
-    DROPOUT_RANGE,
-    DROPOUT_STEP,
-    DTYPES,
-    EPOCHS_RANGE,
-    FULL_BATCH,
-    HIDDEN_SIZE_RANGE,
-    INIT_SCALES,
-    L2_VALUES,
-    LEARNING_RATES,
-    MAX_HIDDEN_LAYERS,
-    MOMENTUM_RANGE,
-    MOMENTUM_STEP,
-    NORMALIZATIONS,
-    SCHEDULES,
-    SEED_RANGE,
-    TRAIN_SIZE_RANGE,
-    TRAIN_SIZES,
-    VALIDATION_RANGE,
-    VALIDATION_STEP,
-    parse_digits,
-    parse_hidden,
-)
+from nnlib import PRESETS, ConfigError, TrainConfig, registry
+from nnlib.config import EPOCHS_RANGE
 from nnlib.cost import CostCheck, check_cost, estimate_seconds, max_cpu_seconds
+from nnlib.registry import Setting
 from ui.i18n import t, t_problem
 
 CUSTOM = "custom"  # the preset selector's value once a setting differs from the chosen preset
@@ -54,7 +30,11 @@ PRESET_LABELS = {
     "robust": "Anyone's handwriting, 784-512-256-10, minutes of training: the shipped model",
     CUSTOM: "Your own settings (a preset, changed): choose a preset to start again from it",
 }
-SCHEDULE_LABELS = {"constant": "constant", "step": "step: halve at 50% and 75%", "cosine": "cosine"}
+SCHEDULE_LABELS = registry.setting("schedule").labels
+#: Fields whose problems the page shows next to their own widget (the rest under the Training tab).
+PLACED_APART = ("hidden", "digits")
+#: A whole number with more steps than this is typed (a number box), not slid.
+MOST_SLIDER_STEPS = 10_000
 
 
 def work_cap() -> float:
@@ -137,11 +117,8 @@ def apply_preset() -> None:
 
 
 def preset_widget_values(config: TrainConfig) -> dict:
-    """A preset as the settings widgets' values, keyed by widget key."""
-    values = {f"cfg_{name}": value for name, value in config.to_dict().items()}
-    values["cfg_digits"] = list(config.digits)
-    values["cfg_hidden"] = hidden_text(config.hidden)
-    return values
+    """A config as the settings widgets' values, keyed by widget key."""
+    return {f"cfg_{entry.name}": widget_value(entry.name, entry.read(config)) for entry in registry.SETTINGS}
 
 
 def base_preset() -> str:
@@ -203,189 +180,75 @@ def remember_widget_state() -> None:
     }
 
 
+def widget_for(entry: Setting) -> None:
+    """The widget of one registry entry (kind, options or range, label, help), keyed cfg_<field>."""
+    common = dict(key=f"cfg_{entry.name}", help=t(entry.help) if entry.help else None)
+    label = t(entry.label)
+    if entry.kind == registry.FLAG:
+        st.checkbox(label, **common)
+    elif entry.kind == registry.CHOICE:
+        st.selectbox(label, list(entry.choices), format_func=lambda v: shown_value(entry.name, v), **common)
+    elif entry.kind == registry.TEXT_LIST and entry.choices:
+        st.multiselect(label, list(entry.choices), **common)
+    elif entry.kind == registry.TEXT_LIST:
+        st.text_input(label, **common)
+    elif entry.values:
+        st.select_slider(label, entry.values, format_func=lambda v: shown_value(entry.name, v), **common)
+    elif entry.kind == registry.WHOLE and entry.high - entry.low > MOST_SLIDER_STEPS:
+        st.number_input(label, entry.low, entry.high, step=1, **common)
+    else:
+        st.slider(label, entry.low, entry.high, step=entry.step, **common)
+
+
+def group_widgets(group: str) -> None:
+    """The widgets of one Train tab, in the registry's order."""
+    for entry in registry.SETTINGS:
+        if entry.group == group:
+            widget_for(entry)
+
+
 def data_widgets() -> None:
-    st.multiselect(
-        t("Digits"),
-        list(range(10)),
-        key="cfg_digits",
-        help=t("Which digits to tell apart. The blog: 0 and 1. Try 3 and 8, or all ten."),
-    )
-    st.selectbox(
-        t("Normalisation"),
-        list(NORMALIZATIONS),
-        key="cfg_normalization",
-        format_func=lambda v: t("min-max per image (blog)") if v == "minmax" else "÷ 255",
-        help=t("How pixels 0-255 become 0-1 numbers. On MNIST both give almost the same."),
-    )
-    st.slider(
-        t("Augmentation"),
-        *AUGMENT_RANGE,
-        step=AUGMENT_STEP,
-        key="cfg_augment",
-        help=t(
-            "Randomly slant, rotate and thicken training images, so hand drawings are read better. Slower; 0 = off."
-        ),
-    )
-    st.checkbox(
-        t("Shuffle each epoch"),
-        key="cfg_shuffle",
-        help=t("The blog goes through the file in order. Shuffling usually helps."),
-    )
-    st.select_slider(
-        t("Training-set size"),
-        TRAIN_SIZES,
-        key="cfg_train_size",
-        format_func=lambda v: t("all") if v == ALL_IMAGES else f"{v:,}",
-        help=t("Train on only the first images. With 100 the network learns them by heart: overfitting on purpose."),
-    )
-    st.slider(
-        t("Validation share"),
-        *VALIDATION_RANGE,
-        step=VALIDATION_STEP,
-        key="cfg_validation",
-        help=t(
-            "Hold out this share of the training images: the charts show how the network does on images it never "
-            "trained on, without peeking at the test set. 0 = none."
-        ),
-    )
+    group_widgets("data")
 
 
 def network_widgets() -> None:
-    st.text_input(
-        t("Hidden layer sizes"),
-        key="cfg_hidden",
-        help=t(
-            "Neurons per hidden layer, e.g. 10 (the blog) or 256, 128 for two layers. Try 1, 2, 10, 100 and compare."
-        ),
-    )
-    st.selectbox(
-        t("Hidden activation"),
-        sorted(ACTIVATIONS),
-        key="cfg_activation",
-        help=t("The blog uses tanh. ReLU trains faster in deep networks."),
-    )
-    st.selectbox(
-        t("Output"),
-        sorted(OUTPUTS),
-        key="cfg_output",
-        format_func=lambda v: t("sigmoid (blog)") if v == "sigmoid" else "softmax",
-        help=t(
-            "sigmoid: each output on its own, with binary cross-entropy (the blog); softmax: outputs that add up "
-            "to 1, with cross-entropy. Both give dZ = A − Y at the output, as the blog derives."
-        ),
-    )
-    st.selectbox(
-        t("Initialisation"),
-        list(INITS),
-        key="cfg_init",
-        help=t("The blog: Glorot-uniform. Try zeros: every neuron stays the same."),
-    )
-    st.select_slider(
-        t("Initial-weight scale"),
-        INIT_SCALES,
-        key="cfg_init_scale",
-        format_func=lambda v: f"×{v:g}",
-        help=t("Multiplies every initial weight. ×0.1: signals fade layer by layer; ×5: sigmoid and tanh saturate."),
-    )
-    st.slider(
-        t("Dropout"),
-        *DROPOUT_RANGE,
-        step=DROPOUT_STEP,
-        key="cfg_dropout",
-        help=t(
-            "While training, switch off this share of each hidden layer's neurons at random, per image; never "
-            "when testing. It fights overfitting. 0 = off."
-        ),
-    )
-    st.selectbox(
-        t("Precision"),
-        list(reversed(DTYPES)),
-        key="cfg_dtype",
-        help=t("float32 is about twice as fast and accurate enough to train."),
-    )
+    group_widgets("network")
 
 
 def training_widgets() -> None:
-    st.select_slider(
-        t("Learning rate"),
-        LEARNING_RATES,
-        key="cfg_learning_rate",
-        format_func=lambda v: f"{v:g}",
-        help=t("Step size of gradient descent, on a log scale. Try 10 to see it diverge."),
-    )
-    st.slider(t("Epochs"), *EPOCHS_RANGE, key="cfg_epochs", help=t("Passes over all training images."))
-    st.select_slider(
-        t("Batch size"),
-        BATCH_SIZES,
-        key="cfg_batch_size",
-        format_func=lambda v: t("all") if v == FULL_BATCH else str(v),
-        help=t("Images per gradient step. 1 = the blog's per-sample SGD; all = full batch."),
-    )
-    st.slider(
-        t("Momentum"),
-        *MOMENTUM_RANGE,
-        step=MOMENTUM_STEP,
-        key="cfg_momentum",
-        help=t("Carries part of the last step into the next; 0.9 is usual, 0 = plain SGD."),
-    )
-    st.select_slider(
-        t("L2 weight decay"),
-        L2_VALUES,
-        key="cfg_l2",
-        format_func=lambda v: f"{v:g}",
-        help=t("Pulls weights towards zero a little every step."),
-    )
-    st.selectbox(
-        t("Schedule"),
-        list(SCHEDULES),
-        key="cfg_schedule",
-        format_func=lambda v: t(SCHEDULE_LABELS[v]),
-        help=t("How the learning rate changes: constant (blog), halved at 50% and 75%, or a smooth cosine down to 0."),
-    )
-    st.number_input(
-        t("Seed"), *SEED_RANGE, step=1, key="cfg_seed", help=t("Same seed, same settings: the same result every time.")
-    )
+    group_widgets("training")
+
+
+def from_widget(entry: Setting, value):
+    """A widget's value as the TrainConfig field holds it (ConfigError for hidden sizes it cannot read)."""
+    if entry.kind == registry.TEXT_LIST:
+        return tuple(sorted(int(v) for v in value)) if entry.choices else entry.parse(value)
+    convert = {registry.WHOLE: int, registry.NUMBER: float, registry.FLAG: bool}.get(entry.kind)
+    return convert(value) if convert else value
 
 
 def config_from_widgets() -> tuple[TrainConfig | None, dict[str, str]]:
-    """The TrainConfig the widgets describe, and the problems found, keyed by field
-    ("hidden", "digits", ... or "" for the rest), already in the session's language."""
+    """The TrainConfig the widgets describe, and the problems found, in the session's language,
+    keyed by where the page shows them: "hidden" and "digits" next to their fields, "" the rest."""
     state = st.session_state
     remember_widget_state()
-    problems = {}
-    try:
-        hidden = parse_hidden(state["cfg_hidden"])
-    except ConfigError as error:
-        problems["hidden"] = t("Hidden layer sizes: {error}.", error=t_problem(error))
-        hidden = (1,)
-    preset = PRESETS[base_preset()]
-    config = preset.replace(
-        digits=tuple(sorted(int(d) for d in state["cfg_digits"])),
-        hidden=hidden,
-        activation=state["cfg_activation"],
-        output=state["cfg_output"],
-        init=state["cfg_init"],
-        learning_rate=float(state["cfg_learning_rate"]),
-        epochs=int(state["cfg_epochs"]),
-        batch_size=int(state["cfg_batch_size"]),
-        momentum=float(state["cfg_momentum"]),
-        l2=float(state["cfg_l2"]),
-        schedule=state["cfg_schedule"],
-        seed=int(state["cfg_seed"]),
-        dtype=state["cfg_dtype"],
-        normalization=state["cfg_normalization"],
-        shuffle=bool(state["cfg_shuffle"]),
-        augment=float(state["cfg_augment"]),
-        dropout=float(state["cfg_dropout"]),
-        validation=float(state["cfg_validation"]),
-        train_size=int(state["cfg_train_size"]),
-        init_scale=float(state["cfg_init_scale"]),
-    )
+    values, found = {}, []
+    for entry in registry.SETTINGS:
+        if entry.group and f"cfg_{entry.name}" in state:
+            try:
+                values[entry.name] = from_widget(entry, state[f"cfg_{entry.name}"])
+            except ConfigError as error:
+                found.append((entry.name, t("{setting}: {error}.", setting=t(entry.label), error=t_problem(error))))
+    config = registry.with_settings(PRESETS[base_preset()], values)
+    unread = {name for name, _ in found}
     for problem in config.problems():
-        field = "hidden" if "hidden" in problem else "digits" if "digit" in problem else ""
-        problems.setdefault(field, "")
-        said = t_problem(problem)
-        problems[field] = (problems[field] + " " + t("{problem}.", problem=said[0].upper() + said[1:])).strip()
+        if problem.field not in unread:
+            said = t_problem(problem)
+            found.append((problem.field, t("{problem}.", problem=said[0].upper() + said[1:])))
+    problems = {}
+    for field, words in found:
+        place = field if field in PLACED_APART else ""
+        problems[place] = (problems.get(place, "") + " " + words).strip()
     return (None if problems else config), problems
 
 
@@ -440,23 +303,22 @@ def _choice(options):
     return parse
 
 
-def _digits(text: str):
-    try:
-        digits = list(parse_digits(text))
-    except ConfigError:
-        raise ValueError(text) from None
-    return digits, None
+def _text_list(entry: Setting):
+    """Items typed as text; a list with an item out of range or too many items is dropped with a
+    note, never silently changed. Returns the widget's value (a list, or the sizes as text)."""
 
+    def parse(text: str):
+        try:
+            items = entry.parse(text)
+        except ConfigError:
+            raise ValueError(text) from None
+        if not items or any(not entry.low <= item <= entry.high for item in items):
+            raise ValueError(text)
+        if entry.most is not None and len(items) > entry.most:
+            raise ValueError(text)
+        return (list(items) if entry.choices else hidden_text(items)), None
 
-def _hidden(text: str):
-    try:
-        sizes = parse_hidden(text)
-    except ConfigError:
-        raise ValueError(text) from None
-    low, high = HIDDEN_SIZE_RANGE
-    if not sizes or any(not low <= size <= high for size in sizes) or len(sizes) > MAX_HIDDEN_LAYERS:
-        raise ValueError(text)  # a wrong size is dropped with a note, never silently changed
-    return hidden_text(sizes), None
+    return parse
 
 
 def _flag(text: str):
@@ -465,40 +327,47 @@ def _flag(text: str):
     return text.lower() in ("1", "true", "yes"), None
 
 
-def _train_size(text: str):
-    """0 = all images; else the nearest size the slider offers (log scale)."""
-    value = float(text)
-    if value == ALL_IMAGES:
-        return ALL_IMAGES, None
-    low, high = TRAIN_SIZE_RANGE
-    if not low <= value <= high:
-        raise ValueError(text)
-    return _nearest([size for size in TRAIN_SIZES if size != ALL_IMAGES])(text)
+def _offered(entry: Setting):
+    """One of the values a slider offers: a value that means "all" as it is, a number out of the
+    entry's range (if it has one) dropped, any other moved to the nearest value in range."""
+    in_range = [v for v in entry.values if entry.low is None or entry.low <= v <= entry.high]
+    nearest = _nearest(in_range)
+
+    def parse(text: str):
+        value = float(text)
+        if value in entry.labels:
+            return type(in_range[0])(value), None
+        if entry.low is not None and not entry.low <= value <= entry.high:
+            raise ValueError(text)
+        return nearest(text)
+
+    return parse
 
 
-# URL key -> (widget key, parser, how to write the widget's value back)
-QUERY_FIELDS = {
-    "digits": ("cfg_digits", _digits, lambda v: ",".join(map(str, v))),
-    "hidden": ("cfg_hidden", _hidden, lambda v: str(v).replace(" ", "")),
-    "act": ("cfg_activation", _choice(list(ACTIVATIONS)), str),
-    "out": ("cfg_output", _choice(list(OUTPUTS)), str),
-    "init": ("cfg_init", _choice(list(INITS)), str),
-    "lr": ("cfg_learning_rate", _nearest(LEARNING_RATES), lambda v: f"{v:g}"),
-    "epochs": ("cfg_epochs", _whole_in(*EPOCHS_RANGE), str),
-    "batch": ("cfg_batch_size", _nearest(BATCH_SIZES), str),
-    "momentum": ("cfg_momentum", _number_in(*MOMENTUM_RANGE, MOMENTUM_STEP), lambda v: f"{v:g}"),
-    "l2": ("cfg_l2", _nearest([v for v in L2_VALUES if v > 0] + [0.0]), lambda v: f"{v:g}"),
-    "schedule": ("cfg_schedule", _choice(list(SCHEDULES)), str),
-    "seed": ("cfg_seed", _whole_in(*SEED_RANGE), str),
-    "dtype": ("cfg_dtype", _choice(list(DTYPES)), str),
-    "norm": ("cfg_normalization", _choice(list(NORMALIZATIONS)), str),
-    "shuffle": ("cfg_shuffle", _flag, lambda v: str(int(v))),
-    "augment": ("cfg_augment", _number_in(*AUGMENT_RANGE, AUGMENT_STEP), lambda v: f"{v:g}"),
-    "dropout": ("cfg_dropout", _number_in(*DROPOUT_RANGE, DROPOUT_STEP), lambda v: f"{v:g}"),
-    "val": ("cfg_validation", _number_in(*VALIDATION_RANGE, VALIDATION_STEP), lambda v: f"{v:g}"),
-    "size": ("cfg_train_size", _train_size, str),
-    "wscale": ("cfg_init_scale", _nearest(INIT_SCALES), lambda v: f"{v:g}"),
-}
+def url_parser(entry: Setting):
+    """How the URL's text of a setting becomes its widget's value: text -> (value, note), the note
+    naming a value moved to fit (else None); ValueError for text that names no allowed value."""
+    if entry.kind == registry.CHOICE:
+        return _choice(list(entry.choices))
+    if entry.kind == registry.FLAG:
+        return _flag
+    if entry.kind == registry.TEXT_LIST:
+        return _text_list(entry)
+    if entry.values:
+        return _offered(entry)
+    if entry.kind == registry.WHOLE:
+        return _whole_in(entry.low, entry.high)
+    return _number_in(entry.low, entry.high, entry.step)
+
+
+def query_fields() -> dict:
+    """URL key -> (widget key, parser, how to write the widget's value back), for every setting the
+    Train page shows."""
+    return {
+        entry.url_key: (f"cfg_{entry.name}", url_parser(entry), entry.to_text)
+        for entry in registry.SETTINGS
+        if entry.url_key and entry.group
+    }
 
 
 # --- Changes made mid-run, in a run's link: knobs=STEP:KEY=VALUE;… (KEY a URL key of a live setting),
@@ -516,7 +385,7 @@ def knobs_text(changes) -> str:
     parts = []
     for change in sorted(changes, key=lambda c: c.step)[:MAX_KNOB_CHANGES]:
         key = KNOB_KEYS[change.name]
-        parts.append(f"{change.step}:{key}={QUERY_FIELDS[key][2](change.value)}")
+        parts.append(f"{change.step}:{key}={query_fields()[key][2](change.value)}")
     return ";".join(parts)
 
 
@@ -537,13 +406,13 @@ def parse_knobs(text: str) -> tuple[list[tuple[int, str, float]], list[str], lis
             step = int(step_text)
             if key not in fields or not 1 <= step <= MAX_KNOB_STEP or len(plan) >= MAX_KNOB_CHANGES:
                 raise ValueError(entry)
-            value, adjusted = QUERY_FIELDS[key][1](value_text)
+            value, adjusted = query_fields()[key][1](value_text)
         except (ValueError, OverflowError):
             ignored.append(f"knobs={entry[:40]}")
             continue
         plan.append((step, fields[key], float(value)))
         if adjusted is not None:
-            changed.append(f"knobs={entry[:40]} → {step}:{key}={QUERY_FIELDS[key][2](adjusted)}")
+            changed.append(f"knobs={entry[:40]} → {step}:{key}={query_fields()[key][2](adjusted)}")
     return plan, ignored, changed
 
 
@@ -559,7 +428,7 @@ def planned_knobs() -> dict:
 def config_query(config: TrainConfig) -> dict[str, str]:
     """A TrainConfig as URL parameters (without the preset)."""
     values = preset_widget_values(config)
-    return {name: write(values[widget_key]) for name, (widget_key, _, write) in QUERY_FIELDS.items()}
+    return {name: write(values[widget_key]) for name, (widget_key, _, write) in query_fields().items()}
 
 
 def run_query() -> dict[str, str]:
@@ -574,7 +443,7 @@ def run_query() -> dict[str, str]:
     for change in sorted(changes, key=lambda c: c.step):
         start.setdefault(change.name, change.before)
     run = config_query(trainer.config.replace(**start))
-    fixed = [name for name in QUERY_FIELDS if name not in KNOB_KEYS.values() and name != "epochs"]
+    fixed = [name for name in query_fields() if name not in KNOB_KEYS.values() and name != "epochs"]
     if any(run[name] != query.get(name) for name in fixed):
         return query
     return {**query, **{key: run[key] for key in KNOB_KEYS.values()}, "knobs": knobs_text(changes)}
@@ -583,7 +452,12 @@ def run_query() -> dict[str, str]:
 def plan_words(plan) -> str:
     """A plan as a person reads it: "from batch 31, Learning rate 0.5; from batch 56, Momentum 0.9"."""
     return "; ".join(
-        t("from batch {step}, {setting} {value}", step=f"{step:,}", setting=t(FIELD_LABELS[name]), value=f"{value:g}")
+        t(
+            "from batch {step}, {setting} {value}",
+            step=f"{step:,}",
+            setting=t(registry.setting(name).label),
+            value=f"{value:g}",
+        )
         for step, name, value in plan
     )
 
@@ -617,7 +491,8 @@ def apply_query_params() -> tuple[list[str], list[str]]:
         return [], []
     st.session_state["query_applied"] = True
     query = st.query_params
-    if not any(key in query for key in ("preset", "knobs", *QUERY_FIELDS)):
+    fields = query_fields()
+    if not any(key in query for key in ("preset", "knobs", *fields)):
         return [], []
     ignored, changed = [], []
     preset = query.get("preset", "seed")
@@ -626,7 +501,7 @@ def apply_query_params() -> tuple[list[str], list[str]]:
         preset = "seed"
     st.session_state["preset"] = preset
     apply_preset()
-    for name, (widget_key, parse, write) in QUERY_FIELDS.items():
+    for name, (widget_key, parse, write) in fields.items():
         if name in query:
             text = query[name][:200]
             try:
@@ -649,7 +524,7 @@ def settings_query() -> dict[str, str]:
     """The current widget values as URL parameters."""
     state = st.session_state
     query = {"preset": base_preset()}
-    for name, (widget_key, _, write) in QUERY_FIELDS.items():
+    for name, (widget_key, _, write) in query_fields().items():
         if widget_key in state:
             query[name] = write(state[widget_key])
     return query
@@ -670,35 +545,37 @@ def link_to_settings() -> str:
 # --- Settings changed by a click elsewhere (a hint's Apply): written into the widgets.
 
 #: TrainConfig field -> its widget's label (English template, translated when shown)
-FIELD_LABELS = {
-    "learning_rate": "Learning rate",
-    "epochs": "Epochs",
-    "momentum": "Momentum",
-    "l2": "L2 weight decay",
-    "dropout": "Dropout",
-    "augment": "Augmentation",
-    "train_size": "Training-set size",
-    "validation": "Validation share",
-    "init_scale": "Initial-weight scale",
-    "init": "Initialisation",
-    "activation": "Hidden activation",
-    "hidden": "Hidden layer sizes",
-}
+FIELD_LABELS = {entry.name: entry.label for entry in registry.SETTINGS}
+
+
+def compared_settings() -> list[str]:
+    """The settings Compare offers to vary (TrainConfig fields), in the registry's order."""
+    return [entry.name for entry in registry.SETTINGS if entry.compare]
+
+
+def compare_label(name: str) -> str:
+    """A setting's name on the Compare page, translated."""
+    entry = registry.setting(name)
+    return t(entry.compare_label or entry.label)
 
 
 def widget_value(name: str, value):
-    """A TrainConfig field's value as its widget holds it (hidden sizes as text)."""
-    return hidden_text(value) if name == "hidden" else value
+    """A TrainConfig field's value as its widget holds it (hidden sizes as text, digits as a list)."""
+    entry = registry.setting(name)
+    if entry.kind == registry.TEXT_LIST:
+        return list(value) if entry.choices else hidden_text(value)
+    return value
 
 
 def shown_value(name: str, value) -> str:
     """A setting's value as a person reads it: 0.5, ×5, all, 32, 16."""
-    if name == "hidden":
+    entry = registry.setting(name)
+    if entry.kind == registry.TEXT_LIST:
         return str(value) if isinstance(value, str) else hidden_text(value)
-    if name == "train_size" and value == ALL_IMAGES:
-        return t("all")
-    if name == "init_scale":
-        return f"×{value:g}"
+    if value in entry.labels:
+        return t(entry.labels[value])
+    if entry.shown:
+        return entry.shown.format(value)
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
@@ -716,7 +593,7 @@ def apply_settings(changes: dict) -> str:
         parts.append(
             t(
                 "{setting}: {before} → {after}",
-                setting=t(FIELD_LABELS[name]),
+                setting=t(registry.setting(name).label),
                 before=shown_value(name, before),
                 after=shown_value(name, value),
             )
