@@ -121,7 +121,7 @@ def test_teacher_secret_is_long_hashed_and_checked_in_constant_time(store, engin
     assert new.teacher_secret not in stored
     compared = []
     real = hmac.compare_digest
-    monkeypatch.setattr(board_module.hmac, "compare_digest", lambda a, b: compared.append((a, b)) or real(a, b))
+    monkeypatch.setattr(hmac, "compare_digest", lambda a, b: compared.append((a, b)) or real(a, b))
     assert store.teacher_board(new.board.code, new.teacher_secret).code == new.board.code
     with pytest.raises(NotTeacher):
         wrong_last = "B" if new.teacher_secret.endswith("A") else "A"  # never the secret itself
