@@ -13,55 +13,36 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-MAX_LINE_POINTS = 400  # a live chart stays light however many batches there are
-FONT_SIZE = 16  # readable on a projector
-MAX_LOSS_DECADES = 5  # a log loss axis shows this many powers of ten below its top (6 with padding)
-
-# Okabe & Ito (2008), colours told apart with every common colour-vision deficiency.
-BLUE, VERMILLION, GREEN, ORANGE, SKY, PURPLE, GREY = (
-    "#0072B2",
-    "#D55E00",
-    "#009E73",
-    "#E69F00",
-    "#56B4E9",
-    "#CC79A7",
-    "#BBBBBB",
+from ui.chart_style import (  # noqa: F401 (shared with the modules that import them from here)
+    BLUE,
+    FONT_SIZE,
+    GREEN,
+    GREY,
+    MAX_LINE_POINTS,
+    MAX_LOSS_DECADES,
+    ORANGE,
+    PURPLE,
+    SKY,
+    STATIC_CONFIG,
+    TEST_STYLE,
+    TRAIN_STYLE,
+    VALIDATION_STYLE,
+    VERMILLION,
+    bare_axes,
+    empty_figure,
+    layout,
 )
-TRAIN_STYLE = dict(line=dict(color=BLUE, width=3), marker=dict(symbol="circle", size=9))
-TEST_STYLE = dict(line=dict(color=VERMILLION, width=3, dash="dash"), marker=dict(symbol="diamond", size=10))
-VALIDATION_STYLE = dict(line=dict(color=GREEN, width=3, dash="dot"), marker=dict(symbol="square", size=9))
-# Figures that only show (no zoom, no pan): a swipe on a phone scrolls the page instead.
-STATIC_CONFIG = {"displayModeBar": False, "scrollZoom": False, "doubleClick": False, "responsive": True}
-
-
-def layout(fig: go.Figure, title: str, height: int = 360, **extra) -> go.Figure:
-    """Projector-sized text everywhere; the legend above the plot (never over an axis title);
-    axes fixed so that a swipe on a phone scrolls the page."""
-    font = dict(size=FONT_SIZE)
-    fig.update_layout(
-        title=dict(text=title, font=dict(size=FONT_SIZE + 4), x=0, xanchor="left", y=0.98, yanchor="top"),
-        height=height,
-        font=font,
-        margin=dict(l=10, r=10, t=80, b=10),
-        dragmode=False,
-        legend=dict(orientation="h", x=0, xanchor="left", y=1.0, yanchor="bottom", font=font),
-        hoverlabel=dict(font=font),
-        **extra,
-    )
-    fig.update_xaxes(tickfont=font, title_font=font, fixedrange=True, automargin=True)
-    fig.update_yaxes(tickfont=font, title_font=font, fixedrange=True, automargin=True)
-    return fig
-
-
-def empty_figure(title: str, note: str, height: int = 360) -> go.Figure:
-    """A chart with nothing to show yet: the note instead of an empty axis."""
-    fig = go.Figure()
-    fig.add_annotation(
-        text=note, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper", font=dict(size=FONT_SIZE, color="#555555")
-    )
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return layout(fig, title, height=height, plot_bgcolor="white")
+from ui.picture_charts import (  # noqa: F401 (the pages reach every figure as ui.charts.NAME)
+    bar_figure,
+    confusion_figure,
+    filters_grid,
+    histogram_figure,
+    image_grid,
+    image_heatmap,
+    vector_figure,
+    w2_heatmap,
+    weights_heatmap,
+)
 
 
 def smooth(values: np.ndarray, span: int) -> np.ndarray:
@@ -269,141 +250,12 @@ def weight_histogram_figure(histogram, title: str, weight: str, count: str, star
     return layout(fig, title, height=320)
 
 
-def confusion_figure(
-    true: np.ndarray,
-    predicted: np.ndarray,
-    digits,
-    title: str = "Confusion matrix",
-    predicted_title: str = "predicted",
-    true_title: str = "true digit",
-    hover: str = "true %{y}, said %{x}: %{z}",
-) -> go.Figure:
-    """Counts of (true, said); mistakes in orange-to-red, so that even one shows clearly,
-    the diagonal (right answers) in light grey with its count."""
-    k = len(digits)
-    counts = np.zeros((k, k), dtype=int)
-    np.add.at(counts, (true, predicted), 1)
-    labels = [str(d) for d in digits]
-    diagonal = np.eye(k, dtype=bool)
-    mistakes = np.where(~diagonal & (counts > 0), counts, np.nan)
-    right = np.where(diagonal, counts, np.nan)
-    top = max(np.nanmax(mistakes) if np.isfinite(mistakes).any() else 1, 1)
-    hovertemplate = hover + "<extra></extra>"
-    fig = go.Figure()
-    fig.add_heatmap(
-        z=right,
-        x=labels,
-        y=labels,
-        colorscale=[[0, "#E8E8E8"], [1, "#E8E8E8"]],
-        showscale=False,
-        texttemplate="%{z}",
-        textfont=dict(size=FONT_SIZE, color="#000000"),
-        hovertemplate=hovertemplate,
-        hoverongaps=False,
-    )
-    fig.add_heatmap(
-        z=mistakes,
-        x=labels,
-        y=labels,
-        zmin=0,
-        zmax=top,
-        showscale=False,
-        hoverongaps=False,
-        colorscale=[[0, "#F9C98F"], [0.5, ORANGE], [1, VERMILLION]],
-        texttemplate="%{z}",
-        textfont=dict(size=FONT_SIZE, color="#000000"),
-        hovertemplate=hovertemplate,
-    )
-    fig.update_xaxes(title=predicted_title, type="category", side="bottom")
-    fig.update_yaxes(title=true_title, type="category", autorange="reversed")
-    return layout(fig, title, height=460 if k > 2 else 300, plot_bgcolor="white")
-
-
-def image_grid(images: np.ndarray, columns: int, gap: int = 2, fill: float = 0.0) -> np.ndarray:
-    """Tile images (n, h, w) into one (rows·(h+gap)-gap, columns·(w+gap)-gap) array."""
-    n, h, w = images.shape
-    rows = max(1, -(-n // columns))
-    grid = np.full((rows * (h + gap) - gap, columns * (w + gap) - gap), fill, dtype=np.float64)
-    for index, image in enumerate(images):
-        r, c = divmod(index, columns)
-        grid[r * (h + gap) : r * (h + gap) + h, c * (w + gap) : c * (w + gap) + w] = image
-    return grid
-
-
-def filters_grid(W1: np.ndarray, image_shape, columns: int, per_filter: bool) -> np.ndarray:
-    """W1 (hidden, pixels) as a grid of images, NaN gaps; optionally each scaled to ±1."""
-    filters = W1.astype(np.float64).reshape(len(W1), *image_shape)
-    if per_filter:
-        filters = filters / np.maximum(np.abs(filters).max(axis=(1, 2), keepdims=True), 1e-12)
-    return image_grid(filters, columns, gap=1, fill=np.nan)
-
-
-def weights_heatmap(
-    grid: np.ndarray, title: str, zmax: float | None = None, height: int = 420, colorbar: bool = True
-) -> go.Figure:
-    """A grid of filters on a diverging scale centred on zero (red +, blue -)."""
-    zmax = zmax or float(np.nanmax(np.abs(grid))) or 1.0
-    fig = go.Figure(
-        go.Heatmap(
-            z=grid,
-            colorscale="RdBu_r",
-            zmid=0,
-            zmin=-zmax,
-            zmax=zmax,
-            showscale=colorbar,
-            hoverongaps=False,
-            hovertemplate="row %{y}, col %{x}: %{z:.4f}<extra></extra>",
-        )
-    )
-    fig.update_yaxes(autorange="reversed", scaleanchor="x")
-    return _bare_axes(layout(fig, title, height=height, plot_bgcolor="white"))
-
-
-def image_heatmap(
-    image: np.ndarray,
-    title: str,
-    show_values: bool = False,
-    height: int = 420,
-    colorscale: str = "gray",
-    zmin=None,
-    zmax=None,
-) -> go.Figure:
-    fig = go.Figure(
-        go.Heatmap(
-            z=image,
-            colorscale=colorscale,
-            showscale=False,
-            zmin=zmin,
-            zmax=zmax,
-            text=image if show_values else None,
-            texttemplate="%{text}" if show_values else None,
-            textfont=dict(size=7),
-            hovertemplate="row %{y}, col %{x}: %{z}<extra></extra>",
-        )
-    )
-    fig.update_yaxes(autorange="reversed", scaleanchor="x")
-    return _bare_axes(layout(fig, title, height=height))
-
-
-def _bare_axes(fig: go.Figure) -> go.Figure:
-    """A picture's axes: no ticks, labels, grid or zero line, only the picture."""
-    for update in (fig.update_xaxes, fig.update_yaxes):
-        update(showticklabels=False, ticks="", showgrid=False, zeroline=False, showline=False)
-    return fig
-
-
-def bar_figure(
-    labels, values, title: str, highlight: int | None = None, y_title: str = "", height: int = 320, y_range=None
-) -> go.Figure:
-    colors = [VERMILLION if i == highlight else BLUE for i in range(len(values))]
-    fig = go.Figure(go.Bar(x=[str(label) for label in labels], y=values, marker_color=colors))
-    fig.update_xaxes(type="category")
-    fig.update_yaxes(title=y_title, range=y_range)
-    return layout(fig, title, height=height)
-
-
 RUN_COLOURS = (BLUE, VERMILLION, GREEN, ORANGE, SKY, PURPLE, "#000000")  # Okabe–Ito, in order
+
+
 RUN_SYMBOLS = ("circle", "diamond", "square", "triangle-up", "x", "star", "cross")
+
+
 RUN_DASHES = ("solid", "dash", "dot", "dashdot")
 
 
@@ -460,28 +312,6 @@ def counts_figure(digits, train_counts, test_counts, title: str, y_title: str, t
     return layout(fig, title, barmode="group", showlegend=True)
 
 
-def w2_heatmap(
-    W2: np.ndarray, digits, title: str, x_title: str, y_title: str, hover: str = "neuron %{x} → digit %{y}: %{z:.3f}"
-) -> go.Figure:
-    """W2 (digits, hidden): which hidden neuron votes for which digit (red for, blue against)."""
-    zmax = float(np.abs(W2).max()) or 1.0
-    fig = go.Figure(
-        go.Heatmap(
-            z=W2,
-            x=[str(j) for j in range(W2.shape[1])],
-            y=[str(d) for d in digits],
-            colorscale="RdBu_r",
-            zmid=0,
-            zmin=-zmax,
-            zmax=zmax,
-            hovertemplate=hover + "<extra></extra>",
-        )
-    )
-    fig.update_xaxes(title=x_title, type="category")
-    fig.update_yaxes(title=y_title, type="category")
-    return layout(fig, title, height=220 + 25 * len(digits))
-
-
 def timeline_figure(
     frames: list[np.ndarray],
     epochs: list[float],
@@ -534,21 +364,4 @@ def timeline_figure(
             )
         ],
     )
-    return fig
-
-
-def histogram_figure(counts: np.ndarray, title: str, x_title: str, y_title: str) -> go.Figure:
-    """Pixel values 0-255 and how often each occurs, on a log count axis."""
-    fig = bar_figure(list(range(len(counts))), counts, title, y_title=y_title, height=300)
-    fig.update_xaxes(type="linear", title=x_title)
-    fig.update_yaxes(type="log", dtick=1, exponentformat="power")
-    fig.update_traces(marker_line_width=0)
-    return fig
-
-
-def vector_figure(vector: np.ndarray, title: str, x_title: str, y_title: str) -> go.Figure:
-    """An image's 784 pixels side by side, as the network's input X."""
-    fig = bar_figure(list(range(len(vector))), vector, title, y_title=y_title, height=300)
-    fig.update_xaxes(type="linear", title=x_title)
-    fig.update_traces(marker_line_width=0)
     return fig
