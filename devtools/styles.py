@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnlib.augment import arc, stroke_ink
 from nnlib.pipeline import read_digit
+from nnlib.writing_styles import arc, stroke_ink
 
 PEN_CANVAS = 140  # px, a pen style's picture side
 SCAN_BOX = 16  # px, the scan's digit box ...

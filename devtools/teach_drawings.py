@@ -16,8 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 from nnlib import PRESETS, Network, TrainConfig, load_mnist, prepare_data
-from nnlib.augment import stroke_ink
 from nnlib.trainer import Trainer
+from nnlib.writing_styles import stroke_ink
 
 CANVAS = 280
 PEN = 18  # the Draw page's default stroke width

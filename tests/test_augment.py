@@ -5,8 +5,6 @@ import numpy as np
 import pytest
 
 from nnlib.augment import (
-    STYLE_DRAWERS,
-    STYLE_SHARE,
     STYLES,
     augment_rows,
     binarise,
@@ -18,13 +16,10 @@ from nnlib.augment import (
     random_affine,
     random_blur,
     resolution_loss,
-    stroke_ink,
-    style_bank,
-    style_digit,
     warp_mix,
-    with_writing_styles,
 )
 from nnlib.preprocess import centre_of_mass
+from nnlib.writing_styles import STYLE_DRAWERS, STYLE_SHARE, stroke_ink, style_bank, style_digit, with_writing_styles
 
 LEVERS = [random_affine, warp_mix, fill_box, binarise, resolution_loss, random_blur, ink_contrast, handwriting_mix]
 
