@@ -13,6 +13,7 @@ import streamlit as st
 
 from nnlib.insight import diagram, dream, fool, neuron_sum, saliency
 from nnlib.network import Network
+from ui import insight_figures
 from ui import network_figures as figures
 from ui.display import show_chart
 from ui.i18n import t
@@ -103,7 +104,7 @@ def show_neuron_sum(network: Network, cache: dict, layer: int, neuron: int) -> N
             "W{layer}[{neuron}, i]·A{previous}[i]: each neuron's part", layer=layer, neuron=neuron, previous=layer - 1
         )
     show_chart(
-        figures.neuron_sum_figure(parts, title, t("neuron i of layer {layer}", layer=layer - 1)),
+        insight_figures.neuron_sum_figure(parts, title, t("neuron i of layer {layer}", layer=layer - 1)),
         f"sum-{layer}-{neuron}",
     )
     columns = st.columns(4)
@@ -129,7 +130,7 @@ def show_neuron_sum(network: Network, cache: dict, layer: int, neuron: int) -> N
 def saliency_section(network: Network, X: np.ndarray, image_shape, class_index: int, class_name) -> None:
     with st.container(key="saliency"):
         towards = saliency(network, X, class_index).reshape(image_shape)
-        fig = figures.saliency_figure(
+        fig = insight_figures.saliency_figure(
             X[:, 0].reshape(image_shape),
             towards,
             t("Which pixels move the answer '{digit}'", digit=class_name),
@@ -177,7 +178,7 @@ def fool_section(network: Network, X: np.ndarray, image_shape, class_names, draw
             f"{result.size:.4f}",
             help=t("= {levels:.1f} of 255 grey levels", levels=255 * result.size),
         )
-        fig = figures.fool_figure(
+        fig = insight_figures.fool_figure(
             X[:, 0].reshape(image_shape),
             result.change[:, 0].reshape(image_shape),
             result.X[:, 0].reshape(image_shape),
@@ -191,7 +192,7 @@ def fool_section(network: Network, X: np.ndarray, image_shape, class_names, draw
         )
         show_chart(fig, "fool-chart")
         show_chart(
-            figures.probabilities_figure(
+            insight_figures.probabilities_figure(
                 class_names, original, result.probabilities, t("Probabilities"), t("before"), t("fooled")
             ),
             "fool-probabilities",
@@ -232,7 +233,7 @@ def _show_dream(frame, step, image_shape, class_names, digit) -> None:
     with frame.container():
         picture_col, answer_col = st.columns([2, 1])
         show_chart(
-            figures.dream_figure(
+            insight_figures.dream_figure(
                 step.X[:, 0].reshape(image_shape),
                 t("Dreaming of '{digit}': step {step}", digit=class_names[digit], step=step.step),
             ),
