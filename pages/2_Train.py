@@ -25,6 +25,7 @@ from ui.settings import (
     training_widgets,
 )
 from ui.train_run import (
+    Keys,
     begin,
     current_run,
     ended_words,
@@ -87,7 +88,7 @@ with st.container(horizontal=True, key="run-control"):
     step_clicked = st.button(t("One step"), disabled=not run.can_extend, help=t("Exactly one batch, then pause."))
     slow_motion = st.toggle(
         t("Slow motion"),
-        key="slow_motion",
+        key=Keys.SLOW_MOTION,
         help=t("A pause after every batch, so a class can watch the filters change."),
     )
 hints_box = st.container(key="hints")  # the coach: what went wrong in the last run, and a fix
