@@ -10,141 +10,25 @@ import streamlit as st
 
 from nnlib import lab
 from nnlib.modelio import model_to_bytes
-from nnlib.pipeline import read_ink
-from nnlib.preprocess import ink_image, is_dot
 from ui import charts, lab_view
 from ui import network_figures as figures
-from ui.canvas import st_canvas
 from ui.data import prepared
 from ui.display import show_chart
 from ui.i18n import t
 from ui.insight_view import diagram_words
+from ui.lab_edits import (
+    neuron_label,
+    refresh_edited,
+    refresh_quietly,
+    reset_edits,
+    restore_widgets,
+    switch_off_top,
+    toggle_clicked_neuron,
+)
 from ui.navigation import page_setup
-from ui.session import current_model, set_edited, unedited_model
+from ui.session import current_model, unedited_model
 
 TOP_DEFAULT = 30
-# The edit widgets' keys and their "no edit" values; kept in plain state too (SAVED), because
-# Streamlit forgets a widget's value on a page that does not show it (Draw, then back).
-DEFAULTS = {
-    "lab-off": [],
-    "lab-neuron": None,
-    "lab-bias": 0.0,
-    "lab-scale": 1.0,
-    "lab-prune": 0,
-    "lab-noise": 0.0,
-    "lab-temperature": 1.0,
-}
-SAVED = "lab-saved"
-
-
-def neuron_label(layer: int, neuron: int) -> str:
-    return f"L{layer} n{neuron}"
-
-
-def parse_label(label: str) -> tuple[int, int]:
-    layer, neuron = label.split()
-    return int(layer[1:]), int(neuron[1:])
-
-
-def restore_widgets(options: list[str]) -> None:
-    """The edit widgets as the student left them (also after another page), keeping only
-    neurons this model has (a newly trained model may be smaller)."""
-    saved = st.session_state.get(SAVED, {})
-    for key, default in DEFAULTS.items():
-        if key not in st.session_state:
-            st.session_state[key] = saved.get(key, default)
-    known = set(options)
-    st.session_state["lab-off"] = [label for label in st.session_state["lab-off"] if label in known]
-    if st.session_state["lab-neuron"] not in known:
-        st.session_state["lab-neuron"] = None
-
-
-def reset_edits() -> None:
-    for key, default in DEFAULTS.items():
-        st.session_state[key] = list(default) if isinstance(default, list) else default
-    refresh_edited()
-
-
-def switch_off_top(ranked: list[int], count_key: str) -> None:
-    top = ranked[: int(st.session_state[count_key])]
-    st.session_state["lab-off"] = [neuron_label(1, j) for j in top]
-    refresh_edited()
-
-
-def refresh_edited() -> lab.Edits:
-    """The edits the widgets say, and the session's edited network rebuilt for them (unless they
-    are the ones it was built for). Called by every widget's on_change too, so the sidebar, drawn
-    before this page's widgets, already tells the truth. Raises ValueError for an edit that does
-    not fit the model."""
-    st.session_state[SAVED] = {key: st.session_state.get(key, default) for key, default in DEFAULTS.items()}
-    network = unedited_model().network
-    edits = edits_from_widgets()
-    lab.check_edits(network, edits)
-    built_for = (lab_view.model_key(network), edits)
-    if st.session_state.get("lab-edits-built") != built_for:
-        set_edited(lab.apply_edits(network, edits) if edits.active else None)
-        st.session_state["lab-edits-built"] = built_for
-    return edits
-
-
-def refresh_quietly() -> None:
-    """refresh_edited as a widget callback: a misfit edit is reported by the page's own run."""
-    try:
-        refresh_edited()
-    except ValueError:
-        set_edited(None)
-
-
-def toggle_clicked_neuron() -> None:
-    """A click on a hidden neuron in the diagram switches it off (or on again); a click on an
-    output does nothing (an output switched off would just never be the answer)."""
-    clicked = figures.clicked_neuron(st.session_state.get("lab-diagram"))
-    if clicked is not None and clicked[0] < unedited_model().network.layer_count:
-        label = neuron_label(*clicked)
-        off = list(st.session_state["lab-off"])
-        st.session_state["lab-off"] = [x for x in off if x != label] if label in off else off + [label]
-        refresh_quietly()
-
-
-def edits_from_widgets() -> lab.Edits:
-    state = st.session_state
-    tweaks = ()
-    if state["lab-neuron"] and (state["lab-bias"] != 0 or state["lab-scale"] != 1):
-        layer, neuron = parse_label(state["lab-neuron"])
-        tweaks = (lab.NeuronTweak(layer, neuron, float(state["lab-bias"]), float(state["lab-scale"])),)
-    return lab.Edits(
-        off=tuple(parse_label(label) for label in state["lab-off"]),
-        tweaks=tweaks,
-        prune=state["lab-prune"] / 100,
-        noise=float(state["lab-noise"]),
-        temperature=float(state["lab-temperature"]),
-    )
-
-
-def steps_input(source: str, reader, image_index: int):
-    """The input row (1, pixels), its 28×28 image and a title: the chosen test image, or a digit
-    drawn on a canvas here (read as the Draw page reads it). (None, None, "") before any drawing."""
-    if source != "drawing":
-        label = digits[y_test[image_index]]
-        title = t("Test image {index}: a {digit}", index=image_index, digit=label)
-        return X_test[image_index : image_index + 1], X_test[image_index].reshape(data.image_shape), title
-    result = st_canvas(
-        stroke_width=18,
-        stroke_color="#FFFFFF",
-        background_color="#000000",
-        height=224,
-        width=224,
-        drawing_mode="freedraw",
-        return_image_data=True,
-        key="lab-canvas",
-    )
-    drawing = result.image_data if result is not None else None
-    ink = ink_image(drawing, background=0.0) if drawing is not None and drawing.size else None
-    reading = read_ink(ink, reader, config) if ink is not None and not is_dot(ink) else None
-    if reading is None:
-        st.info(t("Draw a digit: its output's numbers appear here."))
-        return None, None, ""
-    return reading.X.T, reading.image, t("Your drawing, as the network gets it")
 
 
 def knockout_chart(model_key: str, losses: np.ndarray) -> None:
@@ -351,7 +235,7 @@ with st.container(key="output-steps"):
     )
     picture, numbers = st.columns([1, 3])
     with picture:
-        X_row, image, title = steps_input(source, edited, image_index)
+        X_row, image, title = lab_view.steps_input(source, edited, config, data, image_index)
     if X_row is None:
         st.stop()
     # the edited network's logits are z/T (the temperature is in its last layer): times T gives z

@@ -16,7 +16,33 @@ import os
 import streamlit as st
 
 from nnlib.modelio import model_from_bytes, model_to_bytes, settings_for
-from server.board import BoardError, BoardStore, data_folder, engine_options, private_board_file
+from server.board import (
+    NICKNAME_MAX_CHARS,
+    BoardError,
+    BoardNotFound,
+    BoardStore,
+    NotTeacher,
+    StoreUnavailable,
+    data_folder,
+    engine_options,
+    format_code,
+    private_board_file,
+)
+
+__all__ = [  # the store's names a page uses: pages reach the board through ui/, never server/
+    "NICKNAME_MAX_CHARS",
+    "BoardError",
+    "BoardNotFound",
+    "BoardStore",
+    "NotTeacher",
+    "StoreUnavailable",
+    "format_code",
+    "keep_model_in_seat",
+    "linked_seat",
+    "restored_model",
+    "shared_store",
+    "show_seat_in_address",
+]
 
 SEAT_PARAM = "seat"
 

@@ -18,7 +18,10 @@ import streamlit as st
 from nnlib import lab
 from nnlib.damage import KINDS
 from nnlib.network import Network
+from nnlib.pipeline import read_ink
+from nnlib.preprocess import ink_image, is_dot
 from server.tasks import shared_pool
+from ui.canvas import st_canvas
 from ui.charts import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION, image_heatmap, layout, timeline_figure
 from ui.i18n import t
 from ui.network_figures import selected_customdata
@@ -236,6 +239,35 @@ def clicked_index(event) -> int | None:
         if isinstance(custom, (int, float)):
             return int(custom)
     return None
+
+
+def steps_input(source: str, reader, config, data, image_index: int):
+    """The input row (1, pixels), its 28×28 image and a title: the chosen test image, or a digit
+    drawn on a canvas here (read as the Draw page reads it). (None, None, "") before any drawing.
+
+    reader: the network that reads a drawing; config: its settings; data: the prepared test images."""
+    if source != "drawing":
+        X_test = data.X_test
+        label = config.digits[data.y_test[image_index]]
+        title = t("Test image {index}: a {digit}", index=image_index, digit=label)
+        return X_test[image_index : image_index + 1], X_test[image_index].reshape(data.image_shape), title
+    result = st_canvas(
+        stroke_width=18,
+        stroke_color="#FFFFFF",
+        background_color="#000000",
+        height=224,
+        width=224,
+        drawing_mode="freedraw",
+        return_image_data=True,
+        key="lab-canvas",
+    )
+    drawing = result.image_data if result is not None else None
+    ink = ink_image(drawing, background=0.0) if drawing is not None and drawing.size else None
+    reading = read_ink(ink, reader, config) if ink is not None and not is_dot(ink) else None
+    if reading is None:
+        st.info(t("Draw a digit: its output's numbers appear here."))
+        return None, None, ""
+    return reading.X.T, reading.image, t("Your drawing, as the network gets it")
 
 
 def steps_table(z: np.ndarray, temperature: float, output: str, digits) -> dict[str, list]:
