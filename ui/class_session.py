@@ -4,7 +4,7 @@ teacher's changes (tried again while the database is down) and the board's views
 revision, shared read-only by every viewer.
 
 The Class page reaches the board only through this module and ui.board_session. The store
-(server/board.py) lives in SQLite in a private data folder by default (NNLIB_DATA_DIR, else
+(server/board/) lives in SQLite in a private data folder by default (NNLIB_DATA_DIR, else
 ~/.local/share/nnlib), in NNLIB_BOARD_URL if set, or in [connections.board] of
 .streamlit/secrets.toml (PostgreSQL). A database that is down only stops the Class page, with a
 message within 5 s. The board is drawn once per change: a small fragment asks the store for the
