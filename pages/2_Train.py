@@ -6,22 +6,18 @@ from ui import charts
 from ui.data import prepared
 from ui.display import literal, show_chart
 from ui.i18n import t
+from ui.links import apply_query_params, link_knobs_words, link_to_settings, planned_knobs_words, settings_query
 from ui.navigation import page_setup
 from ui.runtime import timers_rerun_fragments
 from ui.settings import (
     PRESET_LABELS,
     apply_preset,
-    apply_query_params,
     config_from_widgets,
     cost_check,
     cost_words,
     data_widgets,
     ensure_widget_state,
-    link_knobs_words,
-    link_to_settings,
     network_widgets,
-    planned_knobs_words,
-    settings_query,
     training_widgets,
 )
 from ui.train_run import (

@@ -16,9 +16,10 @@ import streamlit as st
 from nnlib.trainer import LIVE_KNOBS
 from ui.data import prepared
 from ui.i18n import t
+from ui.links import planned_knobs
 from ui.runtime import log_timing, run_in_background
 from ui.session import TRAINED_MODEL, set_model
-from ui.settings import cost_check, extension_refusal, planned_knobs, refusal_values
+from ui.settings import cost_check, extension_refusal, refusal_values
 from ui.training import PoolFull, TooCostly, TooLarge, job_pool, live_refresh_seconds, memory_refusal, new_trainer
 from ui.words import divergence_words
 
