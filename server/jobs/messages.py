@@ -16,6 +16,7 @@ import dataclasses
 import numpy as np
 
 from nnlib.trainer import BatchEvent
+from server.shared_files import SharedDataSpec
 
 READY, RUNNING, FINISHED, DIVERGED = "ready", "running", "finished", "diverged"  # Trainer.status
 QUEUED, STOPPED, FAILED = "queued", "stopped", "failed"
@@ -32,7 +33,7 @@ class Train:
 
     job_id: int
     state: bytes
-    spec: object  # server.shared_files.SharedDataSpec
+    spec: SharedDataSpec
 
 
 @dataclasses.dataclass(frozen=True)
