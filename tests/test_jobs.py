@@ -151,6 +151,23 @@ def test_a_run_nobody_watches_is_stopped_and_a_reconnect_in_time_finds_it(data):
         pool.close()
 
 
+def test_one_late_look_carries_on_a_run_stopped_as_unwatched(data):
+    """A busy server reruns a page's live panel late: the run was stopped as unwatched and its
+    "stopped" news is still on the way. The one look that then comes must carry the run on, or
+    the page ends its watch on "nobody was watching" while someone is."""
+    pool = JobPool(workers=1, idle_seconds=1.0)
+    try:
+        late = RemoteTrainer(pool, "late", BLOG.replace(epochs=50), data)
+        while late.status != "running":
+            late.advance(max_seconds=0.05)
+        time.sleep(2.5)  # no look for longer than idle_seconds: the pool stops it
+        late.advance(max_seconds=1.0)  # the late look: the worker's "stopped" arrives in it
+        assert late.status in ("queued", "running"), (late.status, late.message)
+        late.stop()
+    finally:
+        pool.close()
+
+
 def test_divergence_keeps_the_last_good_weights_as_in_process(pool, data):
     config = BLOG.replace(learning_rate=10.0)
     local = Trainer(config, data)

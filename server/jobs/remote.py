@@ -114,7 +114,11 @@ class RemoteTrainer:
         if self.status == msg.STOPPED and self.stop_reason not in (msg.REPLACED, msg.PAUSED):
             self.resume()
         self._job.last_poll = time.monotonic()
-        return self._drain(wait_s=max_seconds if max_seconds is not None else 0.3)
+        events = self._drain(wait_s=max_seconds if max_seconds is not None else 0.3)
+        if self.status == msg.STOPPED and self.stop_reason == msg.UNWATCHED:
+            self.resume()  # its page looks right now: a busy server was late, nobody left
+            self._job.last_poll = time.monotonic()
+        return events
 
     def refresh(self) -> None:
         """Apply what the worker sent, without waiting and without counting as a poll."""
