@@ -353,6 +353,21 @@ class Trainer:
         self.delay_s = 0.0  # slow motion: a pause after every batch
         self._emit(SnapshotEvent(0, 0.0, self.network.params["W1"].astype(np.float16)))
 
+    def state(self) -> dict:
+        """All but the data and the history: weights, velocity, step, RNGs, checkpoint, knobs. What it
+        takes to go on training in another process (picklable, no copy of the data)."""
+        return {name: value for name, value in self.__dict__.items() if name not in ("data", "history")}
+
+    @classmethod
+    def from_state(cls, state: dict, data: PreparedData | None) -> Trainer:
+        """The trainer state() saved, training on data again; its history starts empty.
+
+        data None: a trainer only to change and save again (it cannot train)."""
+        trainer = cls.__new__(cls)
+        trainer.__dict__.update(state)
+        trainer.data, trainer.history = data, History()
+        return trainer
+
     def _spread(self, count: int) -> set[int]:
         """count steps spread evenly over the run, always ending at the last."""
         count = max(1, min(count, self.total_steps))

@@ -10,6 +10,7 @@ disk is full, never a signal.
   with ``flock`` for the server's life. The next server removes every folder whose lock it
   can take (its server is gone, even after SIGKILL), so nothing is left behind for long.
 - ``SharedData``: one PreparedData written there once; ``map_shared`` maps it read-only.
+- ``SharedSets``: a pool's shared sets, made on first use, the oldest unused ones deleted.
 - ``file_backed``: the server's own prepared data, written once and mapped back, so the
   server's pages and every worker read one copy (the page cache's) and the server keeps no
   private copy of its own (in a 1 GiB container that copy was what left no room to train).
@@ -18,6 +19,7 @@ disk is full, never a signal.
 from __future__ import annotations
 
 import atexit
+import collections
 import dataclasses
 import fcntl
 import itertools
@@ -25,6 +27,7 @@ import os
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -136,6 +139,48 @@ class SharedData:
         for path in self.paths:
             path.unlink(missing_ok=True)
         self.paths = []
+
+
+class SharedSets:
+    """The prepared sets a pool shares with its workers, one SharedData per PreparedData object (the
+    server prepares each set once, so this is once per digits/normalisation/dtype), in one SharedFolder."""
+
+    KEPT = 6  # sets kept when no active run uses them
+
+    def __init__(self):
+        self.folder = SharedFolder()  # removes the folders of servers that died first
+        self._sets: collections.OrderedDict[tuple, SharedData] = collections.OrderedDict()
+
+    def share(self, data: PreparedData, in_use: Callable[[], set]) -> SharedDataSpec:
+        """The data's spec: file_backed's files, else its own written on first use. in_use: the keys of
+        the specs active runs use, never evicted."""
+        already = file_backed_spec(data)
+        if already is not None:
+            return already
+        key = (tuple(data.digits), data.X_train.dtype.str, data.X_train.shape, id(data))
+        if key not in self._sets:
+            self._sets[key] = SharedData(key, data, self.folder)
+            self._evict(in_use())
+        self._sets.move_to_end(key)
+        return self._sets[key].spec
+
+    def _evict(self, in_use: set) -> None:
+        for key in list(self._sets):
+            if len(self._sets) <= self.KEPT:
+                break
+            if key not in in_use:
+                self._sets.pop(key).close()
+
+    def nbytes(self) -> int:
+        """What the shared files occupy, these sets' and file_backed's."""
+        return sum(shared.nbytes for shared in self._sets.values()) + file_backed_bytes()
+
+    def close(self) -> None:
+        """Delete every file and the folder."""
+        for shared in self._sets.values():
+            shared.close()
+        self._sets.clear()
+        self.folder.close()
 
 
 def _arrays(data: PreparedData) -> tuple[np.ndarray, ...]:

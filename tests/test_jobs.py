@@ -71,6 +71,15 @@ def test_trainer_state_round_trips_without_the_data(data):
     np.testing.assert_array_equal(again.network.params["W1"], trainer.network.params["W1"])
 
 
+def test_a_trainers_state_leaves_out_the_data_and_the_history(data):
+    trainer = Trainer(BLOG, data)
+    trainer.advance(max_batches=10)
+    state = trainer.state()
+    assert "data" not in state and "history" not in state
+    again = Trainer.from_state(state, data)
+    assert again.data is data and again.history.batch_steps == [] and again.step == trainer.step == 10
+
+
 def test_stop_keeps_the_weights_and_resume_carries_on_to_the_same_result(pool, data):
     config = BLOG.replace(epochs=3)
     uninterrupted = Trainer(config, data)
