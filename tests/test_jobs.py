@@ -104,7 +104,7 @@ def test_stop_keeps_the_weights_and_resume_carries_on_to_the_same_result(pool, d
 def test_a_queue_when_all_workers_are_busy_first_come_first_served(data):
     pool = JobPool(workers=1, idle_seconds=30)
     try:
-        config = BLOG.replace(epochs=4)
+        config = BLOG.replace(epochs=10)
         first, second, third = (RemoteTrainer(pool, owner, config, data) for owner in ("a", "b", "c"))
         first.advance(max_seconds=0.5)
         assert first.queue_position is None and first.status == "running"
