@@ -17,9 +17,10 @@ ROOT = Path(__file__).resolve().parent.parent
 from devtools import bench  # noqa: E402
 from devtools.handwriting_sources import SOURCES, load_source  # noqa: E402
 from nnlib import load_mnist  # noqa: E402
+from nnlib.data import prepare_data  # noqa: E402
 from nnlib.modelio import open_model  # noqa: E402
 from nnlib.pipeline import read_digit  # noqa: E402
-from nnlib.trainer import evaluate, prepare_data  # noqa: E402
+from nnlib.trainer import evaluate  # noqa: E402
 
 
 def source_accuracy(network, config, pictures, labels) -> float:

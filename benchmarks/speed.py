@@ -67,7 +67,8 @@ def load():
 def run_nnlib():
     from nnlib import TrainConfig, Trainer
     from nnlib.cli import choose_threads, limit_threads
-    from nnlib.trainer import PreparedData, evaluate
+    from nnlib.data import PreparedData
+    from nnlib.trainer import evaluate
 
     X, y, Xt, yt = load()
     config = TrainConfig(

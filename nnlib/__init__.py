@@ -8,19 +8,10 @@ trainer.run()
 """
 
 from .config import PRESETS, ConfigError, TrainConfig
-from .data import DataError, MnistData, load_mnist
+from .data import DataError, MnistData, PreparedData, load_mnist, prepare_data
+from .events import BatchEvent, DivergedEvent, EvalEvent, FinishedEvent, SnapshotEvent
 from .network import ACTIVATIONS, INITS, OUTPUTS, Network, one_hot
-from .trainer import (
-    BatchEvent,
-    DivergedEvent,
-    EvalEvent,
-    FinishedEvent,
-    PreparedData,
-    SnapshotEvent,
-    Trainer,
-    evaluate,
-    prepare_data,
-)
+from .trainer import Trainer, evaluate
 
 __all__ = [
     "PRESETS",

@@ -17,11 +17,12 @@ import numpy as np
 
 from . import registry
 from .config import PRESETS, ROBUST_STYLES_STAGE, ConfigError, TrainConfig
-from .data import DataError, load_mnist
+from .data import DataError, load_mnist, prepare_data
+from .events import DivergedEvent, EvalEvent
 from .modelio import ModelFileError, open_model, save_model
 from .pipeline import read_digit
 from .preprocess import MAX_PICTURE_PIXELS, read_picture_file
-from .trainer import DivergedEvent, EvalEvent, Trainer, evaluate, prepare_data
+from .trainer import Trainer, evaluate
 
 #: Below this many multiply-adds per batch, one BLAS thread is the safe choice: the matrices
 #: are too small to share out (784-128-10 at batch 64: 6.5 million). benchmarks/speed.py on

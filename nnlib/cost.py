@@ -227,7 +227,8 @@ def calibrate() -> dict:
 
     import numpy as np
 
-    from .trainer import PreparedData, Trainer
+    from .data import PreparedData
+    from .trainer import Trainer
 
     rng = np.random.default_rng(0)
 

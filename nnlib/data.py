@@ -203,3 +203,30 @@ def write_idx(path: Path, array: np.ndarray, compress: bool = True) -> None:
     header = magic.to_bytes(4, "big") + b"".join(int(n).to_bytes(4, "big") for n in array.shape)
     raw = header + np.ascontiguousarray(array, dtype=np.uint8).tobytes()
     path.write_bytes(gzip.compress(raw, compresslevel=1) if compress else raw)
+
+
+@dataclass(frozen=True)
+class PreparedData:
+    """Normalised rows ready to train on: X (m, pixels), y (m,) class indices."""
+
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    digits: tuple[int, ...]
+    image_shape: tuple[int, int]
+
+    @property
+    def class_count(self) -> int:
+        return len(self.digits)
+
+
+def prepare_data(data: MnistData, digits, normalization: str, dtype: str) -> PreparedData:
+    """Select the digits and normalise, once; the arrays come back read-only."""
+    arrays = []
+    for split in (data.train, data.test):
+        images, classes = select_digits(split, tuple(digits))
+        X = normalize(images, normalization, dtype=np.dtype(dtype).type)
+        X.flags.writeable = False
+        arrays += [X, classes]
+    return PreparedData(*arrays, digits=tuple(digits), image_shape=data.image_shape)

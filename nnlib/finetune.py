@@ -18,8 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .augment import augment_rows
+from .data import PreparedData
 from .network import Network, one_hot
-from .trainer import PreparedData, evaluate
+from .trainer import evaluate
 
 STEPS = 200
 MNIST_PER_BATCH = 48  # random MNIST training rows per batch: what the network knew

@@ -7,8 +7,9 @@ import tracemalloc
 import numpy as np
 
 from .config import TrainConfig
+from .data import PreparedData
 from .network import Network
-from .trainer import PreparedData, Trainer
+from .trainer import Trainer
 
 
 def parameter_bytes(network: Network) -> int:

@@ -11,14 +11,25 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 import numpy as np
 
-from .augment import augment_rows
 from .config import TrainConfig
-from .data import MnistData, normalize, select_digits
+from .data import PreparedData
+from .events import (
+    LIVE_KNOBS,
+    BatchEvent,
+    DiagnosticsEvent,
+    DivergedEvent,
+    EvalEvent,
+    FinishedEvent,
+    History,
+    KnobEvent,
+    SnapshotEvent,
+    StepTaken,
+)
 from .network import Network, one_hot
+from .sgd import batch_inputs, sgd_update
 
 #: a sigmoid or tanh output in the outer tenth of its range at either end (sigmoid < 0.1 or > 0.9,
 #: tanh beyond ±0.8) has a derivative below this share of its peak: saturated
@@ -29,174 +40,6 @@ HISTOGRAM_BINS = 40
 CHECKPOINT_EVERY = 200  # batches between copies of the last good weights
 DIVERGENCE_FACTOR = 10  # smoothed loss this many times the starting loss = diverged
 SMOOTHING = 0.02  # weight of the newest batch in the smoothed loss
-
-
-@dataclass(frozen=True)
-class PreparedData:
-    """Normalised rows ready to train on: X (m, pixels), y (m,) class indices."""
-
-    X_train: np.ndarray
-    y_train: np.ndarray
-    X_test: np.ndarray
-    y_test: np.ndarray
-    digits: tuple[int, ...]
-    image_shape: tuple[int, int]
-
-    @property
-    def class_count(self) -> int:
-        return len(self.digits)
-
-
-def prepare_data(data: MnistData, digits, normalization: str, dtype: str) -> PreparedData:
-    """Select the digits and normalise, once; the arrays come back read-only."""
-    arrays = []
-    for split in (data.train, data.test):
-        images, classes = select_digits(split, tuple(digits))
-        X = normalize(images, normalization, dtype=np.dtype(dtype).type)
-        X.flags.writeable = False
-        arrays += [X, classes]
-    return PreparedData(*arrays, digits=tuple(digits), image_shape=data.image_shape)
-
-
-@dataclass(frozen=True)
-class BatchEvent:
-    step: int  # batches done so far, from 1
-    epoch: float  # fractional epoch at the end of this batch
-    loss: float
-    learning_rate: float
-
-
-@dataclass(frozen=True)
-class EvalEvent:
-    step: int
-    epoch: float
-    train_loss: float
-    train_accuracy: float
-    test_loss: float
-    test_accuracy: float
-    #: on the held-out training images; nan when the config holds none out
-    validation_loss: float = math.nan
-    validation_accuracy: float = math.nan
-
-
-@dataclass(frozen=True)
-class DiagnosticsEvent:
-    """How each layer is doing, at an evaluation step: data for the diagnostics charts.
-
-    gradient_norms: per layer l (W1, W2, …), the mean of ‖dWl‖ (Frobenius) over batches since the
-    last diagnostics (about GRADIENT_SAMPLES of them, evenly spaced): how hard each layer is pushed;
-    stuck_shares: per hidden layer, the share of units that no longer learn on a fixed probe of
-    training images: dead ReLUs (0 on every probe image) or, for sigmoid and tanh, the share of
-    unit-image pairs in the flat tails (derivative below SATURATED of its peak);
-    histograms: per layer, (bin edges, counts of the initial weights, counts now) on shared edges.
-    """
-
-    step: int
-    epoch: float
-    gradient_norms: tuple[float, ...]
-    stuck_shares: tuple[float, ...]
-    activation: str
-    histograms: tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]
-
-
-@dataclass(frozen=True)
-class SnapshotEvent:
-    step: int
-    epoch: float
-    W1: np.ndarray  # (hidden, pixels) float16 copy
-
-
-@dataclass(frozen=True)
-class FinishedEvent:
-    step: int
-    train_seconds: float
-
-
-@dataclass(frozen=True)
-class DivergedEvent:
-    """The run stopped because the loss exploded; the UI words it (in both languages).
-
-    step: batches done when it was caught; loss: that batch's loss (inf or nan when it
-    overflowed); smoothed_loss against initial_loss: the average that crossed the limit;
-    kept_step: the step whose weights were kept, the last good ones.
-    """
-
-    step: int
-    epoch: float
-    loss: float
-    initial_loss: float
-    smoothed_loss: float
-    learning_rate: float
-    kept_step: int
-
-
-#: the settings a run may change while it trains; the rest (sizes, digits, batch size) stay fixed
-LIVE_KNOBS = ("learning_rate", "momentum", "l2", "dropout", "augment")
-
-
-@dataclass(frozen=True)
-class KnobEvent:
-    """A setting changed mid-run: step is the first batch trained with the new value."""
-
-    step: int
-    epoch: float
-    name: str  # one of LIVE_KNOBS
-    value: float
-    before: float = math.nan  # the value it replaced
-
-
-@dataclass(frozen=True)
-class StepTaken:
-    """One batch's training step, kept so that a page can recompute it exactly (replay_step).
-
-    step: its batch number (from 1); rows: its images' row numbers in data.X_train (m,);
-    params: every W and B before the step; velocity: momentum's before the step (None without);
-    augment_rng, dropout_rng: the generators' states before the step; the rest: the settings used.
-    """
-
-    step: int
-    rows: np.ndarray
-    params: dict
-    velocity: dict | None
-    augment_rng: dict
-    dropout_rng: dict
-    learning_rate: float
-    l2: float
-    momentum: float
-    dropout: float
-    augment: float
-    augment_style: str
-    loss: float
-
-
-@dataclass
-class History:
-    """Everything a run has emitted, as plain lists for charts."""
-
-    batch_steps: list = field(default_factory=list)
-    batch_epochs: list = field(default_factory=list)
-    batch_losses: list = field(default_factory=list)
-    evaluations: list = field(default_factory=list)  # EvalEvent
-    snapshots: list = field(default_factory=list)  # SnapshotEvent
-    diagnostics: list = field(default_factory=list)  # DiagnosticsEvent
-    knobs: list = field(default_factory=list)  # KnobEvent
-    last_step: StepTaken | None = None  # the last batch before a pause asked for ("One step", "+1 epoch")
-
-    def record(self, event) -> None:
-        if isinstance(event, BatchEvent):
-            self.batch_steps.append(event.step)
-            self.batch_epochs.append(event.epoch)
-            self.batch_losses.append(event.loss)
-        elif isinstance(event, EvalEvent):
-            self.evaluations.append(event)
-        elif isinstance(event, SnapshotEvent):
-            self.snapshots.append(event)
-        elif isinstance(event, DiagnosticsEvent):
-            self.diagnostics.append(event)
-        elif isinstance(event, KnobEvent):
-            self.knobs.append(event)
-        elif isinstance(event, StepTaken):
-            self.last_step = event
 
 
 def evaluate(network: Network, X_rows: np.ndarray, classes: np.ndarray, chunk: int = 8192):
@@ -246,64 +89,6 @@ def weight_histogram(initial: np.ndarray, now: np.ndarray, bins: int = HISTOGRAM
         low, high = low - 1e-3, high + 1e-3
     edges = np.linspace(low, high, bins + 1)
     return edges, np.histogram(initial, edges)[0], np.histogram(finite_now, edges)[0]
-
-
-def batch_inputs(data: PreparedData, rows: np.ndarray, augment: float, augment_style: str, rng, dtype):
-    """A batch's X (pixels, m) and one-hot Y (classes, m, of dtype) from its rows of data.X_train;
-    augmented (drawing from rng) when augment > 0."""
-    X_rows = data.X_train[rows]  # (m, pixels)
-    if augment:
-        digits = np.asarray(data.digits)[data.y_train[rows]]
-        X_rows = augment_rows(X_rows, data.image_shape, rng, augment, augment_style, digits=digits)
-    return X_rows.T, one_hot(data.y_train[rows], data.class_count, dtype)
-
-
-def sgd_update(params: dict, grads: dict, lr: float, l2: float, momentum: float, velocity: dict | None) -> None:
-    """The blog's update_params, with optional L2 weight decay and momentum, in place.
-
-    grads (dW1, dB1, …, shaped like params) are changed too: they end as the steps taken / lr."""
-    for name, param in params.items():
-        grad = grads["d" + name]
-        if l2 and name.startswith("W"):
-            grad += l2 * param
-        if momentum:
-            step = velocity[name]
-            step *= momentum
-            step += grad
-            grad = step
-        param -= lr * grad  # W1 = W1 - learning_rate·dW1
-
-
-@dataclass
-class StepReplay:
-    """A recorded step computed again: X (pixels, m), Y (classes, m), the network before it,
-    the forward cache (Z1, A1, …), the loss, the gradients (dW1, dB1, …) and the weights after."""
-
-    X: np.ndarray
-    Y: np.ndarray
-    before: Network
-    cache: dict
-    loss: float
-    grads: dict
-    after: dict
-
-
-def replay_step(record: StepTaken, data: PreparedData, activation: str, output: str) -> StepReplay:
-    """Compute a recorded step again from the weights before it, exactly as the trainer did."""
-    before = Network({k: v.copy() for k, v in record.params.items()}, activation, output)
-    augment_rng, dropout_rng = np.random.default_rng(), np.random.default_rng()
-    augment_rng.bit_generator.state = record.augment_rng
-    dropout_rng.bit_generator.state = record.dropout_rng
-    X, Y = batch_inputs(data, record.rows, record.augment, record.augment_style, augment_rng, before.dtype)
-    _, cache = before.forward(X, record.dropout, dropout_rng)
-    loss = before.loss(cache, Y)
-    grads = before.backward(cache, Y)
-    after = {k: v.copy() for k, v in record.params.items()}
-    velocity = None if record.velocity is None else {k: v.copy() for k, v in record.velocity.items()}
-    sgd_update(
-        after, {k: v.copy() for k, v in grads.items()}, record.learning_rate, record.l2, record.momentum, velocity
-    )
-    return StepReplay(X, Y, before, cache, loss, grads, after)
 
 
 class Trainer:

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nnlib.trainer import PreparedData
+from nnlib.data import PreparedData
 
 FOLDER_PREFIX = "nnlib-shared-"
 LOCK_NAME = ".lock"

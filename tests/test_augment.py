@@ -140,7 +140,7 @@ def test_affine_style_draws_what_it_always_drew():
 def test_the_trainer_distorts_in_the_configured_style():
     """A TrainConfig's augment_style reaches augment_rows: the two styles train differently."""
     from nnlib import PRESETS, Trainer
-    from nnlib.trainer import PreparedData
+    from nnlib.data import PreparedData
 
     rng = np.random.default_rng(0)
     X = np.repeat(bar_digits(1).reshape(1, -1), 64, axis=0) * rng.uniform(0.5, 1, (64, 1)).astype(np.float32)

@@ -5,7 +5,8 @@ import pytest
 
 from nnlib import TrainConfig, Trainer, prepare_data
 from nnlib.data import load_mnist
-from nnlib.trainer import StepTaken, replay_step
+from nnlib.events import StepTaken
+from nnlib.sgd import replay_step
 
 
 @pytest.fixture(scope="module")

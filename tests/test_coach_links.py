@@ -6,7 +6,7 @@ import pytest
 
 from nnlib import TrainConfig, Trainer, prepare_data
 from nnlib.data import load_mnist
-from nnlib.trainer import KnobEvent
+from nnlib.events import KnobEvent
 from ui.links import MAX_KNOB_CHANGES, MAX_KNOBS_TEXT, knobs_text, parse_knobs
 
 CONFIG = TrainConfig(digits=(3, 8), hidden=(16,), epochs=2, batch_size=8, seed=3, learning_rate=0.1)

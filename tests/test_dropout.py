@@ -6,8 +6,8 @@ import pytest
 
 from nnlib import PRESETS, ConfigError, Network, TrainConfig, Trainer, one_hot, prepare_data
 from nnlib.data import load_mnist
+from nnlib.events import DiagnosticsEvent
 from nnlib.gradcheck import gradient_check
-from nnlib.trainer import DiagnosticsEvent
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +139,7 @@ def test_a_sigmoid_network_at_initial_scale_5_is_mostly_saturated(mnist):
 
 
 def test_a_knob_changed_mid_run_acts_at_the_next_batch_exactly(small):
-    from nnlib.trainer import BatchEvent, KnobEvent
+    from nnlib.events import BatchEvent, KnobEvent
 
     config = quick(epochs=1, momentum=0.0)
     trainer = Trainer(config, prepare_data(small, config.digits, config.normalization, config.dtype))
@@ -180,7 +180,7 @@ def test_one_step_and_one_more_epoch_stop_exactly_there(small):
 
 @pytest.fixture(scope="module")
 def blog_slice(mnist):
-    from nnlib.trainer import PreparedData
+    from nnlib.data import PreparedData
 
     config = PRESETS["seed"]
     full = prepare_data(mnist, config.digits, config.normalization, config.dtype)
@@ -212,7 +212,7 @@ def wait_for(trainer, condition, limit_s: float = 60) -> list:
 def test_a_worker_applies_a_knob_at_its_next_batch_and_records_it(pool, blog_slice):
     import time
 
-    from nnlib.trainer import BatchEvent
+    from nnlib.events import BatchEvent
     from server.jobs import RemoteTrainer
 
     remote = RemoteTrainer(pool, "teacher", PRESETS["seed"].replace(epochs=50), blog_slice)

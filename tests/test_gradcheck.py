@@ -8,12 +8,11 @@ import numpy as np
 import pytest
 
 from nnlib import PRESETS, Network, Trainer, one_hot
-from nnlib.data import normalize, select_digits
+from nnlib.data import normalize, prepare_data, select_digits
 from nnlib.gradcheck import AGREES, DIFFERS, TOO_SMALL, check_gradients
 from nnlib.modelio import load_model
 from nnlib.network import ACTIVATIONS
 from nnlib.sgd import sgd_step
-from nnlib.trainer import prepare_data
 from ui.session import DEFAULT_MODEL_PATH
 
 STEPS_CHECKED = (1, 2, 5)

@@ -13,11 +13,12 @@ import pytest
 
 from devtools.handwriting_sources import box_scan, degraded, font_digit, installed_fonts, on_paper, sklearn_digits
 from nnlib import PRESETS
+from nnlib.data import prepare_data
 from nnlib.image import centre_of_mass, resize_matrix
 from nnlib.modelio import open_model
 from nnlib.pipeline import read_digit
 from nnlib.preprocess import ink_image, to_mnist, without_paper_noise
-from nnlib.trainer import evaluate, prepare_data
+from nnlib.trainer import evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "assets" / "models" / "digits.npz"

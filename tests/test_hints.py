@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from nnlib import PRESETS, TrainConfig
-from nnlib.trainer import DiagnosticsEvent, EvalEvent
+from nnlib.events import DiagnosticsEvent, EvalEvent
 from ui import hints as coach
 from ui.hints import RULES, RunState, hints, lower_rate
 

@@ -15,7 +15,7 @@ import pytest
 
 from nnlib import PRESETS, Trainer, prepare_data
 from nnlib.cost import estimate_peak_bytes
-from nnlib.trainer import PreparedData
+from nnlib.data import PreparedData
 from server.jobs import JobPool, PoolFull, RemoteTrainer, TooCostly, TooLarge, trainer_from_state, trainer_state
 
 BLOG = PRESETS["seed"]

@@ -3,7 +3,7 @@
 import numpy as np
 
 from nnlib import PRESETS, Trainer, prepare_data
-from nnlib.trainer import EvalEvent, FinishedEvent
+from nnlib.events import EvalEvent, FinishedEvent
 
 
 def test_events_yield_the_run_as_it_goes_and_end_where_run_ends(mnist):

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from nnlib import Network
-from nnlib.trainer import replay_step
+from nnlib.sgd import replay_step
 from ui import charts
 from ui.display import show_chart
 from ui.i18n import t

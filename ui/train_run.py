@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from nnlib.trainer import LIVE_KNOBS
+from nnlib.events import LIVE_KNOBS
 from ui.data import prepared
 from ui.i18n import t
 from ui.links import planned_knobs

@@ -14,8 +14,8 @@ import numpy as np
 import streamlit as st
 
 from nnlib import evaluate
+from nnlib.events import LIVE_KNOBS
 from nnlib.modelio import ModelFileError, model_to_bytes, open_model
-from nnlib.trainer import LIVE_KNOBS
 from ui import charts, network_figures
 from ui.data import dataset
 from ui.display import literal, show_chart

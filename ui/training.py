@@ -14,7 +14,7 @@ import uuid
 import streamlit as st
 
 from nnlib import TrainConfig
-from nnlib.trainer import PreparedData
+from nnlib.data import PreparedData
 from server.jobs import JobPool, PoolFull, RemoteTrainer, TooCostly, TooLarge
 from ui.i18n import t
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from nnlib.trainer import DivergedEvent
+from nnlib.events import DivergedEvent
 from ui.i18n import t
 
 

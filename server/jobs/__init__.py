@@ -22,7 +22,7 @@ One module per job:
 The prepared data is shared through files every worker maps (server.shared_files).
 """
 
-from nnlib.trainer import FinishedEvent
+from nnlib.events import FinishedEvent
 from server.jobs.pool import JobPool
 from server.jobs.refusals import PoolFull, TooCostly, TooLarge
 from server.jobs.remote import RemoteTrainer

@@ -15,7 +15,7 @@ import dataclasses
 
 import numpy as np
 
-from nnlib.trainer import BatchEvent
+from nnlib.events import BatchEvent
 from server.shared_files import SharedDataSpec
 
 READY, RUNNING, FINISHED, DIVERGED = "ready", "running", "finished", "diverged"  # Trainer.status

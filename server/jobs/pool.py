@@ -15,7 +15,7 @@ import time
 from multiprocessing import connection
 
 from nnlib.cost import max_run_bytes
-from nnlib.trainer import PreparedData
+from nnlib.data import PreparedData
 from server.jobs import messages as msg
 from server.jobs.job import Job
 from server.jobs.memory import runs_budget

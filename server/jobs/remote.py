@@ -7,7 +7,8 @@ import time
 
 from nnlib import Trainer
 from nnlib.cost import check_cost, check_memory
-from nnlib.trainer import LIVE_KNOBS, DivergedEvent, KnobEvent, PreparedData
+from nnlib.data import PreparedData
+from nnlib.events import LIVE_KNOBS, DivergedEvent, KnobEvent
 from server.jobs import messages as msg
 from server.jobs.job import Job
 from server.jobs.pool import JobPool

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pickle
 
 from nnlib import Trainer
-from nnlib.trainer import LIVE_KNOBS, PreparedData
+from nnlib.data import PreparedData
+from nnlib.events import LIVE_KNOBS
 
 
 def trainer_state(trainer: Trainer) -> bytes:

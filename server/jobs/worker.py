@@ -14,7 +14,7 @@ import threading
 import time
 
 from nnlib import Trainer
-from nnlib.trainer import History
+from nnlib.events import History
 from server.jobs.messages import (
     PAUSED,
     READY,
