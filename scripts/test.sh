@@ -38,5 +38,8 @@ if [ ${#chosen[@]} -gt 0 ]; then
   exec python -m pytest -q "${slow[@]}" "${chosen[@]}"
 fi
 none_selected=5 # pytest's exit code when no test matched
-python -m pytest -q --durations=15 -n "${NNLIB_TEST_PROCESSES:-2}" --dist loadfile -m "not serial$tiers" "${slow[@]}"
-python -m pytest -q --durations=5 -m "serial$tiers" "${slow[@]}" || [ $? = $none_selected ]
+together=0 alone=0
+python -m pytest -q --durations=15 -n "${NNLIB_TEST_PROCESSES:-2}" --dist loadfile -m "not serial$tiers" "${slow[@]}" || together=$?
+python -m pytest -q --durations=5 -m "serial$tiers" "${slow[@]}" || alone=$?
+[ $alone = $none_selected ] && alone=0
+exit $((together || alone))

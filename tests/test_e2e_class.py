@@ -104,6 +104,17 @@ def teacher_csv_cells(page) -> list[list[str]]:
         return list(csv.reader(file))
 
 
+def exported_rows(page, count: int, attempts: int = 10) -> list[dict]:
+    """The teacher's CSV once it holds count rows: the count on the page is drawn before the
+    export button of the same rerun, so a click right after it may still get the last one's file."""
+    for _ in range(attempts):
+        rows = teacher_csv(page)
+        if len(rows) == count:
+            return rows
+        page.wait_for_timeout(1000)
+    return rows
+
+
 def test_a_class_posts_two_runs_and_the_teacher_sees_both(proxy, browser, board_url):
     teacher = new_page(browser, proxy, "r1")
     open_page(teacher, f"{proxy}/Class", "Class")
@@ -127,12 +138,13 @@ def test_a_class_posts_two_runs_and_the_teacher_sees_both(proxy, browser, board_
 
     posted = "[data-testid='stMetric']:has-text('Runs posted') [data-testid='stMetricValue']"
     expect(teacher.locator(posted)).to_have_text("2", timeout=15_000)  # the live fragment, no click
-    rows = teacher_csv(teacher)
+    rows = exported_rows(teacher, 2)
     assert [row["nickname"] for row in rows] == ["Ada", HOSTILE]
     for row in rows:
         assert f"{float(row['test accuracy (%)']):.2f}%" == accuracies[row["nickname"]]
     post_formula_nicknames(board_url, code)
     expect(teacher.locator(posted)).to_have_text(str(2 + len(POSTABLE_FORMULAS)), timeout=15_000)
+    exported_rows(teacher, 2 + len(POSTABLE_FORMULAS))
     cells = [cell for row in teacher_csv_cells(teacher) for cell in row]
     assert not [cell for cell in cells if cell.startswith(FORMULA_STARTS)], cells
     assert "'" + FORMULAS[0] in cells  # the nickname kept, as text
