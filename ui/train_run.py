@@ -239,15 +239,11 @@ def progress_words(trainer, live: bool) -> str:
 
 
 def pace_live_panel() -> float:
-    """Seconds between the live panel's looks for the server's load now (kept for refresh_is_stale)."""
+    """Seconds between the live panel's looks, for the server's load when the run starts. The pace is
+    kept for the run's life: a full rerun from inside the live fragment, to pace it anew, raced
+    the fragment's own timer, which Streamlit then stopped (the page never looked again)."""
     st.session_state[Keys.LIVE_REFRESH] = live_refresh_seconds(job_pool())
     return st.session_state[Keys.LIVE_REFRESH]
-
-
-def refresh_is_stale() -> bool:
-    """The crowd changed a lot since this page paced its fragment (twice as fast or slow as due)."""
-    due = live_refresh_seconds(job_pool())
-    return not 0.5 < due / st.session_state.get(Keys.LIVE_REFRESH, due) < 2
 
 
 def watch(trainer, draw_queued, draw_live) -> None:
@@ -256,7 +252,7 @@ def watch(trainer, draw_queued, draw_live) -> None:
 
     No script thread waits in a loop for a run; when it ends, the whole page reruns once for
     its buttons and results. Each rerun of a fragment costs the server ~20 ms however little it
-    draws, and the charts ~80 ms more: so one fragment, paced by the crowd. A stopped run is
+    draws, and the charts ~80 ms more: so one fragment, paced by the crowd at the run's start. A stopped run is
     resumed here (Resume, as Trainer.advance).
     """
     started = time.thread_time()
@@ -270,8 +266,6 @@ def watch(trainer, draw_queued, draw_live) -> None:
     if trainer.done or trainer.status == "stopped":
         set_training(False)
         st.rerun()  # the buttons again, for a finished run (Stop and Resume off)
-    if refresh_is_stale():
-        st.rerun()  # the whole page once, to pace its fragment for the server's load now
 
 
 def wait_for_end(trainer) -> None:
