@@ -36,7 +36,6 @@ class Keys:
     SLOW_MOTION = "slow_motion"  # the Slow motion toggle's own key
     SLOW_MOTION_SENT = "slow_motion_sent"  # (id of the run, on or off) last told to the worker
     KNOB_WIDGETS = "knob_widgets"  # (id of the run, the live knobs' widget values last seen for it)
-    LIVE_REFRESH = "live_refresh"  # seconds between the live panel's looks, as paced on the last full run
 
 
 @dataclass(frozen=True)
@@ -239,11 +238,10 @@ def progress_words(trainer, live: bool) -> str:
 
 
 def pace_live_panel() -> float:
-    """Seconds between the live panel's looks, for the server's load when the run starts. The pace is
-    kept for the run's life: a full rerun from inside the live fragment, to pace it anew, raced
-    the fragment's own timer, which Streamlit then stopped (the page never looked again)."""
-    st.session_state[Keys.LIVE_REFRESH] = live_refresh_seconds(job_pool())
-    return st.session_state[Keys.LIVE_REFRESH]
+    """Seconds between the live panel's looks, for the server's load at this full run (the run's
+    start, or a click). The fragment never reruns the page to pace itself anew: that full rerun
+    raced the fragment's own timer, which Streamlit then stopped (the page never looked again)."""
+    return live_refresh_seconds(job_pool())
 
 
 def watch(trainer, draw_queued, draw_live) -> None:
