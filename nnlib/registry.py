@@ -50,7 +50,8 @@ class Setting:
     label, help, labels (value -> words) and compare_label are English ui.i18n templates.
     group: the Train tab that shows it ("data", "network", "training"; "" = command line only).
     cli_help is the command line's own (English only). compare: the values Compare offers
-    (empty = not compared) and compare_defaults the ones it starts with. default is used for
+    (empty = not compared) and compare_defaults the ones it starts with. board: a post to the class
+    board carries it (a column of the board's table, a colouring of its curves). default is used for
     a field TrainConfig does not have yet (a setting whose maths is not written).
     """
 
@@ -74,6 +75,7 @@ class Setting:
     compare: tuple = ()
     compare_defaults: tuple = ()
     compare_label: str = ""
+    board: bool = False
     default: object = None
 
     def read(self, config) -> object:
@@ -134,6 +136,7 @@ SETTINGS: tuple[Setting, ...] = (
         parse=parse_digits,
         compare=((0, 1), (3, 8), tuple(range(10))),
         compare_defaults=((0, 1), tuple(range(10))),
+        board=True,
     ),
     Setting(
         "normalization",
@@ -224,6 +227,7 @@ SETTINGS: tuple[Setting, ...] = (
         compare=tuple((size,) for size in (1, 2, 5, 10, 20, 50, 100, 200)),
         compare_defaults=((2,), (10,), (50,)),
         compare_label="Hidden layer size",
+        board=True,
     ),
     Setting(
         "activation",
@@ -236,6 +240,7 @@ SETTINGS: tuple[Setting, ...] = (
         choices=tuple(sorted(ACTIVATIONS)),
         compare=tuple(sorted(ACTIVATIONS)),
         compare_defaults=("tanh", "relu"),
+        board=True,
     ),
     Setting(
         "output",
@@ -248,6 +253,7 @@ SETTINGS: tuple[Setting, ...] = (
         "--output",
         choices=tuple(sorted(OUTPUTS)),
         labels={"sigmoid": "sigmoid (blog)"},
+        board=True,
     ),
     Setting(
         "init",
@@ -260,6 +266,7 @@ SETTINGS: tuple[Setting, ...] = (
         choices=tuple(INITS),
         compare=tuple(INITS),
         compare_defaults=("glorot-uniform", "zeros"),
+        board=True,
     ),
     Setting(
         "init_scale",
@@ -300,6 +307,7 @@ SETTINGS: tuple[Setting, ...] = (
         "dtype",
         "--dtype",
         choices=tuple(reversed(DTYPES)),
+        board=True,
     ),
     Setting(
         "learning_rate",
@@ -313,6 +321,7 @@ SETTINGS: tuple[Setting, ...] = (
         shown="{:g}",
         compare=LEARNING_RATES,
         compare_defaults=(0.001, 0.01, 0.1),
+        board=True,
     ),
     Setting(
         "epochs",
@@ -325,6 +334,7 @@ SETTINGS: tuple[Setting, ...] = (
         low=EPOCHS_RANGE[0],
         high=EPOCHS_RANGE[1],
         step=1,
+        board=True,
     ),
     Setting(
         "batch_size",
@@ -338,6 +348,7 @@ SETTINGS: tuple[Setting, ...] = (
         labels={FULL_BATCH: "all"},
         compare=tuple(size for size in BATCH_SIZES if size != FULL_BATCH),
         compare_defaults=(1, 32, 1024),
+        board=True,
     ),
     Setting(
         "momentum",

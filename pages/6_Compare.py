@@ -1,37 +1,20 @@
 """Compare: the blog's closing experiment — other sizes and settings, side by side."""
 
-import itertools
-
-import numpy as np
-import pandas as pd
 import streamlit as st
 
-from nnlib import PRESETS, ConfigError, evaluate
-from nnlib.measure import distinct_filters, parameter_bytes, peak_training_memory
-from nnlib.registry import setting, with_settings
+from nnlib import PRESETS
+from nnlib.registry import setting
 from ui import charts
-from ui.data import prepared
+from ui.compare import plan_refusal, plan_runs, run_plan, stop_running
 from ui.display import show_chart
 from ui.exports import inert_csv
 from ui.i18n import t
 from ui.navigation import page_setup
-from ui.runtime import run_in_background
-from ui.settings import PRESET_LABELS, compare_label, compared_settings, shown_value, work_cap, work_of
-from ui.training import new_trainer
+from ui.settings import PRESET_LABELS, compare_label, compared_settings, shown_value
+from ui.state import clear_compare_runs, compare_runs, runs_table
 
 ACCURACY_SPAN = 5.0  # points of accuracy the chart shows at least: small differences look small
 SETTING_NAMES = compared_settings()
-TABLE_COLUMNS = (
-    "run",
-    "test accuracy",
-    "train s",  # CPU-seconds the worker spent: the network's cost, the same on a busy server
-    "wall s",
-    "parameters",
-    "parameter memory (KB)",
-    "peak training memory (MB)",
-    "distinct W1 filters",
-    "status",
-)  # translated when shown
 
 page_setup("Compare", "⚖️")
 st.title(t("⚖️ Compare"))
@@ -89,108 +72,27 @@ with second_col:
             key=f"cmp_values_{second}",
         )
 
-
-def run_configs():
-    """(label, config) for every combination of the chosen values."""
-    base = PRESETS[preset].replace(epochs=epochs, snapshots=0, evals_per_epoch=4)
-    for a, b in itertools.product(first_values, second_values):
-        changes = {first: a}
-        name = f"{first}={setting(first).plain(a)}"
-        if b is not None:
-            changes[second] = b
-            name += f", {second}={setting(second).plain(b)}"
-        yield name, with_settings(base, changes)
-
-
-def summarise(name: str, trainer, peak_bytes: int) -> dict:
-    """The table row and the curves of one finished run."""
-    network = trainer.network
-    _, accuracy, _ = evaluate(network, trainer.data.X_test, trainer.data.y_test)
-    epochs_x = np.asarray(trainer.history.batch_epochs)
-    smoothed = charts.smooth(np.asarray(trainer.history.batch_losses), charts.smoothing_span(len(epochs_x)))
-    x, y = charts.thin(epochs_x, smoothed, limit=200)
-    evals = trainer.history.evaluations
-    row = dict(
-        zip(
-            TABLE_COLUMNS,
-            (
-                name,
-                accuracy,
-                trainer.cpu_seconds,
-                trainer.train_seconds,
-                network.parameter_count,
-                parameter_bytes(network) / 1024,
-                peak_bytes / 2**20,
-                distinct_filters(network.params["W1"]),
-                trainer.status,
-            ),
-        )
-    )
-    return {
-        **row,
-        "_loss": (x.tolist(), y.tolist()),
-        "_accuracy": ([e.epoch for e in evals], [e.test_accuracy for e in evals]),
-        "_config": trainer.config,  # what the Class page posts, exactly
-    }
-
-
 run_col, stop_col, clear_col = st.columns([2, 1, 3])
 run_clicked = run_col.button(
     t("▶️ Run the comparison"), type="primary", help=t("Train every combination, one after another.")
 )
 if stop_col.button(t("⏹️ Stop"), help=t("Stop; finished runs are kept.")):
-    running = st.session_state.pop("compare_trainer", None)
-    if running is not None:
-        running.stop()  # the worker stops now, not when it notices nobody watches
+    stop_running()
 if clear_col.button(t("🗑️ Clear runs"), help=t("Forget all runs of this session.")):
-    st.session_state["compare_runs"] = []
-runs = st.session_state.setdefault("compare_runs", [])
+    clear_compare_runs()
 
 if run_clicked:
-    plan = list(run_configs())
-    try:
-        for _, config in plan:
-            config.validate()
-    except ConfigError as error:
-        st.error(t("These settings cannot be trained: {error}.", error=error))
-        st.stop()
-    total_work = sum(work_of(config, prepared(config)) for _, config in plan)
-    if not plan:
-        st.warning(t("Choose at least one value."))
-    elif total_work > work_cap():
-        st.error(
-            t(
-                "This comparison would take about {work} CPU-seconds (all runs); at most {cap} are allowed per "
-                "click on this server. Use fewer values or epochs.",
-                work=f"{total_work:,.0f}",
-                cap=f"{work_cap():,.0f}",
-            )
-        )
-    else:
+    plan = plan_runs(preset, epochs, first, first_values, None if second == "none" else second, second_values)
+    problem = plan_refusal(plan)
+    if problem is None:
         progress = st.progress(0.0)
-        run_in_background()
-        done_work = 0
-        for number, (name, config) in enumerate(plan, start=1):
-            peak = peak_training_memory(config, prepared(config))
-            trainer = new_trainer(config, prepared(config))
-            st.session_state["compare_trainer"] = trainer  # for Stop
-            while not trainer.done:
-                trainer.advance(max_seconds=0.3)
-                share = done_work + work_of(config, trainer.data) * trainer.step / trainer.total_steps
-                progress.progress(
-                    min(share / total_work, 1.0),
-                    text=t(
-                        "Run {number} of {count}: {name} — epoch {epoch:.2f}",
-                        number=number,
-                        count=len(plan),
-                        name=name,
-                        epoch=trainer.epoch,
-                    ),
-                )
-            runs.append(summarise(name, trainer, peak))
-            done_work += work_of(config, trainer.data)
-        progress.progress(1.0, text=t("{count} runs finished.", count=len(plan)))
+        problem = run_plan(plan, lambda share, words: progress.progress(share, text=words))
+        if problem is None:
+            progress.progress(1.0, text=t("{count} runs finished.", count=len(plan)))
+    if problem:
+        st.error(problem)
 
+runs = compare_runs()
 if not runs:
     st.info(
         t(
@@ -200,18 +102,8 @@ if not runs:
     )
     st.stop()
 
-table = pd.DataFrame([{k: v for k, v in run.items() if not k.startswith("_")} for run in runs])
-formats = {
-    "test accuracy": "{:.2%}",
-    "train s": "{:.2f}",
-    "wall s": "{:.2f}",
-    "parameter memory (KB)": "{:.1f}",
-    "peak training memory (MB)": "{:.2f}",
-}
-shown = table.rename(columns=lambda column: t(column))
-st.dataframe(
-    shown.style.format({t(column): style for column, style in formats.items()}), hide_index=True, width="stretch"
-)
+table, formats = runs_table(runs)
+st.dataframe(table.style.format(formats), hide_index=True, width="stretch")
 st.caption(
     t(
         "Peak training memory: the most memory the run's own arrays held at once (tracemalloc), "
@@ -231,7 +123,7 @@ left, right = st.columns(2)
 with left:
     show_chart(
         charts.runs_figure(
-            [(run["run"], *run["_loss"]) for run in runs],
+            [(run.name, *run.loss_curve) for run in runs],
             t("Loss of every run"),
             y_title=t("batch loss (smoothed)"),
             x_title=t("epoch"),
@@ -242,7 +134,7 @@ with left:
 with right:
     show_chart(
         charts.runs_figure(
-            [(run["run"], run["_accuracy"][0], [100 * a for a in run["_accuracy"][1]]) for run in runs],
+            [(run.name, run.accuracy_curve[0], [100 * a for a in run.accuracy_curve[1]]) for run in runs],
             t("Test accuracy of every run"),
             y_title=t("test accuracy (%)"),
             x_title=t("epoch"),

@@ -11,13 +11,13 @@ import streamlit as st
 from ui import board_session, class_board
 from ui.board_session import NICKNAME_MAX_CHARS, BoardError, BoardNotFound, BoardStore, NotTeacher, format_code
 from ui.class_session import (
-    BOARD_COLUMNS,
-    COLOUR_LABELS,
     board_export,
     board_figures,
+    board_headings,
     board_view,
     browser_address,
     claim_links,
+    colour_label,
     create,
     join,
     leave_board,
@@ -232,7 +232,7 @@ def show_board(store: BoardStore, code: str) -> None:
     colour_by = st.selectbox(
         t("Colour by"),
         options,
-        format_func=lambda k: t(COLOUR_LABELS[k]),
+        format_func=colour_label,
         key="board_colour",
     )
     words = (
@@ -241,7 +241,7 @@ def show_board(store: BoardStore, code: str) -> None:
         t("hidden neurons"),
         t("test accuracy (%)"),
         t("training CPU time (s)"),
-        t(COLOUR_LABELS[colour_by]),
+        colour_label(colour_by),
     )
     accuracy_figure, time_figure = board_figures(code, revision, bool(secret), colour_by, words, shown)
     left, right = st.columns(2)
@@ -250,8 +250,7 @@ def show_board(store: BoardStore, code: str) -> None:
     with right:
         show_chart(time_figure, "board-time")
     st.caption(t("ⓘ One point per student, labelled with its nickname; the line joins the middle value at each size."))
-    headings = tuple((k, t(v)) for k, v in BOARD_COLUMNS.items())
-    table, csv_bytes = board_export(code, revision, bool(secret), headings, entries if secret else tuple(shown))
+    table, csv_bytes = board_export(code, revision, bool(secret), board_headings(), entries if secret else tuple(shown))
     st.dataframe(table, hide_index=True, width="stretch", key="board-table")
     st.download_button(
         t("⬇️ Export as CSV"),

@@ -1,11 +1,11 @@
 """Function calls that take seconds, run off the server's interpreter and cached per model.
 
 The Lab's knock-out chart, robustness curves and t-SNE maps are pure functions of a model and
-the test images. Run in the server's own interpreter they would hold its lock for seconds while
-other visitors draw; here they go to a small pool of worker processes (spawned, never forked
-from the threaded server; one BLAS thread each; at a lower CPU priority than the pages), and
-their results are kept per key, e.g. (model hash, task name, layer), so the next visitor with
-the same model gets them at once.
+the test images, Compare's memory probe one of a config and the data. Run in the server's own
+interpreter they would hold its lock for seconds while other visitors draw; here they go to a
+small pool of worker processes (spawned, never forked from the threaded server; one BLAS thread
+each; at a lower CPU priority than the pages), and their results are kept per key, e.g. (model
+hash, task name, layer), so the next visitor with the same model gets them at once.
 
     pool = shared_pool()
     future = pool.submit(("a1b2…", "knockout"), knockout_losses, network, X_rows, classes)
@@ -29,6 +29,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from nnlib.data import normalize
 from nnlib.finetune import teach
+from nnlib.measure import peak_training_memory
 from server.shared_files import map_shared
 
 WORKER_NICENESS = 10  # below the pages (and equal to training): Draw stays fast while a task runs
@@ -133,3 +134,10 @@ def teach_task(network, spec, images, classes, normalization: str, seed: int):
     (mapped, not copied) plus the personal images (k, 28, 28) uint8 with class indices (k,)."""
     personal_X = normalize(images, normalization, dtype=network.dtype.type)
     return teach(network, map_shared(spec), personal_X, classes, seed)
+
+
+def peak_memory_task(config, spec) -> int:
+    """Compare's peak training memory of config (nnlib.measure.peak_training_memory) on the server's
+    shared data (mapped, not copied), as the worker that trains the run sees it. tracemalloc here
+    traces this probe alone, not every session's thread of the server."""
+    return peak_training_memory(config, map_shared(spec))

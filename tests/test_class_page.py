@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from devtools.phones import decoded_qr_matches
 from nnlib import evaluate
 from server.board import BoardStore, RunSummary
-from ui.class_board import board_table, class_curve_figure, qr_png, summary_from_compare
+from ui.class_board import board_table, class_curve_figure, qr_png
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = "<script>alert(1)</script> **bold** [x](javascript:alert(1)) مرحبا 🧠"
@@ -135,14 +135,6 @@ def test_the_page_in_chinese(board_url):
     at.run()
     assert not at.exception, at.exception
     assert [b.label for b in at.button] == ["加入", "创建班级看板"]
-
-
-def test_a_compare_row_becomes_a_post_with_its_settings():
-    row = {"run": "hidden=50, digits=0-9", "test accuracy": 0.91, "train s": 2.5, "parameters": 39760}
-    row["parameter memory (KB)"] = 310.6
-    summary = summary_from_compare(row, "seed", 2)
-    assert summary.hidden_sizes == (50,) and summary.settings["digits"] == list(range(10))
-    assert summary.settings["epochs"] == 2 and summary.accuracy == 0.91
 
 
 def test_board_figures_escape_nicknames_and_group_by_the_colour_setting():

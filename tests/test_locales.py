@@ -32,13 +32,6 @@ def translatable_texts() -> set[str]:
 
     texts = set(MODEL_DESCRIPTIONS) | set(PRESET_LABELS.values()) | set(SCHEDULE_LABELS.values())
     texts |= {label for _, label in PAGES}  # the sidebar's labels
-    compare = ast.parse((ROOT / "pages" / "6_Compare.py").read_text())
-    for node in compare.body:  # the Compare page's setting labels and table columns
-        name = getattr(node.targets[0], "id", None) if isinstance(node, ast.Assign) else None
-        if name == "SETTINGS":
-            texts |= {entry.elts[0].value for entry in node.value.values}
-        elif name == "TABLE_COLUMNS":
-            texts |= set(ast.literal_eval(node.value))
     for path in APP_FILES:
         for node in ast.walk(ast.parse(path.read_text())):
             if (

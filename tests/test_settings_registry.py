@@ -1,5 +1,5 @@
 """nnlib.registry.SETTINGS is the one place of a setting: an entry added there (and nowhere else)
-reaches the Train widgets, the URL, the command line and Compare."""
+reaches the Train widgets, the URL, the command line, Compare and the class board's columns."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from devtools.live import ROOT
 from nnlib import PRESETS, TrainConfig, cli, registry
+from server.board import Entry
+from ui import class_board, class_session
 from ui.i18n import catalogue
 
 #: A setting no TrainConfig has: its field is faked by the entry's default.
@@ -27,6 +29,7 @@ MADE_UP = registry.Setting(
     step=0.1,
     compare=(0.0, 0.5, 1.0),
     compare_defaults=(0.0, 1.0),
+    board=True,
     default=0.3,
 )
 
@@ -84,6 +87,20 @@ def test_a_made_up_setting_is_among_compares_choices(made_up):
     assert not at.exception, at.exception
     values = at.multiselect(key="cmp_values_wobble")
     assert values.options == ["0", "0.5", "1"] and values.value == [0.0, 1.0]
+
+
+def test_a_made_up_setting_is_a_column_and_a_colouring_of_the_class_board(made_up):
+    posted = class_board.posted_values(PRESETS["seed"])
+    assert posted["wobble"] == pytest.approx(0.3)
+    entries = [
+        Entry(number, name, {**posted, "wobble": wobble}, (10,), 0.99, 1.0, 7862, 62896, 0.0)
+        for number, (name, wobble) in enumerate([("Ann", 0.3), ("Bo", 0.5)])
+    ]
+    headings = dict(class_session.board_headings())
+    assert headings["wobble"] == "Wobble"
+    assert list(class_board.board_table(entries, headings)["Wobble"]) == ["0.3", "0.5"]
+    assert class_board.colour_choices(entries)[0] == "wobble"  # the one setting the class varied
+    assert class_session.colour_label("wobble") == "Wobble"
 
 
 def test_every_entry_is_a_trainconfig_field_with_its_words_in_chinese():

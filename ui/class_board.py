@@ -13,21 +13,20 @@ import io
 import math
 import socket
 from collections import defaultdict
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 import pandas as pd
 import plotly.graph_objects as go
 import segno
 
-from nnlib import PRESETS, TrainConfig, evaluate, registry
-from nnlib.measure import parameter_bytes
+from nnlib import TrainConfig, registry
 from server.board import Entry, RunSummary
 from ui.charts import BLUE, GREEN, ORANGE, PURPLE, SKY, VERMILLION, layout
 
-# What a post keeps of a run's settings (TrainConfig fields), in the table's order.
-POSTED_SETTINGS = ("digits", "hidden", "activation", "output", "init", "learning_rate", "batch_size", "epochs", "dtype")
-# Settings the curves may be coloured by (value → legend group).
-COLOUR_SETTINGS = ("digits", "activation", "learning_rate", "batch_size", "init", "epochs", "dtype", "output")
+if TYPE_CHECKING:  # ui.state holds Streamlit's session: not imported by this pure module
+    from ui.state import CompareRun
+
 # The eight Okabe–Ito colours (yellow last: on white it needs the markers' dark outline).
 PALETTE = (BLUE, VERMILLION, GREEN, ORANGE, PURPLE, SKY, "#000000", "#F0E442")
 SYMBOLS = ("circle", "diamond", "square", "triangle-up", "cross", "x", "star", "hexagon")
@@ -36,55 +35,34 @@ LABEL_SHOWN = 10  # characters of a nickname written beside its point (touch scr
 MOST_LABELLED = 40  # more points than this on a chart: no labels (they would cover each other), the table names them
 
 
-def posted_settings(config: TrainConfig) -> dict:
+def posted_settings() -> tuple[registry.Setting, ...]:
+    """The settings a post carries (registry entries marked board), in the registry's order."""
+    return tuple(entry for entry in registry.SETTINGS if entry.board)
+
+
+def colour_settings() -> tuple[registry.Setting, ...]:
+    """The posted settings the curves may be coloured by (value → legend group): all but the x axis's."""
+    return tuple(entry for entry in posted_settings() if entry.name != "hidden")
+
+
+def posted_values(config: TrainConfig) -> dict:
     """The JSON-able settings a post carries: {"digits": [0, 1], "hidden": [10], …}."""
-    settings = {}
-    for name in POSTED_SETTINGS:
-        value = getattr(config, name)
-        settings[name] = list(value) if isinstance(value, tuple) else value
-    return settings
+    values = {}
+    for entry in posted_settings():
+        value = entry.read(config)
+        values[entry.name] = list(value) if isinstance(value, tuple) else value
+    return values
 
 
-def summary_from_trainer(trainer) -> RunSummary:
-    """The Train page's run (a finished or stopped Trainer), measured on its test set."""
-    network = trainer.network
-    _, accuracy, _ = evaluate(network, trainer.data.X_test, trainer.data.y_test)
+def summary_of(run: CompareRun) -> RunSummary:
+    """What a post carries of a session's run (ui.state.CompareRun: Train's or Compare's)."""
     return RunSummary(
-        settings=posted_settings(trainer.config),
-        hidden_sizes=tuple(trainer.config.hidden),
-        accuracy=float(accuracy),
-        train_seconds=float(getattr(trainer, "cpu_seconds", 0.0) or trainer.train_seconds),  # CPU: not the crowd
-        parameters=int(network.parameter_count),
-        parameter_bytes=int(parameter_bytes(network)),
-    )
-
-
-def compare_config(run: dict, preset: str, epochs: int) -> TrainConfig:
-    """A Compare run's settings: its own config if it kept one, else read back from its name
-    ("hidden=10, init=zeros": each value one that Compare offers, named as Compare names it)
-    over the preset and epochs the comparison started from."""
-    if isinstance(run.get("_config"), TrainConfig):
-        return run["_config"]
-    changes = {}
-    for part in str(run["run"]).split(", "):
-        name, _, text = part.partition("=")
-        entry = next((entry for entry in registry.SETTINGS if entry.name == name), None)
-        named = [value for value in (entry.compare if entry else ()) if entry.plain(value) == text]
-        if named:
-            changes[name] = named[0]
-    return registry.with_settings(PRESETS[preset].replace(epochs=epochs), changes)
-
-
-def summary_from_compare(run: dict, preset: str, epochs: int) -> RunSummary:
-    """One row of Compare's table (accuracy, seconds, parameters, KB) with its settings."""
-    config = compare_config(run, preset, epochs)
-    return RunSummary(
-        settings=posted_settings(config),
-        hidden_sizes=tuple(config.hidden),
-        accuracy=float(run["test accuracy"]),
-        train_seconds=float(run["train s"]),
-        parameters=int(run["parameters"]),
-        parameter_bytes=int(round(run["parameter memory (KB)"] * 1024)),
+        settings=posted_values(run.config),
+        hidden_sizes=tuple(run.config.hidden),
+        accuracy=float(run.test_accuracy),
+        train_seconds=float(run.cpu_seconds),  # the worker's CPU time: the network's cost, not the crowd's
+        parameters=int(run.parameters),
+        parameter_bytes=int(run.parameter_bytes),
     )
 
 
@@ -114,8 +92,8 @@ def setting_text(value) -> str:
 def board_table(entries: list[Entry], columns: dict[str, str]) -> pd.DataFrame:
     """One row per entry; columns maps each key below to its (translated) heading.
 
-    Keys: nickname, hidden, accuracy (%), seconds, parameters, memory (KB), the POSTED_SETTINGS
-    other than hidden, and shown (False for an entry the teacher hid).
+    Keys: nickname, hidden, accuracy (%), seconds, parameters, memory (KB), the colour_settings()
+    (the posted settings but hidden) by name, and shown (False for an entry the teacher hid).
     """
     rows = []
     for entry in entries:
@@ -127,9 +105,8 @@ def board_table(entries: list[Entry], columns: dict[str, str]) -> pd.DataFrame:
             "parameters": entry.parameters,
             "memory": round(entry.parameter_bytes / 1024, 1),
         }
-        for name in POSTED_SETTINGS:
-            if name != "hidden":
-                row[name] = setting_text(entry.settings.get(name, ""))
+        for setting in colour_settings():
+            row[setting.name] = setting_text(entry.settings.get(setting.name, ""))
         row["shown"] = not entry.hidden
         rows.append(row)
     frame = pd.DataFrame(rows, columns=list(columns))
@@ -137,9 +114,10 @@ def board_table(entries: list[Entry], columns: dict[str, str]) -> pd.DataFrame:
 
 
 def colour_choices(entries: list[Entry]) -> list[str]:
-    """COLOUR_SETTINGS with the ones whose values differ across entries first (the useful colourings)."""
-    varied = [name for name in COLOUR_SETTINGS if len({setting_text(e.settings.get(name)) for e in entries}) > 1]
-    return varied + [name for name in COLOUR_SETTINGS if name not in varied]
+    """colour_settings() by name, the ones whose values differ across entries first (the useful colourings)."""
+    names = [entry.name for entry in colour_settings()]
+    varied = [name for name in names if len({setting_text(e.settings.get(name)) for e in entries}) > 1]
+    return varied + [name for name in names if name not in varied]
 
 
 def _groups(entries: list[Entry], colour_by: str) -> dict[str, list[Entry]]:

@@ -21,41 +21,15 @@ import secrets
 
 import streamlit as st
 
+from nnlib import registry
 from ui import board_session, class_board
 from ui.board_session import BoardError, BoardStore, StoreUnavailable
 from ui.exports import inert_csv
 from ui.i18n import t
-from ui.train_run import current_run
+from ui.state import compare_runs, train_run
 
 REFRESH_SECONDS = 2  # every viewer sees a new post within this (plus one rerun)
 CACHED_BOARDS = 64  # board views kept (figures and table per board, revision and colouring)
-BOARD_COLUMNS = {  # key -> English heading (translated when shown)
-    "nickname": "nickname",
-    "hidden": "hidden sizes",
-    "accuracy": "test accuracy (%)",
-    "seconds": "train CPU s",
-    "parameters": "parameters",
-    "memory": "parameter memory (KB)",
-    "digits": "digits",
-    "activation": "activation",
-    "output": "output",
-    "init": "initialisation",
-    "learning_rate": "learning rate",
-    "batch_size": "batch size",
-    "epochs": "epochs",
-    "dtype": "dtype",
-    "shown": "shown",
-}
-COLOUR_LABELS = {
-    "digits": "Digits",
-    "activation": "Hidden activation",
-    "learning_rate": "Learning rate",
-    "batch_size": "Batch size",
-    "init": "Initialisation",
-    "epochs": "Epochs",
-    "dtype": "dtype",
-    "output": "Output",
-}
 
 
 def open_store() -> BoardStore | None:
@@ -148,26 +122,36 @@ def claim_links(store: BoardStore) -> None:
 
 
 def session_runs() -> list[tuple[str, object]]:
-    """(label, RunSummary) of this session's runs: Train's last, then Compare's, newest first."""
+    """(label, RunSummary) of this session's runs (ui.state): Train's last, then Compare's, newest first."""
     runs = []
-    trainer, training = current_run().trainer, current_run().training
-    finished = trainer is not None and trainer.status not in ("queued", "ready") and trainer.step > 0
-    if finished and not training:
-        key = (id(trainer), trainer.step)
-        if st.session_state.get("board_trainer_key") != key:  # evaluated once per run
-            st.session_state["board_trainer_summary"] = class_board.summary_from_trainer(trainer)
-            st.session_state["board_trainer_key"] = key
-        summary = st.session_state["board_trainer_summary"]
+    trained = train_run()
+    if trained is not None:
+        summary = class_board.summary_of(trained)
         runs.append((t("Train: {run}", run=class_board.run_label(summary)), summary))
-    preset = st.session_state.get("cmp_preset", "seed")
-    epochs = st.session_state.get("cmp_epochs", 1)
-    for run in reversed(st.session_state.get("compare_runs", [])):
-        try:
-            summary = class_board.summary_from_compare(run, preset, epochs)
-        except (KeyError, ValueError, TypeError):
-            continue
+    for run in reversed(compare_runs()):
+        summary = class_board.summary_of(run)
         runs.append((t("Compare: {run}", run=class_board.run_label(summary)), summary))
     return runs
+
+
+def board_headings() -> tuple[tuple[str, str], ...]:
+    """The board table's (key, heading) in the session's language: its measures, then each posted
+    setting under its registry label (class_board.board_table's keys), then shown."""
+    measures = (
+        ("nickname", t("nickname")),
+        ("hidden", t("hidden sizes")),
+        ("accuracy", t("test accuracy (%)")),
+        ("seconds", t("train CPU s")),
+        ("parameters", t("parameters")),
+        ("memory", t("parameter memory (KB)")),
+    )
+    settings = tuple((entry.name, t(entry.label)) for entry in class_board.colour_settings())
+    return (*measures, *settings, ("shown", t("shown")))
+
+
+def colour_label(name: str) -> str:
+    """A posted setting's name in the session's language (its registry label)."""
+    return t(registry.setting(name).label)
 
 
 def post_request(nickname: str, run) -> str:
