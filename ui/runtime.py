@@ -1,4 +1,4 @@
-"""How the server process runs: BLAS threads, CPU priority of training, a timing log.
+"""How the server process runs: BLAS threads, the CPU priority of live panels, a timing log.
 
 Process-wide settings are made once, when this module is imported.
 """
@@ -10,11 +10,11 @@ import os
 import sys
 import threading
 
-# Hand the GIL round faster (default 5 ms): pages that answer a click or a stroke
-# wait less behind training threads.
+# Hand the GIL round faster (default 5 ms): a page that answers a click or a stroke, and the
+# event loop that answers the health check, wait less behind other sessions' script threads.
 sys.setswitchinterval(0.001)
 
-TRAINING_NICENESS = 10  # training yields the CPU to pages that answer a click or a stroke
+BACKGROUND_NICENESS = 10  # a live panel's look yields the CPU to pages that answer a click or a stroke
 
 _heap_frozen = False
 
@@ -46,12 +46,13 @@ def set_thread_niceness(niceness: int) -> None:
 
 
 def run_in_background() -> None:
-    """Lower this script thread's CPU priority for the training it is about to do.
+    """Lower this script thread's CPU priority for work nobody waits for (a live panel's look at its
+    run; training itself runs in the worker processes).
 
-    With 30 students on 2 cores, a Draw prediction then waits less behind
-    training. page_setup restores normal priority for the reruns queued behind it.
+    With 30 students on 2 cores, a Draw prediction then waits less behind the live panels.
+    page_setup restores normal priority for the reruns queued behind it.
     """
-    set_thread_niceness(TRAINING_NICENESS)
+    set_thread_niceness(BACKGROUND_NICENESS)
 
 
 def log_timing(name: str, seconds: float) -> None:
