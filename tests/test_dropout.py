@@ -180,17 +180,17 @@ def test_one_step_and_one_more_epoch_stop_exactly_there(small):
 
 @pytest.fixture(scope="module")
 def blog_slice(mnist):
+    """The blog's 0s and 1s, 500 of each set: an epoch of 500 single-image batches."""
     from nnlib.data import PreparedData
 
     config = PRESETS["seed"]
     full = prepare_data(mnist, config.digits, config.normalization, config.dtype)
-    return PreparedData(
-        full.X_train[:2000], full.y_train[:2000], full.X_test[:500], full.y_test[:500], (0, 1), (28, 28)
-    )
+    return PreparedData(full.X_train[:500], full.y_train[:500], full.X_test[:500], full.y_test[:500], (0, 1), (28, 28))
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def pool():
+    """One worker for the module's runs (each run ends before the next test starts)."""
     from server.jobs import JobPool
 
     pool = JobPool(workers=1, idle_seconds=30)
@@ -228,7 +228,7 @@ def test_a_worker_applies_a_knob_at_its_next_batch_and_records_it(pool, blog_sli
     remote.pause()
     assert remote.paused
     held = remote.step
-    time.sleep(2)
+    time.sleep(1)  # a running worker would report several chunks in this time
     remote.advance(max_seconds=0.1)
     assert remote.step == held and remote.paused  # Pause holds the step still; a look does not resume it
     remote.control(add_steps=1)  # One step
