@@ -4,6 +4,7 @@ and that each lever does what its name says."""
 import numpy as np
 import pytest
 
+from nnlib import writing_styles
 from nnlib.augment import (
     STYLES,
     augment_rows,
@@ -22,6 +23,19 @@ from nnlib.preprocess import centre_of_mass
 from nnlib.writing_styles import STYLE_DRAWERS, STYLE_SHARE, stroke_ink, style_bank, style_digit, with_writing_styles
 
 LEVERS = [random_affine, warp_mix, fill_box, binarise, resolution_loss, random_blur, ink_contrast, handwriting_mix]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def small_style_banks():
+    """Style banks of 50 drawings a digit in this module: its tests check how a batch takes its
+    drawings from a bank, not the bank's size (the app's 1,000 a digit take about 7 CPU-s to draw).
+    The full banks come back for the modules after it."""
+    full_size = writing_styles.STYLE_BANK_SIZE
+    writing_styles.STYLE_BANK_SIZE = 50
+    writing_styles.style_bank.cache_clear()
+    yield
+    writing_styles.STYLE_BANK_SIZE = full_size
+    writing_styles.style_bank.cache_clear()
 
 
 def bar_digits(count=6) -> np.ndarray:
