@@ -36,6 +36,16 @@ def button(at: AppTest, label: str):
     return next(b for b in at.button if b.label == label)
 
 
+def train_quickly(student: AppTest) -> None:
+    """Train on the Train page: the blog preset on its first 1,000 images (a real run in the pool,
+    an epoch of 1,000 batches instead of 12,665)."""
+    student.switch_page("pages/2_Train.py").run()
+    student.select_slider(key="cfg_train_size").set_value(1000).run()
+    student.button[0].click().run()
+    assert not student.exception, student.exception
+    assert student.session_state["trainer"].total_steps == 1000
+
+
 def shown_code(at: AppTest) -> str:
     return next(m.value for m in at.metric if m.label == "Class code")
 
@@ -60,8 +70,7 @@ def test_a_student_posts_the_sessions_real_run_and_the_board_shows_it(board_url)
     code = shown_code(teacher)
 
     student = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
-    student.switch_page("pages/2_Train.py").run()
-    student.button[0].click().run()  # Train, the blog preset
+    train_quickly(student)
     trainer = student.session_state["trainer"]
     _, accuracy, _ = evaluate(trainer.network, trainer.data.X_test, trainer.data.y_test)
     student.switch_page("pages/7_Class.py").run()
@@ -343,8 +352,7 @@ def test_a_students_board_and_model_survive_a_reload(board_url):
     student = class_page(**{"class": code}).run()  # the QR code's link
     seat = student.query_params["seat"]
     seat = seat[0] if isinstance(seat, list) else seat
-    student.switch_page("pages/2_Train.py").run()
-    student.button[0].click().run()  # Train, the blog preset
+    train_quickly(student)
     trained = student.session_state["model"].network
     student.switch_page("pages/7_Class.py").run()  # back to post: the seat keeps the model
     assert not student.exception, student.exception
