@@ -4,6 +4,7 @@ shown, and each run what the Class page posts."""
 
 from __future__ import annotations
 
+import json
 import tracemalloc
 
 import pytest
@@ -53,7 +54,10 @@ def test_a_comparison_keeps_typed_runs_measured_off_the_server(monkeypatch):
     assert all(run.peak_memory_bytes > 0 and run.cpu_seconds > 0 and run.status == "finished" for run in runs)
     table = at.dataframe[0].value
     assert list(table.columns) == ENGLISH_COLUMNS
-    assert list(table["distinct W1 filters"]) == [10, 1]
+    assert list(table["distinct W1 filters"]) == [10, 1]  # zeros: every hidden neuron the same
+    assert table["test accuracy"].iloc[0] > 0.99 > table["test accuracy"].iloc[1]
+    titles = [json.loads(chart.proto.spec)["layout"]["title"]["text"] for chart in at.get("plotly_chart")]
+    assert titles == ["Loss of every run", "Test accuracy of every run"]
 
     at.session_state["lang"] = "zh"  # the same runs, their titles translated when shown
     at.run()
