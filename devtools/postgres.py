@@ -86,7 +86,8 @@ def _free_port() -> int:
 
 
 def start_postgres(max_connections: int = 120) -> PostgresServer | None:
-    """initdb into a temp folder and start on a free loopback port; None if PostgreSQL is missing."""
+    """initdb into a temp folder and start on a free loopback port; None if PostgreSQL is missing.
+    A throwaway server: nothing is synced to disk (initdb --no-sync, fsync off)."""
     if why_unavailable():
         return None
     bin_dir = postgres_bin()
@@ -97,7 +98,9 @@ def start_postgres(max_connections: int = 120) -> PostgresServer | None:
     data = folder / "data"
     run = dict(check=True, capture_output=True, text=True, cwd=folder)
     subprocess.run(
-        _as_server_user([str(bin_dir / "initdb"), "-D", str(data), "-U", SERVER_USER, "--auth=trust", "-E", "UTF8"]),
+        _as_server_user(
+            [str(bin_dir / "initdb"), "-D", str(data), "-U", SERVER_USER, "--auth=trust", "-E", "UTF8", "--no-sync"]
+        ),
         **run,
     )
     port = _free_port()
@@ -114,11 +117,14 @@ def start_postgres(max_connections: int = 120) -> PostgresServer | None:
 
 
 def stop_postgres(server: PostgresServer) -> None:
-    """Stops the server (fast shutdown) and removes its folder; a second call does nothing."""
+    """Stops the server at once (no shutdown checkpoint: its folder is removed right after) and
+    removes its folder; a second call does nothing."""
     if not server.folder.exists():
         return
     subprocess.run(
-        _as_server_user([str(server.bin / "pg_ctl"), "-D", str(server.folder / "data"), "-m", "fast", "-w", "stop"]),
+        _as_server_user(
+            [str(server.bin / "pg_ctl"), "-D", str(server.folder / "data"), "-m", "immediate", "-w", "stop"]
+        ),
         capture_output=True,
         cwd=server.folder,
     )
