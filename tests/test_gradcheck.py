@@ -22,10 +22,11 @@ ENTRIES = 60  # per array: enough to meet a kink or a saturated unit, quick on a
 
 @pytest.fixture(scope="module")
 def models(mnist):
-    """The models the page can show: the blog's preset and the quick ten-digit one, trained, and the shipped one."""
+    """The models the page can show: the blog's preset and the quick ten-digit one, trained (an epoch
+    on their first 2,000 images: past the first steps, as a student's model is), and the shipped one."""
     trained = {}
     for key in ("seed", "class"):
-        config = PRESETS[key].replace(epochs=1, snapshots=0, evals_per_epoch=1)
+        config = PRESETS[key].replace(epochs=1, snapshots=0, evals_per_epoch=1, train_size=2000)
         trainer = Trainer(config, prepare_data(mnist, config.digits, config.normalization, config.dtype))
         trainer.run()
         trained[key] = (trainer.network, config)
