@@ -7,7 +7,7 @@ from nnlib.events import EvalEvent, FinishedEvent
 
 
 def test_events_yield_the_run_as_it_goes_and_end_where_run_ends(mnist):
-    config = PRESETS["seed"].replace(evals_per_epoch=4)
+    config = PRESETS["seed"].replace(evals_per_epoch=4, train_size=5000)  # 5,000 steps, 4 evaluations
     data = prepare_data(mnist, config.digits, config.normalization, config.dtype)
     whole, live = Trainer(config, data), Trainer(config, data)
     whole.run()
