@@ -147,10 +147,27 @@ def with_writing_styles(
     STYLE_DRAWERS by a drawing of that digit from its style_bank; (b, h, w), a copy.
     The rest of the mix (warps, box, scan levers) varies the drawings further."""
     styled = np.isin(digits, list(STYLE_DRAWERS)) & (rng.random(len(images)) < share * strength)
-    images = images.copy()
     if images.shape[1:] != (28, 28):
-        return images
-    for k in np.flatnonzero(styled):
+        return images.copy()
+    return redrawn_in_styles(images, digits, styled, rng)
+
+
+def redrawn_in_styles(images: np.ndarray, digits: np.ndarray, chosen: np.ndarray, rng: np.random.Generator):
+    """images (b, 28, 28) with each chosen row (b,) bool replaced by a random drawing of its
+    digit (b,) from style_bank; a copy."""
+    images = images.copy()
+    for k in np.flatnonzero(chosen):
         bank = style_bank(int(digits[k]))
         images[k] = bank[rng.integers(len(bank))]
     return images
+
+
+def chosen_for_styles(digits: np.ndarray, rng: np.random.Generator, shares: dict) -> np.ndarray:
+    """Which rows (b,) bool to redraw: each digit (b,) with its own chance, shares[digit]
+    (0 for a digit not in shares; only digits in STYLE_DRAWERS may be given)."""
+    chance = np.zeros(10)
+    for digit, share in shares.items():
+        if digit not in STYLE_DRAWERS:
+            raise ValueError(f"digit {digit} has no writing styles to redraw it in")
+        chance[digit] = share
+    return rng.random(len(digits)) < chance[digits]
