@@ -13,7 +13,7 @@ import streamlit as st
 
 from nnlib import lab
 from nnlib.modelio import model_to_bytes
-from ui import charts, lab_view
+from ui import lab_view
 from ui import network_figures as figures
 from ui.data import prepared
 from ui.display import show_chart
@@ -174,18 +174,13 @@ def edit_panel(network, config, data, Z1: np.ndarray, Z2: np.ndarray, original_p
                 ),
                 "lab-per-digit",
             )
-        show_chart(
-            charts.confusion_figure(
-                y_test,
-                predictions,
-                digits,
-                t("Confusion matrix of the edited network"),
-                t("predicted"),
-                t("true digit"),
-                t("true %{y}, said %{x}: %{z}"),
-            ),
-            "lab-confusion",
+        words = (
+            t("Confusion matrix of the edited network"),
+            t("predicted"),
+            t("true digit"),
+            t("true %{y}, said %{x}: %{z}"),
         )
+        show_chart(lab_view.confusion_figure(y_test, predictions, digits, words), "lab-confusion")
 
 
 @st.fragment(key=IMAGE_PANEL)

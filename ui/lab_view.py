@@ -21,6 +21,7 @@ from nnlib.network import Network
 from nnlib.pipeline import read_ink
 from nnlib.preprocess import ink_image, is_dot
 from server.tasks import shared_pool
+from ui import charts
 from ui.canvas import st_canvas
 from ui.charts import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION, image_heatmap, layout, timeline_figure
 from ui.i18n import t
@@ -149,15 +150,56 @@ def knockout_figure(losses: np.ndarray, title: str, y_title: str, top: int = 40,
 
 
 def per_digit_figure(digits, before, after, title: str, before_name: str, after_name: str) -> go.Figure:
-    """Per-digit accuracy, original and edited, side by side (hatched = edited)."""
+    """Per-digit accuracy (class_count,) each, original and edited, side by side (hatched =
+    edited). Drawn after every edit: the figure is built once per digits and words and each call
+    only puts its numbers in (plotly's checks cost ~20 ms CPU a figure)."""
+    before, after = 100 * np.asarray(before, dtype=float), 100 * np.asarray(after, dtype=float)
+    low = float(np.nanmin(np.concatenate([before, after])))
+    spec = per_digit_spec(tuple(str(d) for d in digits), title, before_name, after_name)
+    return with_values(spec, {0: dict(y=before), 1: dict(y=after)}, yaxis=dict(range=[max(0.0, low - 5), 100.5]))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def per_digit_spec(labels: tuple[str, ...], title: str, before_name: str, after_name: str) -> dict:
+    """per_digit_figure's figure without its numbers, as a dict; shared, never changed."""
     fig = go.Figure()
-    labels = [str(d) for d in digits]
-    fig.add_bar(x=labels, y=100 * np.asarray(before), name=before_name, marker_color=GREY)
-    fig.add_bar(x=labels, y=100 * np.asarray(after), name=after_name, marker=dict(color=VERMILLION, pattern_shape="/"))
-    low = float(np.nanmin(np.concatenate([before, after]))) * 100
-    fig.update_yaxes(ticksuffix="%", range=[max(0.0, low - 5), 100.5])
+    fig.add_bar(x=labels, y=np.zeros(len(labels)), name=before_name, marker_color=GREY)
+    fig.add_bar(x=labels, y=np.zeros(len(labels)), name=after_name, marker=dict(color=VERMILLION, pattern_shape="/"))
+    fig.update_yaxes(ticksuffix="%")
     fig.update_xaxes(type="category")
-    return layout(fig, title, height=340, barmode="group")
+    return layout(fig, title, height=340, barmode="group").to_dict()
+
+
+def confusion_figure(true: np.ndarray, predicted: np.ndarray, digits, words: tuple[str, ...]) -> go.Figure:
+    """charts.confusion_figure of the edited network's answers (m,), drawn after every edit: that
+    figure built once per digits and words (words: its title, axis titles and hover), each call
+    only putting its counts in. Right answers on the diagonal, mistakes coloured up to the most
+    frequent one."""
+    k = len(digits)
+    counts = lab.confusion(predicted, true, k)
+    diagonal = np.eye(k, dtype=bool)
+    mistakes = np.where(~diagonal & (counts > 0), counts, np.nan)
+    top = max(np.nanmax(mistakes) if np.isfinite(mistakes).any() else 1, 1)
+    spec = confusion_spec(tuple(digits), words)
+    return with_values(spec, {0: dict(z=np.where(diagonal, counts, np.nan)), 1: dict(z=mistakes, zmax=top)})
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def confusion_spec(digits: tuple, words: tuple[str, ...]) -> dict:
+    """confusion_figure's figure without its counts, as a dict; shared, never changed."""
+    nothing = np.zeros(0, dtype=int)
+    return charts.confusion_figure(nothing, nothing, digits, *words).to_dict()
+
+
+def with_values(spec: dict, traces: dict[int, dict], **layout_parts: dict) -> go.Figure:
+    """The figure spec describes (a figure's dict: not changed) with some traces' keys and some
+    layout parts' keys set to new values, which plotly takes as they are, unchecked (~1 ms
+    instead of ~20 for a figure built anew).
+
+    traces: {trace index: {key: value}}; layout_parts: {part, e.g. "yaxis": {key: value}}."""
+    data = [{**trace, **traces.get(index, {})} for index, trace in enumerate(spec["data"])]
+    parts = {name: {**spec["layout"].get(name, {}), **values} for name, values in layout_parts.items()}
+    return go.Figure(dict(data=data, layout={**spec["layout"], **parts}), _validate=False)
 
 
 def robustness_figure(by_kind: dict, kind_names: dict, x_title: str, title: str) -> go.Figure:
