@@ -123,11 +123,12 @@ def edit_controls(options: list[str]) -> None:
 
 
 @st.fragment(key=EDIT_PANEL)
-def edit_panel(network, config, data, Z1: np.ndarray, Z2: np.ndarray, original_predictions, options) -> None:
+def edit_panel(key: str, network, config, data, Z1: np.ndarray, Z2: np.ndarray, original_predictions, options) -> None:
     """The edits and what they change: "Edited accuracy" (its delta from the original), accuracy
     per digit before → after, the edited network's confusion matrix.
 
-    Z1, Z2 (hidden sizes, m): the original's cached sums over the test images; original_predictions (m,)."""
+    key: the model's hash; Z1, Z2 (hidden sizes, m): its cached sums over the test images;
+    original_predictions (m,)."""
     digits, y_test = config.digits, data.y_test
     original_accuracy = float((original_predictions == y_test).mean())
     with st.container(key="lab-edits"):
@@ -143,7 +144,7 @@ def edit_panel(network, config, data, Z1: np.ndarray, Z2: np.ndarray, original_p
             st.error(t("This edit does not fit the model: {error}", error=error))
             edits = edits_in_force()  # none: the original network
         edited = current_model().network
-        predictions = lab.edited_logits(network, edited, edits, data.X_test, Z1, Z2).argmax(axis=0)
+        predictions = lab_view.edited_predictions(key, edits, network, edited, data.X_test, Z1, Z2)
         accuracy = float((predictions == y_test).mean())
         with summary:
             first, second, third = st.columns(3)
@@ -287,7 +288,7 @@ st.caption(
     )
 )
 restore_widgets(options)
-edit_panel(network, config, data, Z1, Z2, original_predictions, options)
+edit_panel(key, network, config, data, Z1, Z2, original_predictions, options)
 
 with st.container(key="knockout"):
     st.subheader(t("Which neurons matter"))

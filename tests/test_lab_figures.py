@@ -1,5 +1,6 @@
-"""The Lab's figures drawn after every edit: filled into a figure built once, they are the
-figures plotly's checked construction gives, and filling one never changes the shared one."""
+"""What the Lab draws after every edit: its figures, filled into a figure built once, are the
+ones plotly's checked construction gives, and filling one never changes the shared one; the
+edited network's answers are kept per model and edits."""
 
 from __future__ import annotations
 
@@ -60,3 +61,22 @@ def test_the_confusion_figure_is_the_plainly_built_one():
         assert as_json(fast) == as_json(charts.confusion_figure(true, predicted, digits, *words))
     perfect = lab_view.confusion_figure(np.arange(3), np.arange(3), [0, 1, 2], words)  # no mistake at all
     assert as_json(perfect) == as_json(charts.confusion_figure(np.arange(3), np.arange(3), [0, 1, 2], *words))
+
+
+def test_edited_answers_are_kept_per_model_and_edits():
+    from nnlib import Network
+    from nnlib.lab import Edits, apply_edits, edited_logits, first_layer_sums, model_hash, second_layer_sums
+
+    network = Network.create((20, 12, 8, 4), "relu", "softmax", "he-normal", np.random.default_rng(0), np.float64)
+    X = np.random.default_rng(1).random((50, 20))
+    Z1 = first_layer_sums(network, X)
+    Z2 = second_layer_sums(network, Z1)
+    key = model_hash(network)
+    answers = {}
+    for edits in (Edits(prune=0.5), Edits(off=((1, 3),)), Edits(prune=0.5, seed=1), Edits()):
+        edited = apply_edits(network, edits)
+        answers[edits] = lab_view.edited_predictions(key, edits, network, edited, X, Z1, Z2)
+        expected = edited_logits(network, edited, edits, X, None).argmax(axis=0)
+        assert np.array_equal(answers[edits], expected) and not answers[edits].flags.writeable
+    again = Edits(prune=0.5)
+    assert lab_view.edited_predictions(key, again, network, apply_edits(network, again), X, Z1, Z2) is answers[again]

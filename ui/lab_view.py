@@ -91,6 +91,20 @@ def probabilities(key: str, _network: Network, _X_rows: np.ndarray) -> np.ndarra
     return P
 
 
+@st.cache_resource(show_spinner=False, max_entries=256)
+def edited_predictions(
+    key: str, edits: lab.Edits, _original: Network, _edited: Network, _X_rows, _Z1, _Z2
+) -> np.ndarray:
+    """The answers (m,) of the original network (its model hash: key) with edits, on the test
+    rows; read-only, shared: a class asked to prune 50 % computes them once, and a slider moved
+    back costs nothing.
+
+    _edited: the original with the edits applied; _Z1, _Z2: the original's cached sums."""
+    predictions = lab.edited_logits(_original, _edited, edits, _X_rows, _Z1, _Z2).argmax(axis=0).astype(np.int16)
+    predictions.flags.writeable = False
+    return predictions
+
+
 def wait_for(key: tuple, function, *args, note: str = "", timeout_s: float = 300):
     """The task's result, waiting with a caption that counts the seconds (any widget click
     still interrupts the wait: each caption update lets Streamlit stop this run); None, with a
