@@ -12,8 +12,9 @@
 4. With --browser N: in headless Chromium against the real server, an edit (the top 30
    knock-out neurons switched off / Reset; the prune slider to 100 % and back, by keyboard)
    until the new "Edited accuracy" is on screen, against draw_latency.py's bare button app's
-   round trip, N samples taken in turn. With --before DIR also another checkout's Lab in the
-   same turns (a fair before/after on a loaded machine), e.g. made with
+   round trip, N samples taken in turn: p50 and p95 of each, and their ratios. With --before
+   DIR also another checkout's Lab in the same turns (a fair before/after on a loaded machine),
+   e.g. made with
    `git archive HEAD | tar -x -C /tmp/before`.
 
 5. With --draw N: Draw's stroke → Prediction (draw_latency.py's way) N times with the server's

@@ -18,6 +18,16 @@ def as_json(fig: go.Figure) -> dict:
     return json.loads(fig.to_json())
 
 
+def drawn_alike(fast: go.Figure, plain: go.Figure) -> bool:
+    """The same traces and layout, but for the margins (the Lab's are fixed, not automatic)."""
+    fast, plain = as_json(fast), as_json(plain)
+    for spec in (fast, plain):
+        spec["layout"].pop("margin")
+        for axis in ("xaxis", "yaxis"):
+            spec["layout"][axis].pop("automargin")
+    return fast == plain
+
+
 def per_digit_reference(digits, before, after, title, before_name, after_name) -> go.Figure:
     """per_digit_figure built the plain way, every value through plotly's checks."""
     fig = go.Figure()
@@ -37,7 +47,7 @@ def test_the_per_digit_figure_is_the_plainly_built_one():
         after[0] = np.nan  # a digit with no test image
         words = ("Accuracy per digit, before → after", "original", "edited")
         fast = lab_view.per_digit_figure(digits, before, after, *words)
-        assert as_json(fast) == as_json(per_digit_reference(digits, before, after, *words))
+        assert drawn_alike(fast, per_digit_reference(digits, before, after, *words))
 
 
 def test_a_filled_figure_leaves_the_shared_one_as_it_was():
@@ -58,9 +68,9 @@ def test_the_confusion_figure_is_the_plainly_built_one():
         true = rng.integers(0, len(digits), m)
         predicted = np.where(rng.random(m) < 0.8, true, rng.integers(0, len(digits), m))
         fast = lab_view.confusion_figure(true, predicted, digits, words)
-        assert as_json(fast) == as_json(charts.confusion_figure(true, predicted, digits, *words))
+        assert drawn_alike(fast, charts.confusion_figure(true, predicted, digits, *words))
     perfect = lab_view.confusion_figure(np.arange(3), np.arange(3), [0, 1, 2], words)  # no mistake at all
-    assert as_json(perfect) == as_json(charts.confusion_figure(np.arange(3), np.arange(3), [0, 1, 2], *words))
+    assert drawn_alike(perfect, charts.confusion_figure(np.arange(3), np.arange(3), [0, 1, 2], *words))
 
 
 def test_edited_answers_are_kept_per_model_and_edits():

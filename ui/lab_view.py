@@ -181,7 +181,7 @@ def per_digit_spec(labels: tuple[str, ...], title: str, before_name: str, after_
     fig.add_bar(x=labels, y=np.zeros(len(labels)), name=after_name, marker=dict(color=VERMILLION, pattern_shape="/"))
     fig.update_yaxes(ticksuffix="%")
     fig.update_xaxes(type="category")
-    return layout(fig, title, height=340, barmode="group").to_dict()
+    return fixed_margins(layout(fig, title, height=340, barmode="group"), left=60, bottom=40).to_dict()
 
 
 def confusion_figure(true: np.ndarray, predicted: np.ndarray, digits, words: tuple[str, ...]) -> go.Figure:
@@ -202,7 +202,15 @@ def confusion_figure(true: np.ndarray, predicted: np.ndarray, digits, words: tup
 def confusion_spec(digits: tuple, words: tuple[str, ...]) -> dict:
     """confusion_figure's figure without its counts, as a dict; shared, never changed."""
     nothing = np.zeros(0, dtype=int)
-    return charts.confusion_figure(nothing, nothing, digits, *words).to_dict()
+    return fixed_margins(charts.confusion_figure(nothing, nothing, digits, *words), left=55, bottom=60).to_dict()
+
+
+def fixed_margins(fig: go.Figure, left: int, bottom: int) -> go.Figure:
+    """fig with margins fixed, wide enough for its tick labels and axis titles: Plotly sizes
+    automatic margins by drawing the figure twice, and the Lab draws these two anew on every edit."""
+    fig.update_xaxes(automargin=False)
+    fig.update_yaxes(automargin=False)
+    return fig.update_layout(margin=dict(l=left, b=bottom))
 
 
 def with_values(spec: dict, traces: dict[int, dict], **layout_parts: dict) -> go.Figure:
