@@ -8,7 +8,6 @@ an edit neither recomputes nor redraws the rest of the page.
 """
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from nnlib import lab
@@ -210,59 +209,7 @@ def image_panel(network, config, data) -> None:
             selection_mode="points",
         )
     with st.container(key="output-steps"):
-        output_steps(network, edited, edits.temperature, config, data, image_index)
-
-
-def output_steps(network, edited, temperature: float, config, data, image_index: int) -> None:
-    """The output layer's numbers for the chosen test image or a drawing, as the maths goes."""
-    digits = config.digits
-    st.subheader(t("The output, step by step"))
-    source = st.radio(
-        t("Input"),
-        ["test", "drawing"],
-        format_func={"test": t("Test image {index}", index=image_index), "drawing": t("A drawing")}.get,
-        horizontal=True,
-        key="lab-steps-source",
-    )
-    picture, numbers = st.columns([1, 3])
-    with picture:
-        X_row, image, title = lab_view.steps_input(source, edited, config, data, image_index)
-    if X_row is None:
-        return
-    # the edited network's logits are z/T (the temperature is in its last layer): times T gives z
-    z = lab.forward_from(edited, lab.first_layer_sums(edited, X_row), 1)[:, 0].astype(np.float64) * temperature
-    table = lab_view.steps_table(z, temperature, network.output, digits)
-    probabilities = np.asarray(list(table.values())[-1])
-    with picture:
-        show_chart(lab_view.cached_image_figure(image, title, 260), "lab-steps-image")
-        st.metric(t("Answer"), str(digits[int(probabilities.argmax())]), help=t("The digit with the largest p."))
-    with numbers:
-        # two short lines, not one long one: a phone cuts a formula off at its edge
-        if network.output == "softmax":
-            st.latex(
-                r"\begin{gathered} p_k = \frac{e^{z_k/T - m}}{\sum_i e^{z_i/T - m}} \\ m = \max_j z_j/T \end{gathered}"
-            )
-        else:
-            st.latex(
-                r"\begin{gathered} p_k = \frac{\sigma(z_k/T)}{\sum_i \sigma(z_i/T)} \\ "
-                r"\sigma(x) = \frac{1}{1 + e^{-x}} \end{gathered}"
-            )
-        st.dataframe(pd.DataFrame(table), hide_index=True)
-        summed = list(table)[-2]  # the column that is added up: exp(·), or σ(z/T)
-        st.markdown(
-            t(
-                "**Sum**: Σ {column} = {total:.6g}; **divide**: each p is its {column} ÷ {total:.6g}.",
-                column=summed,
-                total=float(np.sum(table[summed])),
-            )
-        )
-        st.caption(
-            t(
-                "ⓘ T = {T:g}. Dividing z by T never changes which z is largest, so the answer stays; "
-                "it only makes the network more (T < 1) or less (T > 1) sure.",
-                T=temperature,
-            )
-        )
+        lab_view.output_steps(network, edited, edits.temperature, config, data, image_index)
 
 
 page_setup("Lab", "🧪")

@@ -1,10 +1,11 @@
-"""The Lab's figures (pure: arrays and translated words in, figure out) and the shared, cached
-numbers they are drawn from.
+"""The Lab's figures (pure: arrays and translated words in, figure out), the shared, cached
+numbers they are drawn from, and the parts of its pages that draw them with widgets (the
+output's steps, a drawing's canvas).
 
 Cached per model (its hash), never per session: the test images' first-layer sums Z1 (so an
-edit costs only the layers after the first), the original's predictions, and, computed in
-server/tasks.py's worker pool, the knock-out losses, the robustness curves and t-SNE maps.
-Only arrays are cached, never a model.
+edit costs only the layers after the first), the original's predictions, the edited network's
+answers per edits, and, computed in server/tasks.py's worker pool, the knock-out losses, the
+robustness curves and t-SNE maps. Only arrays are cached, never a model.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -24,6 +26,7 @@ from server.tasks import shared_pool
 from ui import charts
 from ui.canvas import st_canvas
 from ui.charts import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION, image_heatmap, layout, timeline_figure
+from ui.display import show_chart
 from ui.i18n import t
 from ui.network_figures import selected_customdata
 
@@ -347,6 +350,60 @@ def steps_table(z: np.ndarray, temperature: float, output: str, digits) -> dict[
         s = 1 / (1 + np.exp(-zt))
         table.update({"σ(z/T)": s, "p = σ / Σσ": s / s.sum()})
     return {name: list(values) for name, values in table.items()}
+
+
+def output_steps(network, edited, temperature: float, config, data, image_index: int) -> None:
+    """The Lab's "output, step by step": the output layer's numbers for test image image_index or
+    a drawing, as the maths goes, read by the edited network (the original with the edits,
+    its output's z divided by temperature); network: the original, whose output function it shows."""
+    digits = config.digits
+    st.subheader(t("The output, step by step"))
+    source = st.radio(
+        t("Input"),
+        ["test", "drawing"],
+        format_func={"test": t("Test image {index}", index=image_index), "drawing": t("A drawing")}.get,
+        horizontal=True,
+        key="lab-steps-source",
+    )
+    picture, numbers = st.columns([1, 3])
+    with picture:
+        X_row, image, title = steps_input(source, edited, config, data, image_index)
+    if X_row is None:
+        return
+    # the edited network's logits are z/T (the temperature is in its last layer): times T gives z
+    z = lab.forward_from(edited, lab.first_layer_sums(edited, X_row), 1)[:, 0].astype(np.float64) * temperature
+    table = steps_table(z, temperature, network.output, digits)
+    probabilities = np.asarray(list(table.values())[-1])
+    with picture:
+        show_chart(cached_image_figure(image, title, 260), "lab-steps-image")
+        st.metric(t("Answer"), str(digits[int(probabilities.argmax())]), help=t("The digit with the largest p."))
+    with numbers:
+        # two short lines, not one long one: a phone cuts a formula off at its edge
+        if network.output == "softmax":
+            st.latex(
+                r"\begin{gathered} p_k = \frac{e^{z_k/T - m}}{\sum_i e^{z_i/T - m}} \\ m = \max_j z_j/T \end{gathered}"
+            )
+        else:
+            st.latex(
+                r"\begin{gathered} p_k = \frac{\sigma(z_k/T)}{\sum_i \sigma(z_i/T)} \\ "
+                r"\sigma(x) = \frac{1}{1 + e^{-x}} \end{gathered}"
+            )
+        st.dataframe(pd.DataFrame(table), hide_index=True)
+        summed = list(table)[-2]  # the column that is added up: exp(·), or σ(z/T)
+        st.markdown(
+            t(
+                "**Sum**: Σ {column} = {total:.6g}; **divide**: each p is its {column} ÷ {total:.6g}.",
+                column=summed,
+                total=float(np.sum(table[summed])),
+            )
+        )
+        st.caption(
+            t(
+                "ⓘ T = {T:g}. Dividing z by T never changes which z is largest, so the answer stays; "
+                "it only makes the network more (T < 1) or less (T > 1) sure.",
+                T=temperature,
+            )
+        )
 
 
 def forming_figure(maps: list[np.ndarray], classes, digits, epochs, words: dict, height: int = 560) -> go.Figure:
