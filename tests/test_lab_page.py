@@ -67,6 +67,27 @@ def test_an_edit_reruns_only_the_parts_that_show_the_edited_network():
     )
 
 
+def test_without_the_sidebar_note_as_a_fragment_an_edit_that_turns_edits_on_reruns_the_whole_page(monkeypatch):
+    """The common frame's model note may be a plain caption (no fragment to rerun): the sidebar
+    still never tells a stale story."""
+    import streamlit as st
+
+    from ui import navigation
+    from ui.i18n import t
+    from ui.session import current_model
+
+    monkeypatch.setattr(
+        navigation, "model_note", lambda: st.caption(t("**Model:** {model}", model=current_model().label()))
+    )
+    at = app("pages/8_Lab.py").run()
+    at.slider(key="lab-prune").set_value(95).run()  # edits on: the whole page
+    assert not at.exception, at.exception
+    assert "lab-knockout" in chart_keys(at)
+    assert any("edited in the Lab" in c.value for c in at.sidebar.caption)
+    at.slider(key="lab-prune").set_value(90).run()  # still on: only the parts
+    assert chart_keys(at) == {"lab-per-digit", "lab-confusion", "lab-steps-image"}
+
+
 def test_the_edited_network_is_what_other_pages_read_and_reset_gives_back_the_shipped_arrays():
     from ui.session import default_model
 
