@@ -12,8 +12,9 @@
 4. With --browser N: in headless Chromium against the real server, an edit (the top 30
    knock-out neurons switched off / Reset; the prune slider to 100 % and back, by keyboard)
    until the new "Edited accuracy" is on screen, against draw_latency.py's bare button app's
-   round trip, N samples taken in turn. With --before DIR also another checkout's Lab in the
-   same turns (a fair before/after on a loaded machine), e.g. made with
+   round trip, N samples taken in turn: p50 and p95 of each, and their ratios. With --before
+   DIR also another checkout's Lab in the same turns (a fair before/after on a loaded machine),
+   e.g. made with
    `git archive HEAD | tar -x -C /tmp/before`.
 
 5. With --draw N: Draw's stroke → Prediction (draw_latency.py's way) N times with the server's
@@ -292,6 +293,27 @@ def print_draw_under_tasks(samples: int) -> None:
     print("Draw with Lab tasks ÷ without: p50 {:.2f}×, p95 {:.2f}×, p99 {:.2f}×".format(*ratios))
 
 
+def print_round_trips(name: str, times: dict, cpu: dict) -> None:
+    """p50 and p95 of each app's seconds per sample, as ratios to the bare rerun's; the server's
+    median CPU per sample beside them."""
+    from devtools.bench import percentile
+
+    def quantiles(values):
+        return [1000 * percentile(values, q) for q in (0.5, 0.95)]
+
+    bare, bare_cpu = quantiles(times["bare"]), 1000 * statistics.median(cpu["bare"])
+    print(f"{name} → Edited accuracy on screen (n={len(times['bare'])}, taken in turn):")
+    print(f"  bare  : p50 {bare[0]:.0f} ms, p95 {bare[1]:.0f} ms; server CPU per rerun {bare_cpu:.0f} ms")
+    for app in ("before", "edit"):
+        if app in times:
+            (p50, p95), app_cpu = quantiles(times[app]), 1000 * statistics.median(cpu[app])
+            print(
+                f"  {app:6}: p50 {p50:.0f} ms = {p50 / bare[0]:.2f}× bare, "
+                f"p95 {p95:.0f} ms = {p95 / bare[1]:.2f}× bare;"
+                f" server CPU per edit {app_cpu:.0f} ms = {app_cpu / bare_cpu:.1f}× bare's"
+            )
+
+
 def main() -> None:
     import ui  # noqa: F401  (one BLAS thread, as in the server)
 
@@ -303,16 +325,7 @@ def main() -> None:
     parser.add_argument("--before", type=Path, help="another checkout whose Lab is measured alongside (--browser)")
     args = parser.parse_args()
     for name, pair in BROWSER_EDITS.items() if args.browser else ():
-        times, cpu = browser_round_trips(args.browser, pair, args.before)
-        bare_ms, bare_cpu = (statistics.median(values["bare"]) * 1000 for values in (times, cpu))
-        print(f"{name} → Edited accuracy on screen (n={args.browser}), bare button rerun: median {bare_ms:.0f} ms")
-        print(f"  (server CPU per bare rerun: median {bare_cpu:.0f} ms)")
-        for app in ("before", "edit"):
-            if app in times:
-                edit_ms, edit_cpu = (statistics.median(values[app]) * 1000 for values in (times, cpu))
-                worst = f"max {max(times[app]) * 1000:.0f} ms"
-                print(f"  {app:6}: median {edit_ms:.0f} ms, {edit_ms / bare_ms:.2f}× bare ({worst});", end=" ")
-                print(f"server CPU per edit {edit_cpu:.0f} ms, {edit_cpu / bare_cpu:.1f}× bare's")
+        print_round_trips(name, *browser_round_trips(args.browser, pair, args.before))
     if args.draw:
         print_draw_under_tasks(args.draw)
     if not args.repeats:

@@ -23,6 +23,11 @@ def percent(text: str) -> float:
     return float(text.rstrip("%"))
 
 
+def chart_keys(at) -> set[str]:
+    """The keys of the Plotly charts the last run sent (an element id ends with its key)."""
+    return {chart.proto.id.split("-", 2)[-1] for chart in at.get("plotly_chart")}
+
+
 def test_edits_move_the_accuracy_and_reset_gives_the_original_back():
     at = app("pages/8_Lab.py").run()
     assert not at.exception, at.exception
@@ -30,14 +35,57 @@ def test_edits_move_the_accuracy_and_reset_gives_the_original_back():
     assert metric(at, "Edited accuracy") == original
     at.slider(key="lab-temperature").set_value(3.0).run()
     assert metric(at, "Edited accuracy") == original  # the answers stay
+    at.run()  # the whole page: an edit drew only the parts that show the edited network
     at.button(key="lab-switch-top").click().run()
     assert len(at.multiselect(key="lab-off").value) == 30
     assert percent(metric(at, "Edited accuracy")) <= percent(original) - 1
+    at.run()
     assert any("edited in the Lab" in c.value for c in at.sidebar.caption)
     at.button(key="lab-reset").click().run()
     assert metric(at, "Edited accuracy") == original
     assert not at.multiselect(key="lab-off").value
     assert not any("edited in the Lab" in c.value for c in at.sidebar.caption)
+
+
+def test_an_edit_reruns_only_the_parts_that_show_the_edited_network():
+    """The knock-out chart and the rest of the page are neither recomputed nor sent again; the
+    sidebar's model note is, when edits go on or off."""
+    at = app("pages/8_Lab.py").run()
+    assert chart_keys(at) == {"lab-per-digit", "lab-confusion", "lab-knockout", "lab-steps-image"}
+    at.slider(key="lab-prune").set_value(95).run()
+    assert not at.exception, at.exception
+    assert chart_keys(at) == {"lab-per-digit", "lab-confusion", "lab-steps-image"}
+    assert not [b for b in at.button if b.key == "lab-switch-top"]
+    assert percent(metric(at, "Edited accuracy")) < percent(metric(at, "Original accuracy"))
+    assert any("edited in the Lab" in c.value for c in at.sidebar.caption)
+    at.slider(key="lab-prune").set_value(90).run()  # still edited: the note is not sent again
+    assert not at.sidebar.caption
+    at.button(key="lab-reset").click().run()
+    assert metric(at, "Edited accuracy") == metric(at, "Original accuracy")
+    assert [c.value for c in at.sidebar.caption if "Model:" in c.value] and not any(
+        "edited in the Lab" in c.value for c in at.sidebar.caption
+    )
+
+
+def test_without_the_sidebar_note_as_a_fragment_an_edit_that_turns_edits_on_reruns_the_whole_page(monkeypatch):
+    """The common frame's model note may be a plain caption (no fragment to rerun): the sidebar
+    still never tells a stale story."""
+    import streamlit as st
+
+    from ui import navigation
+    from ui.i18n import t
+    from ui.session import current_model
+
+    monkeypatch.setattr(
+        navigation, "model_note", lambda: st.caption(t("**Model:** {model}", model=current_model().label()))
+    )
+    at = app("pages/8_Lab.py").run()
+    at.slider(key="lab-prune").set_value(95).run()  # edits on: the whole page
+    assert not at.exception, at.exception
+    assert "lab-knockout" in chart_keys(at)
+    assert any("edited in the Lab" in c.value for c in at.sidebar.caption)
+    at.slider(key="lab-prune").set_value(90).run()  # still on: only the parts
+    assert chart_keys(at) == {"lab-per-digit", "lab-confusion", "lab-steps-image"}
 
 
 def test_the_edited_network_is_what_other_pages_read_and_reset_gives_back_the_shipped_arrays():

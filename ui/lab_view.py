@@ -1,10 +1,11 @@
-"""The Lab's figures (pure: arrays and translated words in, figure out) and the shared, cached
-numbers they are drawn from.
+"""The Lab's figures (pure: arrays and translated words in, figure out), the shared, cached
+numbers they are drawn from, and the parts of its pages that draw them with widgets (the
+output's steps, a drawing's canvas).
 
 Cached per model (its hash), never per session: the test images' first-layer sums Z1 (so an
-edit costs only the layers after the first), the original's predictions, and, computed in
-server/tasks.py's worker pool, the knock-out losses, the robustness curves and t-SNE maps.
-Only arrays are cached, never a model.
+edit costs only the layers after the first), the original's predictions, the edited network's
+answers per edits, and, computed in server/tasks.py's worker pool, the knock-out losses, the
+robustness curves and t-SNE maps. Only arrays are cached, never a model.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -21,8 +23,10 @@ from nnlib.network import Network
 from nnlib.pipeline import read_ink
 from nnlib.preprocess import ink_image, is_dot
 from server.tasks import shared_pool
+from ui import charts
 from ui.canvas import st_canvas
 from ui.charts import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION, image_heatmap, layout, timeline_figure
+from ui.display import show_chart
 from ui.i18n import t
 from ui.network_figures import selected_customdata
 
@@ -90,6 +94,20 @@ def probabilities(key: str, _network: Network, _X_rows: np.ndarray) -> np.ndarra
     return P
 
 
+@st.cache_resource(show_spinner=False, max_entries=256)
+def edited_predictions(
+    key: str, edits: lab.Edits, _original: Network, _edited: Network, _X_rows, _Z1, _Z2
+) -> np.ndarray:
+    """The answers (m,) of the original network (its model hash: key) with edits, on the test
+    rows; read-only, shared: a class asked to prune 50 % computes them once, and a slider moved
+    back costs nothing.
+
+    _edited: the original with the edits applied; _Z1, _Z2: the original's cached sums."""
+    predictions = lab.edited_logits(_original, _edited, edits, _X_rows, _Z1, _Z2).argmax(axis=0).astype(np.int16)
+    predictions.flags.writeable = False
+    return predictions
+
+
 def wait_for(key: tuple, function, *args, note: str = "", timeout_s: float = 300):
     """The task's result, waiting with a caption that counts the seconds (any widget click
     still interrupts the wait: each caption update lets Streamlit stop this run); None, with a
@@ -149,15 +167,64 @@ def knockout_figure(losses: np.ndarray, title: str, y_title: str, top: int = 40,
 
 
 def per_digit_figure(digits, before, after, title: str, before_name: str, after_name: str) -> go.Figure:
-    """Per-digit accuracy, original and edited, side by side (hatched = edited)."""
+    """Per-digit accuracy (class_count,) each, original and edited, side by side (hatched =
+    edited). Drawn after every edit: the figure is built once per digits and words and each call
+    only puts its numbers in (plotly's checks cost ~20 ms CPU a figure)."""
+    before, after = 100 * np.asarray(before, dtype=float), 100 * np.asarray(after, dtype=float)
+    low = float(np.nanmin(np.concatenate([before, after])))
+    spec = per_digit_spec(tuple(str(d) for d in digits), title, before_name, after_name)
+    return with_values(spec, {0: dict(y=before), 1: dict(y=after)}, yaxis=dict(range=[max(0.0, low - 5), 100.5]))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def per_digit_spec(labels: tuple[str, ...], title: str, before_name: str, after_name: str) -> dict:
+    """per_digit_figure's figure without its numbers, as a dict; shared, never changed."""
     fig = go.Figure()
-    labels = [str(d) for d in digits]
-    fig.add_bar(x=labels, y=100 * np.asarray(before), name=before_name, marker_color=GREY)
-    fig.add_bar(x=labels, y=100 * np.asarray(after), name=after_name, marker=dict(color=VERMILLION, pattern_shape="/"))
-    low = float(np.nanmin(np.concatenate([before, after]))) * 100
-    fig.update_yaxes(ticksuffix="%", range=[max(0.0, low - 5), 100.5])
+    fig.add_bar(x=labels, y=np.zeros(len(labels)), name=before_name, marker_color=GREY)
+    fig.add_bar(x=labels, y=np.zeros(len(labels)), name=after_name, marker=dict(color=VERMILLION, pattern_shape="/"))
+    fig.update_yaxes(ticksuffix="%")
     fig.update_xaxes(type="category")
-    return layout(fig, title, height=340, barmode="group")
+    return fixed_margins(layout(fig, title, height=340, barmode="group"), left=60, bottom=40).to_dict()
+
+
+def confusion_figure(true: np.ndarray, predicted: np.ndarray, digits, words: tuple[str, ...]) -> go.Figure:
+    """charts.confusion_figure of the edited network's answers (m,), drawn after every edit: that
+    figure built once per digits and words (words: its title, axis titles and hover), each call
+    only putting its counts in. Right answers on the diagonal, mistakes coloured up to the most
+    frequent one."""
+    k = len(digits)
+    counts = lab.confusion(predicted, true, k)
+    diagonal = np.eye(k, dtype=bool)
+    mistakes = np.where(~diagonal & (counts > 0), counts, np.nan)
+    top = max(np.nanmax(mistakes) if np.isfinite(mistakes).any() else 1, 1)
+    spec = confusion_spec(tuple(digits), words)
+    return with_values(spec, {0: dict(z=np.where(diagonal, counts, np.nan)), 1: dict(z=mistakes, zmax=top)})
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def confusion_spec(digits: tuple, words: tuple[str, ...]) -> dict:
+    """confusion_figure's figure without its counts, as a dict; shared, never changed."""
+    nothing = np.zeros(0, dtype=int)
+    return fixed_margins(charts.confusion_figure(nothing, nothing, digits, *words), left=55, bottom=60).to_dict()
+
+
+def fixed_margins(fig: go.Figure, left: int, bottom: int) -> go.Figure:
+    """fig with margins fixed, wide enough for its tick labels and axis titles: Plotly sizes
+    automatic margins by drawing the figure twice, and the Lab draws these two anew on every edit."""
+    fig.update_xaxes(automargin=False)
+    fig.update_yaxes(automargin=False)
+    return fig.update_layout(margin=dict(l=left, b=bottom))
+
+
+def with_values(spec: dict, traces: dict[int, dict], **layout_parts: dict) -> go.Figure:
+    """The figure spec describes (a figure's dict: not changed) with some traces' keys and some
+    layout parts' keys set to new values, which plotly takes as they are, unchecked (~1 ms
+    instead of ~20 for a figure built anew).
+
+    traces: {trace index: {key: value}}; layout_parts: {part, e.g. "yaxis": {key: value}}."""
+    data = [{**trace, **traces.get(index, {})} for index, trace in enumerate(spec["data"])]
+    parts = {name: {**spec["layout"].get(name, {}), **values} for name, values in layout_parts.items()}
+    return go.Figure(dict(data=data, layout={**spec["layout"], **parts}), _validate=False)
 
 
 def robustness_figure(by_kind: dict, kind_names: dict, x_title: str, title: str) -> go.Figure:
@@ -283,6 +350,60 @@ def steps_table(z: np.ndarray, temperature: float, output: str, digits) -> dict[
         s = 1 / (1 + np.exp(-zt))
         table.update({"σ(z/T)": s, "p = σ / Σσ": s / s.sum()})
     return {name: list(values) for name, values in table.items()}
+
+
+def output_steps(network, edited, temperature: float, config, data, image_index: int) -> None:
+    """The Lab's "output, step by step": the output layer's numbers for test image image_index or
+    a drawing, as the maths goes, read by the edited network (the original with the edits,
+    its output's z divided by temperature); network: the original, whose output function it shows."""
+    digits = config.digits
+    st.subheader(t("The output, step by step"))
+    source = st.radio(
+        t("Input"),
+        ["test", "drawing"],
+        format_func={"test": t("Test image {index}", index=image_index), "drawing": t("A drawing")}.get,
+        horizontal=True,
+        key="lab-steps-source",
+    )
+    picture, numbers = st.columns([1, 3])
+    with picture:
+        X_row, image, title = steps_input(source, edited, config, data, image_index)
+    if X_row is None:
+        return
+    # the edited network's logits are z/T (the temperature is in its last layer): times T gives z
+    z = lab.forward_from(edited, lab.first_layer_sums(edited, X_row), 1)[:, 0].astype(np.float64) * temperature
+    table = steps_table(z, temperature, network.output, digits)
+    probabilities = np.asarray(list(table.values())[-1])
+    with picture:
+        show_chart(cached_image_figure(image, title, 260), "lab-steps-image")
+        st.metric(t("Answer"), str(digits[int(probabilities.argmax())]), help=t("The digit with the largest p."))
+    with numbers:
+        # two short lines, not one long one: a phone cuts a formula off at its edge
+        if network.output == "softmax":
+            st.latex(
+                r"\begin{gathered} p_k = \frac{e^{z_k/T - m}}{\sum_i e^{z_i/T - m}} \\ m = \max_j z_j/T \end{gathered}"
+            )
+        else:
+            st.latex(
+                r"\begin{gathered} p_k = \frac{\sigma(z_k/T)}{\sum_i \sigma(z_i/T)} \\ "
+                r"\sigma(x) = \frac{1}{1 + e^{-x}} \end{gathered}"
+            )
+        st.dataframe(pd.DataFrame(table), hide_index=True)
+        summed = list(table)[-2]  # the column that is added up: exp(·), or σ(z/T)
+        st.markdown(
+            t(
+                "**Sum**: Σ {column} = {total:.6g}; **divide**: each p is its {column} ÷ {total:.6g}.",
+                column=summed,
+                total=float(np.sum(table[summed])),
+            )
+        )
+        st.caption(
+            t(
+                "ⓘ T = {T:g}. Dividing z by T never changes which z is largest, so the answer stays; "
+                "it only makes the network more (T < 1) or less (T > 1) sure.",
+                T=temperature,
+            )
+        )
 
 
 def forming_figure(maps: list[np.ndarray], classes, digits, epochs, words: dict, height: int = 560) -> go.Figure:

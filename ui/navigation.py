@@ -81,6 +81,13 @@ def page_label(label: str) -> str:
     return f"{t(label)} {label.split(' ', 1)[1]}"
 
 
+@st.fragment(key="model-note")
+def model_note() -> None:
+    """The sidebar's note of the model every page reads with. A fragment with a key, so that an
+    edit in the Lab reruns it (ui.lab_edits.MODEL_NOTE) without rerunning the whole page."""
+    st.caption(t("**Model:** {model}", model=current_model().label()))
+
+
 def page_setup(title: str, icon: str = "🧠") -> None:
     """Page config and sidebar; the first call of every page."""
     st.set_page_config(page_title=f"{title} · nnlib", page_icon=icon, layout="wide")
@@ -94,5 +101,5 @@ def page_setup(title: str, icon: str = "🧠") -> None:
             st.page_link(script, label=page_label(label))
         st.divider()
         language_switch()
-        st.caption(t("**Model:** {model}", model=current_model().label()))
+        model_note()
         st.html(CLOSE_SIDEBAR_ON_PHONE, unsafe_allow_javascript=True)
