@@ -13,7 +13,7 @@ from ui.i18n import LOCALES, catalogue
 
 APP_FILES = [
     ROOT / "streamlit_app.py",
-    *sorted((ROOT / "pages").glob("*.py")),
+    *sorted((ROOT / "app_pages").glob("*.py")),
     *sorted((ROOT / "ui").rglob("*.py")),
     *sorted((ROOT / "nnlib").rglob("*.py")),
     *sorted((ROOT / "server").rglob("*.py")),
@@ -32,7 +32,7 @@ def translatable_texts() -> set[str]:
 
     texts = set(MODEL_DESCRIPTIONS) | set(PRESET_LABELS.values()) | set(SCHEDULE_LABELS.values())
     texts |= {label for _, label in PAGES}  # the sidebar's labels
-    compare = ast.parse((ROOT / "pages" / "6_Compare.py").read_text())
+    compare = ast.parse((ROOT / "app_pages" / "6_Compare.py").read_text())
     for node in compare.body:  # the Compare page's setting labels and table columns
         name = getattr(node.targets[0], "id", None) if isinstance(node, ast.Assign) else None
         if name == "SETTINGS":
@@ -166,7 +166,7 @@ def test_no_python_module_holds_translations():
     from ui.i18n import LANGUAGES
 
     own_names = set(LANGUAGES.values()) | {"Language / 语言"}
-    modules = [ROOT / "streamlit_app.py", *ROOT.glob("pages/*.py"), *(ROOT / "ui").rglob("*.py")]
+    modules = [ROOT / "streamlit_app.py", *ROOT.glob("app_pages/*.py"), *(ROOT / "ui").rglob("*.py")]
     holders = {
         path.name: node.value
         for path in modules

@@ -23,6 +23,7 @@ from nnlib import PRESETS, TrainConfig, evaluate, registry
 from nnlib.measure import parameter_bytes
 from server.board import Entry, RunSummary
 from ui.charts import BLUE, GREEN, ORANGE, PURPLE, SKY, VERMILLION, layout
+from ui.navigation import deep_link_paths
 
 # What a post keeps of a run's settings (TrainConfig fields), in the table's order.
 POSTED_SETTINGS = ("digits", "hidden", "activation", "output", "init", "learning_rate", "batch_size", "epochs", "dtype")
@@ -233,7 +234,7 @@ def _spread(entries: list[Entry]) -> bool:
 # --- Who is asking, and where students can reach this server ----------------------------------
 
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]")
-PAGE_PATHS = ("dataset", "train", "weights", "draw", "backprop", "compare", "class")  # pages/*.py, lower case
+PAGE_PATHS = tuple(path.lower() for path in deep_link_paths() if path)
 
 
 def client_address(peer: str | None, headers, trusted_proxies=()) -> str:

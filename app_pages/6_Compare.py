@@ -14,7 +14,6 @@ from ui.data import prepared
 from ui.display import show_chart
 from ui.exports import inert_csv
 from ui.i18n import t
-from ui.navigation import page_setup
 from ui.runtime import run_in_background
 from ui.settings import PRESET_LABELS, compare_label, compared_settings, shown_value, work_cap, work_of
 from ui.training import new_trainer
@@ -33,7 +32,6 @@ TABLE_COLUMNS = (
     "status",
 )  # translated when shown
 
-page_setup("Compare", "⚖️")
 st.title(t("⚖️ Compare"))
 st.markdown(
     t(

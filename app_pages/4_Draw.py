@@ -16,7 +16,6 @@ from ui import charts, insight_view, teach
 from ui.canvas import st_canvas
 from ui.display import show_chart
 from ui.i18n import t
-from ui.navigation import page_setup
 from ui.runtime import log_timing
 from ui.session import current_model, forget_model
 
@@ -88,7 +87,6 @@ def hidden_neurons(network, cache, contributions, X, image_shape, answer) -> Non
 
 
 run_started = time.perf_counter()
-page_setup("Draw", "✏️")
 st.html(DRAW_CSS)
 with st.container(key="draw-title"):
     st.title(t("✏️ Draw"))

@@ -25,7 +25,6 @@ from ui.lab_edits import (
     switch_off_top,
     toggle_clicked_neuron,
 )
-from ui.navigation import page_setup
 from ui.session import current_model, unedited_model
 
 TOP_DEFAULT = 30
@@ -56,7 +55,6 @@ def knockout_chart(model_key: str, losses: np.ndarray) -> None:
     )
 
 
-page_setup("Lab", "🧪")
 st.title(t("🧪 Lab"))
 model = unedited_model()
 network, config = model.network, model.config
