@@ -21,11 +21,12 @@ def app(page: str) -> AppTest:
     return AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120).switch_page(page)
 
 
-@pytest.mark.parametrize("page", SCRIPTS)
+@pytest.mark.parametrize("page", SCRIPTS[::-1])  # the home page last: the others by deep link first
 def test_page_renders_without_exception(page):
     at = app(page).run()
     assert not at.exception, at.exception
     assert at.title or at.markdown
+    assert at.sidebar.radio[0].key == "lang_widget"  # inside the entrypoint's frame, even by deep link
 
 
 def test_home_states_the_current_model():
