@@ -1,8 +1,10 @@
 """Draw: a digit drawn with the mouse, read by the network, and why; a drawing it read wrong
 taught to it (ui/teach.py); then inside the network.
 
-The answer comes first (above the canvas, so a phone shows it without scrolling); the
-heavy parts below are fragments that a click reruns on their own (ui/insight_view.py).
+The answer comes first (above the canvas, so a phone shows it without scrolling). A stroke
+reruns only the drawing board (a fragment: the canvas, its answer, Teach it and the view chosen
+inside the network), not the page around it; the heavy views are fragments of their own that a
+click reruns alone (ui/insight_view.py).
 """
 
 import time
@@ -86,14 +88,9 @@ def hidden_neurons(network, cache, contributions, X, image_shape, answer) -> Non
             )
 
 
-run_started = time.perf_counter()
-st.html(DRAW_CSS)
-with st.container(key="draw-title"):
-    st.title(t("✏️ Draw"))
-model = current_model()
-network, config = model.network, model.config
-digits = config.digits
-with st.container(key="draw-model"):
+def model_note(model) -> None:
+    """Which model reads the drawing; a model of fewer than ten digits says so and offers the shipped one."""
+    network, digits = model.network, model.config.digits
     if len(digits) < 10:
         note, reset = st.columns([3, 1], vertical_alignment="center")
         note.warning(
@@ -118,8 +115,10 @@ with st.container(key="draw-model"):
             )
         )
 
-canvas_col, seen_col, answer_col = st.columns([3, 2, 3])
-with canvas_col:
+
+def canvas_and_tools():
+    """The canvas with Clear and the stroke width below it; returns (the answer's slot above the
+    canvas, the canvas's picture (H, W, 4) or None)."""
     # The answer's place, above the canvas: on a phone the columns stack, and a
     # Prediction below them would be a screen away from the finger that drew. Its height
     # is fixed (DRAW_CSS): an answer that grew the slot moved the canvas between two strokes.
@@ -139,70 +138,63 @@ with canvas_col:
     # No tooltip on Clear: on a touch screen it stayed over the canvas after the tap.
     if st.button(t("🧽 Clear"), key="clear_canvas"):
         st.session_state["canvas_round"] = canvas_round + 1
-        st.rerun()
+        st.rerun(scope="fragment")
     st.slider(t("Stroke width"), 5, 40, 18, key="stroke_width", help=t("Pen thickness in canvas pixels."))
+    return answer_slot, (result.image_data if result is not None else None)
 
-drawing = result.image_data if result is not None else None
-started = time.perf_counter()
-# The canvas is black paper: say so, so that a canvas drawn full of ink is not
-# mistaken for white paper with nothing on it.
-ink = ink_image(drawing, background=0.0) if drawing is not None and drawing.size else None
-if ink is not None and is_dot(ink):
-    answer_slot.warning(t("Too little ink to read: a dot is not a digit. Draw the whole digit, large."))
-    teach.teach_section(None)
-    st.stop()
-reading = read_ink(ink, network, config) if ink is not None else None
-if reading is None:
-    answer_slot.info(t("The canvas is empty: draw one digit, large, in the middle, and the network will read it."))
-    teach.teach_section(None)
-    st.stop()
-if reading.mostly_ink:
-    seen_col.warning(t("The canvas is mostly ink: clear it and draw one digit with a thinner stroke."))
-elif side_by_side(ink):
-    seen_col.warning(
-        t("Separate marks side by side: is this more than one digit? The network reads one digit at a time.")
-    )
-elif reading.confidence < UNSURE:
-    seen_col.info(
-        t(
-            "Only {sure:.0%} sure: to the network this is not clearly one digit. A scribble or two digits get "
-            "an answer all the same: the network always picks one of its digits.",
-            sure=reading.confidence,
+
+def read_drawing(drawing, network, config, answer_slot):
+    """(the network's Reading of the canvas's picture, its ink map), or (None, None) when there is
+    nothing to read (empty, a dot), said in the answer's slot."""
+    # The canvas is black paper: say so, so that a canvas drawn full of ink is not
+    # mistaken for white paper with nothing on it.
+    ink = ink_image(drawing, background=0.0) if drawing is not None and drawing.size else None
+    if ink is not None and is_dot(ink):
+        answer_slot.warning(t("Too little ink to read: a dot is not a digit. Draw the whole digit, large."))
+        return None, None
+    reading = read_ink(ink, network, config) if ink is not None else None
+    if reading is None:
+        answer_slot.info(t("The canvas is empty: draw one digit, large, in the middle, and the network will read it."))
+        return None, None
+    return reading, ink
+
+
+def doubts(reading, ink) -> None:
+    """A warning when the drawing is not one clear digit: mostly ink, marks side by side, or unsure."""
+    if reading.mostly_ink:
+        st.warning(t("The canvas is mostly ink: clear it and draw one digit with a thinner stroke."))
+    elif side_by_side(ink):
+        st.warning(
+            t("Separate marks side by side: is this more than one digit? The network reads one digit at a time.")
         )
-    )
-image, X, probabilities, predicted = reading.image, reading.X, reading.probabilities, reading.class_index
-contributions, cache = reading.contributions, reading.cache
-elapsed_ms = 1000 * (time.perf_counter() - started)
+    elif reading.confidence < UNSURE:
+        st.info(
+            t(
+                "Only {sure:.0%} sure: to the network this is not clearly one digit. A scribble or two digits get "
+                "an answer all the same: the network always picks one of its digits.",
+                sure=reading.confidence,
+            )
+        )
 
-# The answer first: Streamlit shows each element as soon as the script reaches it,
-# so the digit appears before the charts that explain it are built.
-answer_slot.metric(
-    t("Prediction"),
-    str(digits[predicted]),
-    delta=teach.sureness_words(probabilities, digits),
-    delta_color="off",
-    delta_arrow="off",
-    help=t("Read in {ms:.0f} ms.", ms=elapsed_ms),
-)
-log_timing("draw-prediction", time.perf_counter() - run_started)
-with seen_col:
+
+def seen_image(image) -> None:
     show_chart(charts.image_heatmap(image, t("Input, 28×28"), height=320), "seen")
     st.caption(
         t("Cropped to the ink, fitted in 20×20 and centred by its centre of mass, the way MNIST's digits were made.")
     )
-with answer_col:
-    show_chart(
-        charts.bar_figure(
-            digits,
-            probabilities,
-            t("Probabilities"),
-            highlight=predicted,
-            y_title=t("probability"),
-            height=300,
-            y_range=[0, 1],
-        ),
-        "probabilities",
+
+
+def probabilities_chart(reading, network, digits) -> None:
+    probabilities = charts.bar_figure(
+        digits,
+        reading.probabilities,
+        t("Probabilities"),
+        highlight=reading.class_index,
+        y_title=t("probability"),
+        height=300,
+        y_range=[0, 1],
     )
+    show_chart(probabilities, "probabilities")
     if network.output == "sigmoid":
         st.caption(
             t(
@@ -213,25 +205,71 @@ with answer_col:
     else:
         st.caption(t("ⓘ How sure the network is of each digit (they add up to 1). Try a sloppy 4, or a 7 with a bar."))
 
-teach.teach_section(image)
 
-st.subheader(t("Inside the network"))
-# One id per drawing: a result of "Fool it" belongs to the drawing it was found for.
-drawing_id = f"{st.session_state['canvas_round']}-{hash(X.tobytes())}"
-image_shape = image.shape
-strongest = int(np.argmax(np.abs(contributions))) if len(contributions) else 0
-# One view at a time, chosen like a tab: a stroke builds and sends only the view on show
-# (tabs would build all five), so the answer is not held up by charts nobody is looking at.
-views = {
-    t("The network"): lambda: insight_view.network_section(
-        network, X, cache, digits, "draw-diagram", default=(1, strongest)
-    ),
-    t("Which pixels matter"): lambda: insight_view.saliency_section(
-        network, X, image_shape, predicted, digits[predicted]
-    ),
-    t("Fool it"): lambda: insight_view.fool_section(network, X, image_shape, digits, drawing_id),
-    t("Dream"): lambda: insight_view.dream_section(network, image_shape, digits),
-    t("Hidden neurons"): lambda: hidden_neurons(network, cache, contributions, X, image_shape, digits[predicted]),
-}
-view = st.radio(t("Show"), list(views), horizontal=True, key="draw-view", label_visibility="collapsed")
-views.get(view, views[t("The network")])()
+def inside_the_network(network, reading, digits) -> None:
+    """One view at a time, chosen like a tab: a stroke builds and sends only the view on show
+    (tabs would build all five), so the answer is not held up by charts nobody is looking at."""
+    st.subheader(t("Inside the network"))
+    X, cache, contributions, predicted = reading.X, reading.cache, reading.contributions, reading.class_index
+    # One id per drawing: a result of "Fool it" belongs to the drawing it was found for.
+    drawing_id = f"{st.session_state['canvas_round']}-{hash(X.tobytes())}"
+    image_shape = reading.image.shape
+    strongest = int(np.argmax(np.abs(contributions))) if len(contributions) else 0
+    views = {
+        t("The network"): lambda: insight_view.network_section(
+            network, X, cache, digits, "draw-diagram", default=(1, strongest)
+        ),
+        t("Which pixels matter"): lambda: insight_view.saliency_section(
+            network, X, image_shape, predicted, digits[predicted]
+        ),
+        t("Fool it"): lambda: insight_view.fool_section(network, X, image_shape, digits, drawing_id),
+        t("Dream"): lambda: insight_view.dream_section(network, image_shape, digits),
+        t("Hidden neurons"): lambda: hidden_neurons(network, cache, contributions, X, image_shape, digits[predicted]),
+    }
+    view = st.radio(t("Show"), list(views), horizontal=True, key="draw-view", label_visibility="collapsed")
+    views.get(view, views[t("The network")])()
+
+
+@st.fragment
+def drawing_board(network, config) -> None:
+    """Everything a stroke changes: the canvas, the answer, Teach it and the view chosen inside
+    the network. A stroke, Clear or a click here reruns this alone; Retrain reruns the page."""
+    run_started = time.perf_counter()
+    digits = config.digits
+    canvas_col, seen_col, answer_col = st.columns([3, 2, 3])
+    with canvas_col:
+        answer_slot, drawing = canvas_and_tools()
+    started = time.perf_counter()
+    reading, ink = read_drawing(drawing, network, config, answer_slot)
+    if reading is None:
+        teach.teach_section(None)
+        return
+    elapsed_ms = 1000 * (time.perf_counter() - started)
+    with seen_col:
+        doubts(reading, ink)
+    # The answer first: Streamlit shows each element as soon as the script reaches it,
+    # so the digit appears before the charts that explain it are built.
+    answer_slot.metric(
+        t("Prediction"),
+        str(digits[reading.class_index]),
+        delta=teach.sureness_words(reading.probabilities, digits),
+        delta_color="off",
+        delta_arrow="off",
+        help=t("Read in {ms:.0f} ms.", ms=elapsed_ms),
+    )
+    log_timing("draw-prediction", time.perf_counter() - run_started)
+    with seen_col:
+        seen_image(reading.image)
+    with answer_col:
+        probabilities_chart(reading, network, digits)
+    teach.teach_section(reading.image)
+    inside_the_network(network, reading, digits)
+
+
+st.html(DRAW_CSS)
+with st.container(key="draw-title"):
+    st.title(t("✏️ Draw"))
+model = current_model()
+with st.container(key="draw-model"):
+    model_note(model)
+drawing_board(model.network, model.config)
