@@ -49,7 +49,7 @@ def run_in_background() -> None:
     """Lower this script thread's CPU priority for the training it is about to do.
 
     With 30 students on 2 cores, a Draw prediction then waits less behind
-    training. page_setup restores normal priority for the reruns queued behind it.
+    training. ui.navigation.run_app restores normal priority for the reruns queued behind it.
     """
     set_thread_niceness(TRAINING_NICENESS)
 
