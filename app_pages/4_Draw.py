@@ -22,6 +22,7 @@ from ui.runtime import log_timing
 from ui.session import current_model, forget_model
 
 TOP_NEURONS = 4
+BLANK_IMAGE_SHAPE = (28, 28)  # the input's place before anything is drawn
 UNSURE = 0.75  # an answer less sure than this gets a hint that the drawing may not be one clear digit
 #: The answer's slot keeps one height in every state (empty, a dot, a Prediction), so the canvas
 #: under it never moves between two strokes of one digit (a phone's second stroke landed 34 px off).
@@ -184,17 +185,17 @@ def seen_image(image) -> None:
     )
 
 
-def probabilities_chart(reading, network, digits) -> None:
-    probabilities = charts.bar_figure(
+def probabilities_chart(probabilities, highlight, network, digits) -> None:
+    figure = charts.bar_figure(
         digits,
-        reading.probabilities,
+        probabilities,
         t("Probabilities"),
-        highlight=reading.class_index,
+        highlight=highlight,
         y_title=t("probability"),
         height=300,
         y_range=[0, 1],
     )
-    show_chart(probabilities, "probabilities")
+    show_chart(figure, "probabilities")
     if network.output == "sigmoid":
         st.caption(
             t(
@@ -241,7 +242,11 @@ def drawing_board(network, config) -> None:
         answer_slot, drawing = canvas_and_tools()
     started = time.perf_counter()
     reading, ink = read_drawing(drawing, network, config, answer_slot)
-    if reading is None:
+    if reading is None:  # the charts wait, empty: the browser loads what draws them before the first stroke
+        with seen_col:
+            seen_image(np.zeros(BLANK_IMAGE_SHAPE))
+        with answer_col:
+            probabilities_chart(np.zeros(len(digits)), None, network, digits)
         teach.teach_section(None)
         return
     elapsed_ms = 1000 * (time.perf_counter() - started)
@@ -261,7 +266,7 @@ def drawing_board(network, config) -> None:
     with seen_col:
         seen_image(reading.image)
     with answer_col:
-        probabilities_chart(reading, network, digits)
+        probabilities_chart(reading.probabilities, reading.class_index, network, digits)
     teach.teach_section(reading.image)
     inside_the_network(network, reading, digits)
 

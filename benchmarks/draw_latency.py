@@ -33,6 +33,7 @@ from devtools import bench
 from devtools.live import draw_stroke, start_server, stop_server
 
 PREDICTION = "[data-testid='stMetric']:has-text('Prediction')"
+PAUSE_BEFORE_FIRST_STROKE_MS = 3000  # a student reads the page a moment before drawing
 
 
 def stroke_to_prediction(page, stroke) -> float:
@@ -51,7 +52,7 @@ def open_draw_page(context, url: str):
     page = context.new_page()
     page.goto(f"{url}/Draw")
     page.locator("canvas.upper-canvas").first.wait_for(timeout=60_000)
-    page.wait_for_timeout(1000)  # the first run's other elements settle
+    page.wait_for_timeout(PAUSE_BEFORE_FIRST_STROKE_MS)
     return page
 
 
