@@ -178,8 +178,9 @@ def doubts(reading, ink) -> None:
         )
 
 
-def seen_image(image) -> None:
-    show_chart(charts.image_heatmap(image, t("Input, 28×28"), height=320), "seen")
+def seen_image(image, zmax=None) -> None:
+    """The 28×28 the network reads, black paper at 0 (zmax: the ink's top, for a blank image)."""
+    show_chart(charts.image_heatmap(image, t("Input, 28×28"), height=320, zmin=0, zmax=zmax), "seen")
     st.caption(
         t("Cropped to the ink, fitted in 20×20 and centred by its centre of mass, the way MNIST's digits were made.")
     )
@@ -244,7 +245,7 @@ def drawing_board(network, config) -> None:
     reading, ink = read_drawing(drawing, network, config, answer_slot)
     if reading is None:  # the charts wait, empty: the browser loads what draws them before the first stroke
         with seen_col:
-            seen_image(np.zeros(BLANK_IMAGE_SHAPE))
+            seen_image(np.zeros(BLANK_IMAGE_SHAPE), zmax=1)
         with answer_col:
             probabilities_chart(np.zeros(len(digits)), None, network, digits)
         teach.teach_section(None)
