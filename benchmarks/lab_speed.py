@@ -60,7 +60,7 @@ def page_reruns(repeats: int) -> dict:
     from devtools.live import ROOT
 
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=600)
-    at.switch_page("pages/8_Lab.py")
+    at.switch_page("app_pages/8_Lab.py")
     at.run()  # the first visit: caches and the knock-out
     bare, edited = [], []
     for _ in range(repeats):

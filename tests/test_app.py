@@ -10,32 +10,32 @@ from streamlit.testing.v1 import AppTest
 
 from devtools.lesson_checks import detector_likeness
 from devtools.live import ROOT
+from ui.navigation import PAGES
 
-PAGES = ["streamlit_app.py", "pages/1_Dataset.py", "pages/2_Train.py", "pages/3_Weights.py", "pages/4_Draw.py"]
+SCRIPTS = [script for script, _ in PAGES]
+HOME = SCRIPTS[0]
 
 
 def app(page: str) -> AppTest:
     """An AppTest of the real entrypoint, switched to page (as a deep link would)."""
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
-    if page != "streamlit_app.py":
-        at.switch_page(page)
-    return at
+    return AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120).switch_page(page)
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", SCRIPTS[::-1])  # the home page last: the others by deep link first
 def test_page_renders_without_exception(page):
     at = app(page).run()
     assert not at.exception, at.exception
     assert at.title or at.markdown
+    assert at.sidebar.radio[0].key == "lang_widget"  # inside the entrypoint's frame, even by deep link
 
 
 def test_home_states_the_current_model():
-    at = app("streamlit_app.py").run()
+    at = app(HOME).run()
     assert any("shipped ten-digit model" in m.value for m in at.markdown)
 
 
 def test_dataset_digits_change_the_counts():
-    at = app("pages/1_Dataset.py").run()
+    at = app("app_pages/1_Dataset.py").run()
     assert any("12,665" in m.value and "2,115" in m.value for m in at.markdown)
     at.multiselect(key="dataset_digits").set_value([3, 8]).run()
     assert not at.exception
@@ -54,7 +54,7 @@ def figures(at) -> list[dict]:
 
 
 def test_training_the_blog_preset_fills_charts_and_metrics():
-    at = app("pages/2_Train.py").run()
+    at = app("app_pages/2_Train.py").run()
     assert at.selectbox(key="preset").value == "seed"
     at.button[0].click().run()
     assert not at.exception, at.exception
@@ -75,7 +75,7 @@ def test_training_the_blog_preset_fills_charts_and_metrics():
 
 
 def test_settings_map_onto_the_config_and_errors_are_clear():
-    at = app("pages/2_Train.py").run()
+    at = app("app_pages/2_Train.py").run()
     at.text_input(key="cfg_hidden").set_value("ten").run()
     assert any("whole numbers" in e.value for e in at.error)
     at.text_input(key="cfg_hidden").set_value("16, 8").run()
@@ -84,7 +84,7 @@ def test_settings_map_onto_the_config_and_errors_are_clear():
 
 
 def test_preset_switch_sets_every_widget():
-    at = app("pages/2_Train.py").run()
+    at = app("app_pages/2_Train.py").run()
     at.selectbox(key="preset").set_value("digits").run()
     assert at.multiselect(key="cfg_digits").value == list(range(10))
     assert at.text_input(key="cfg_hidden").value == "256, 128"
@@ -92,7 +92,7 @@ def test_preset_switch_sets_every_widget():
 
 
 def test_diverging_run_shows_a_message_not_a_traceback():
-    at = app("pages/2_Train.py").run()
+    at = app("app_pages/2_Train.py").run()
     at.select_slider(key="cfg_learning_rate").set_value(10.0).run()
     at.button[0].click().run()
     assert not at.exception
@@ -100,7 +100,7 @@ def test_diverging_run_shows_a_message_not_a_traceback():
 
 
 def test_choosing_the_same_preset_again_sets_every_field():
-    at = app("pages/2_Train.py").run()
+    at = app("app_pages/2_Train.py").run()
     at.select_slider(key="cfg_learning_rate").set_value(10.0).run()
     assert at.selectbox(key="preset").value == "custom"  # the settings are no longer the blog's
     at.selectbox(key="preset").set_value("seed").run()
@@ -112,7 +112,7 @@ def test_choosing_the_same_preset_again_sets_every_field():
 
 
 def test_a_diverged_run_leaves_the_previous_model_and_its_timeline():
-    at = app("pages/2_Train.py").run()
+    at = app("app_pages/2_Train.py").run()
     at.button[0].click().run()  # the blog's preset: a good model
     trained = at.session_state["model"].network
     W1 = trained.params["W1"].copy()
@@ -120,7 +120,7 @@ def test_a_diverged_run_leaves_the_previous_model_and_its_timeline():
     at.button[0].click().run()
     assert any("Your model is unchanged" in e.value for e in at.error)
     assert at.session_state["model"].network is trained
-    at.switch_page("pages/3_Weights.py").run()
+    at.switch_page("app_pages/3_Weights.py").run()
     assert not at.exception, at.exception
     assert any("Your last run diverged" in i.value for i in at.info)
     at.radio(key="w_show").set_value("weights").run()
@@ -131,9 +131,9 @@ def test_a_diverged_run_leaves_the_previous_model_and_its_timeline():
 
 
 def test_weights_shows_the_blogs_detectors_after_one_epoch(mnist):
-    at = app("pages/2_Train.py").run()
+    at = app("app_pages/2_Train.py").run()
     at.button[0].click().run()
-    at.switch_page("pages/3_Weights.py").run()
+    at.switch_page("app_pages/3_Weights.py").run()
     assert not at.exception, at.exception
     grid = next(f for f in figures(at) if f["layout"]["title"]["text"].startswith("What training changed"))
     assert detector_likeness(grid_values(grid["data"][0]["z"]), mnist) > 0.75
@@ -148,7 +148,7 @@ def grid_values(array) -> np.ndarray:
 
 
 def test_wrong_images_come_a_page_at_a_time():
-    at = app("pages/2_Train.py").run()
+    at = app("app_pages/2_Train.py").run()
     at.multiselect(key="cfg_digits").set_value([3, 5]).run()
     at.button[0].click().run()
     assert not at.exception, at.exception
@@ -163,24 +163,24 @@ def test_wrong_images_come_a_page_at_a_time():
 
 
 def test_weights_page_shows_the_timeline_after_training():
-    at = app("pages/2_Train.py").run()
+    at = app("app_pages/2_Train.py").run()
     at.button[0].click().run()
-    at.switch_page("pages/3_Weights.py").run()
+    at.switch_page("app_pages/3_Weights.py").run()
     assert not at.exception, at.exception
     timeline = next(f for f in figures(at) if "during training" in f["layout"]["title"]["text"])
     assert len(timeline["frames"]) == 31  # the initial weights and 30 snapshots
 
 
 def test_draw_page_asks_for_a_drawing():
-    at = app("pages/4_Draw.py").run()
+    at = app("app_pages/4_Draw.py").run()
     assert not at.exception
     assert any("empty" in i.value for i in at.info)
 
 
 def test_backprop_page_shows_every_formula_for_the_blog_model():
-    at = app("pages/2_Train.py").run()
+    at = app("app_pages/2_Train.py").run()
     at.button[0].click().run()  # the blog's 784-10-2 becomes the session's model
-    at.switch_page("pages/5_Backprop.py").run()
+    at.switch_page("app_pages/5_Backprop.py").run()
     assert not at.exception, at.exception
     formulas = " ".join(latex.value for latex in at.get("latex"))
     for piece in (
@@ -201,7 +201,7 @@ def test_backprop_page_shows_every_formula_for_the_blog_model():
 
 
 def test_backprop_step_moves_W1_by_minus_lr_times_dW1():
-    at = app("pages/5_Backprop.py").run()
+    at = app("app_pages/5_Backprop.py").run()
     at.select_slider(key="bp_lr").set_value(0.5).run()
     step_button = next(b for b in at.button if "SGD step" in b.label)
     step_button.click().run()
@@ -213,7 +213,7 @@ def test_backprop_step_moves_W1_by_minus_lr_times_dW1():
 
 
 def test_backprop_gradient_check_after_a_step_is_never_wrong():
-    at = app("pages/5_Backprop.py").run()
+    at = app("app_pages/5_Backprop.py").run()
     next(b for b in at.button if "Take one SGD step" in b.label).click().run()
     next(b for b in at.button if "Check the gradients" in b.label).click().run()
     assert not at.exception, at.exception
@@ -224,7 +224,7 @@ def test_backprop_gradient_check_after_a_step_is_never_wrong():
 
 
 def test_compare_two_runs_fill_the_table_and_show_symmetry():
-    at = app("pages/6_Compare.py").run()
+    at = app("app_pages/6_Compare.py").run()
     at.selectbox(key="cmp_first").set_value("init").run()
     at.multiselect(key="cmp_values_init").set_value(["glorot-uniform", "zeros"]).run()
     next(b for b in at.button if "Run the comparison" in b.label).click().run()
@@ -239,14 +239,14 @@ def test_compare_two_runs_fill_the_table_and_show_symmetry():
 
 
 def test_settings_round_trip_through_the_url():
-    at = app("pages/2_Train.py").run()
+    at = app("app_pages/2_Train.py").run()
     at.selectbox(key="preset").set_value("digits").run()
     at.text_input(key="cfg_hidden").set_value("64, 32").run()
     at.select_slider(key="cfg_learning_rate").set_value(0.02).run()
     query = {key: at.query_params[key] for key in at.query_params}
     query = {key: value[0] if isinstance(value, list) else value for key, value in query.items()}
     assert query["hidden"] == "64,32" and query["lr"] == "0.02" and query["preset"] == "digits"
-    fresh = app("pages/2_Train.py")
+    fresh = app("app_pages/2_Train.py")
     fresh.query_params.update(query)
     fresh.run()
     assert not fresh.exception
@@ -256,7 +256,7 @@ def test_settings_round_trip_through_the_url():
 
 
 def test_extreme_url_query_is_ignored_with_a_message():
-    at = app("pages/2_Train.py")
+    at = app("app_pages/2_Train.py")
     at.query_params.update(
         {
             "preset": "x" * 5000,
@@ -276,10 +276,7 @@ def test_extreme_url_query_is_ignored_with_a_message():
     assert any("at least two digits" in e.value for e in at.error)
 
 
-@pytest.mark.parametrize(
-    "page",
-    PAGES + ["pages/5_Backprop.py", "pages/6_Compare.py", "pages/7_Class.py", "pages/8_Lab.py", "pages/9_Stress.py"],
-)
+@pytest.mark.parametrize("page", SCRIPTS)
 def test_every_page_in_chinese(page):
     at = app(page)
     at.session_state["lang"] = "zh"
@@ -298,7 +295,7 @@ def test_every_page_in_chinese(page):
 
 def test_work_cap_refuses_a_too_large_run_and_says_what_fits(monkeypatch):
     monkeypatch.setenv("NNLIB_MAX_CPU_SECONDS", "10")
-    at = app("pages/2_Train.py").run()
+    at = app("app_pages/2_Train.py").run()
     at.selectbox(key="preset").set_value("digits").run()
     assert any("CPU-seconds" in c.value for c in at.caption)  # the estimate, before the run
     at.button[0].click().run()
@@ -328,7 +325,7 @@ def test_a_broken_data_folder_gets_a_message(monkeypatch, tmp_path, mnist, broke
     if broken == "foreign":
         (tmp_path / "t10k-images-idx3-ubyte.gz").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
     monkeypatch.setenv("MNIST_DIR", str(tmp_path))
-    for page in ("pages/1_Dataset.py", "pages/2_Train.py"):
+    for page in ("app_pages/1_Dataset.py", "app_pages/2_Train.py"):
         at = app(page).run()
         assert not at.exception, at.exception
         assert any("cannot be loaded" in e.value for e in at.error), page
@@ -346,9 +343,9 @@ def test_no_model_is_kept_outside_session_state():
     from nnlib import Network, Trainer
     from ui.session import SessionModel, default_model
 
-    at = app("pages/2_Train.py").run()
+    at = app("app_pages/2_Train.py").run()
     at.button[0].click().run()
-    at.switch_page("pages/5_Backprop.py").run()
+    at.switch_page("app_pages/5_Backprop.py").run()
     next(b for b in at.button if "SGD step" in b.label).click().run()
     shared_network, _ = default_model()
     assert all(not value.flags.writeable for value in shared_network.params.values())
@@ -374,7 +371,7 @@ def test_no_model_is_kept_outside_session_state():
 
 
 def test_url_values_that_were_changed_or_dropped_are_named():
-    at = app("pages/2_Train.py")
+    at = app("app_pages/2_Train.py")
     at.query_params.update({"hidden": "-1", "lr": "1e9", "epochs": "9999", "seed": "3"})
     at.run()
     assert not at.exception, at.exception
@@ -387,7 +384,7 @@ def test_url_values_that_were_changed_or_dropped_are_named():
 
 @pytest.mark.parametrize("typed,hidden", [("10 20", (10, 20)), ("10, 20", (10, 20)), ("64;32", (64, 32))])
 def test_hidden_sizes_typed_either_way_mean_layers(typed, hidden):
-    at = app("pages/2_Train.py").run()
+    at = app("app_pages/2_Train.py").run()
     at.text_input(key="cfg_hidden").set_value(typed).run()
     assert not at.error, [e.value for e in at.error]
     assert at.button[0].disabled is False
@@ -395,7 +392,7 @@ def test_hidden_sizes_typed_either_way_mean_layers(typed, hidden):
 
 @pytest.mark.parametrize("typed,message", [("abc", "whole numbers"), ("0", "1-4096"), ("10,,10", "empty place")])
 def test_a_wrong_hidden_size_is_explained_and_the_buttons_stay(typed, message):
-    at = app("pages/2_Train.py").run()
+    at = app("app_pages/2_Train.py").run()
     at.text_input(key="cfg_hidden").set_value(typed).run()
     assert not at.exception
     assert any(message in e.value for e in at.error), [e.value for e in at.error]
@@ -415,7 +412,7 @@ def test_a_wrong_hidden_size_is_explained_and_the_buttons_stay(typed, message):
 )
 def test_a_settings_problem_is_said_in_chinese(key, value, chinese):
     """nnlib's problems reach a Chinese page as Chinese sentences, not English inside Chinese."""
-    at = app("pages/2_Train.py").run()
+    at = app("app_pages/2_Train.py").run()
     at.session_state["lang"] = "zh"  # after the first run, as the sidebar's switch would
     widget = at.text_input(key=key) if key == "cfg_hidden" else at.multiselect(key=key)
     widget.set_value(value).run()
@@ -431,7 +428,7 @@ def test_resume_is_off_once_the_resumed_run_has_finished():
     config = PRESETS["seed"].replace(snapshots=0)
     trainer = Trainer(config, prepare_data(load_mnist(), config.digits, config.normalization, config.dtype))
     trainer.advance(max_batches=100)  # a run that was stopped
-    at = app("pages/2_Train.py")
+    at = app("app_pages/2_Train.py")
     at.session_state["trainer"] = trainer
     at.run()
     resume = next(b for b in at.button if "Resume" in b.label)
@@ -443,7 +440,7 @@ def test_resume_is_off_once_the_resumed_run_has_finished():
 
 
 def test_divergence_keeps_the_explosion_on_a_readable_axis():
-    at = app("pages/2_Train.py").run()
+    at = app("app_pages/2_Train.py").run()
     at.select_slider(key="cfg_learning_rate").set_value(10.0).run()
     at.button[0].click().run()
     status = " ".join(e.value for e in at.error)
@@ -458,7 +455,7 @@ def test_divergence_keeps_the_explosion_on_a_readable_axis():
 
 
 def test_charts_tell_train_from_test_by_more_than_colour():
-    at = app("pages/2_Train.py").run()
+    at = app("app_pages/2_Train.py").run()
     at.button[0].click().run()
     for title in ("Loss", "Accuracy"):
         figure = next(f for f in figures(at) if f["layout"]["title"]["text"] == title)
@@ -472,37 +469,22 @@ def test_charts_tell_train_from_test_by_more_than_colour():
 
 
 def test_dataset_page_never_shows_the_servers_folder(monkeypatch, small_data_dir):
-    at = app("pages/1_Dataset.py").run()
+    at = app("app_pages/1_Dataset.py").run()
     text = " ".join(m.value for m in at.markdown)
     assert "MNIST" in text and str(ROOT) not in text
     monkeypatch.setenv("MNIST_DIR", str(small_data_dir))  # a folder the person running the server chose
-    at = app("pages/1_Dataset.py").run()
+    at = app("app_pages/1_Dataset.py").run()
     text = " ".join(m.value for m in at.markdown)
     assert small_data_dir.name in text and str(small_data_dir.parent) not in text
 
 
-def test_ui_loads_what_plotly_reads_half_loaded():
-    """Plotly reads PIL.Image and pandas from sys.modules without importing them: ui makes them whole first."""
-    import subprocess
-    import sys
-
-    check = (
-        "import sys, ui; "
-        "assert hasattr(sys.modules['PIL.Image'], 'Image'); "
-        "assert hasattr(sys.modules['pandas'], 'Series')"
-    )
-    subprocess.run([sys.executable, "-c", check], cwd=ROOT, check=True)
-
-
-def test_every_page_imports_ui_before_it_draws():
+def test_the_entrypoint_completes_pillow_and_pandas_before_any_page_draws():
     """So no page turns a figure into JSON while another session's thread is still importing Pillow."""
     import ast
 
-    for path in [ROOT / "streamlit_app.py", *sorted((ROOT / "pages").glob("*.py"))]:
-        imports = [
-            node.module for node in ast.parse(path.read_text()).body if isinstance(node, ast.ImportFrom) and node.module
-        ]
-        assert any(module == "ui" or module.startswith("ui.") for module in imports), path.name
+    docstring, *statements = ast.parse((ROOT / "streamlit_app.py").read_text()).body
+    first = [node.names[0].name for node in statements[:2] if isinstance(node, ast.Import)]
+    assert first == ["pandas", "PIL.Image"]
 
 
 def test_the_cost_line_never_says_about_0_cpu_seconds():

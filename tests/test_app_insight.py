@@ -29,7 +29,7 @@ def canvas_state(grey: np.ndarray) -> dict:
 def draw_page(grey: np.ndarray | None = None, language: str = "en") -> AppTest:
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
     at.session_state["lang"] = language
-    at.switch_page("pages/4_Draw.py").run()
+    at.switch_page("app_pages/4_Draw.py").run()
     if grey is not None:
         at.session_state["canvas-0"] = canvas_state(grey)
         at.run()
@@ -120,7 +120,7 @@ def test_the_draw_page_in_chinese():
 
 def test_backprop_shows_the_input_gradient():
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
-    at.switch_page("pages/5_Backprop.py").run()
+    at.switch_page("app_pages/5_Backprop.py").run()
     assert not at.exception, at.exception
     formulas = " ".join(latex.value for latex in at.get("latex"))
     assert r"dX = W_1^T \cdot dZ_1" in formulas
@@ -128,7 +128,7 @@ def test_backprop_shows_the_input_gradient():
 
 def test_weights_page_shows_the_network_for_a_test_image():
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
-    at.switch_page("pages/3_Weights.py").run()
+    at.switch_page("app_pages/3_Weights.py").run()
     assert not at.exception, at.exception
     assert at.selectbox(key="weights-diagram-pick")
     assert metric(at, "Σ of the parts")

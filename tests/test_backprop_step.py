@@ -93,7 +93,7 @@ def test_after_one_step_on_train_the_backprop_page_shows_that_batch():
     """The real pages under AppTest: Train, One step, then Backprop shows the step, checked exactly."""
     from tests.test_app import app
 
-    at = app("pages/2_Train.py").run()
+    at = app("app_pages/2_Train.py").run()
     at.select_slider(key="cfg_train_size").set_value(1000).run()
     next(b for b in at.button if "Train" in b.label).click().run()
     assert not at.exception, at.exception
@@ -102,7 +102,7 @@ def test_after_one_step_on_train_the_backprop_page_shows_that_batch():
     next(b for b in at.button if b.label == "One step").click().run()
     assert not at.exception, at.exception
     assert trainer.step == end + 1 and trainer.history.last_step.step == end + 1
-    at.switch_page("pages/5_Backprop.py").run()
+    at.switch_page("app_pages/5_Backprop.py").run()
     assert not at.exception, at.exception
     assert any(h.value.startswith(f"The step just taken on the Train page: batch {end + 1:,}") for h in at.header)
     assert any("bit for bit" in s.value for s in at.success)

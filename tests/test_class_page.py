@@ -26,7 +26,7 @@ def board_url(tmp_path, monkeypatch):
 
 def class_page(**query) -> AppTest:
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
-    at.switch_page("pages/7_Class.py")
+    at.switch_page("app_pages/7_Class.py")
     for key, value in query.items():
         at.query_params[key] = value
     return at
@@ -39,7 +39,7 @@ def button(at: AppTest, label: str):
 def train_quickly(student: AppTest) -> None:
     """Train on the Train page: the blog preset on its first 1,000 images (a real run in the pool,
     an epoch of 1,000 batches instead of 12,665)."""
-    student.switch_page("pages/2_Train.py").run()
+    student.switch_page("app_pages/2_Train.py").run()
     student.select_slider(key="cfg_train_size").set_value(1000).run()
     student.button[0].click().run()
     assert not student.exception, student.exception
@@ -73,7 +73,7 @@ def test_a_student_posts_the_sessions_real_run_and_the_board_shows_it(board_url)
     train_quickly(student)
     trainer = student.session_state["trainer"]
     _, accuracy, _ = evaluate(trainer.network, trainer.data.X_test, trainer.data.y_test)
-    student.switch_page("pages/7_Class.py").run()
+    student.switch_page("app_pages/7_Class.py").run()
     assert not student.exception, student.exception
     student.text_input[0].input(code.lower())
     button(student, "Join").click().run()
@@ -134,7 +134,7 @@ def test_a_database_that_is_down_gives_a_message_and_the_app_goes_on(url, monkey
     at = class_page().run()
     assert not at.exception, at.exception
     assert any("not available right now" in e.value for e in at.error)
-    at.switch_page("pages/1_Dataset.py").run()
+    at.switch_page("app_pages/1_Dataset.py").run()
     assert not at.exception and at.title
 
 
@@ -335,8 +335,8 @@ def test_a_frozen_postgres_keeps_what_users_typed_and_retries_the_teachers_lock(
 def test_page_paths_in_another_case_find_their_page():
     from ui.navigation import page_in_other_case
 
-    assert page_in_other_case("http://10.0.0.5:8501/class") == "pages/7_Class.py"
-    assert page_in_other_case("https://school.example/nnlib/TRAIN/") == "pages/2_Train.py"
+    assert page_in_other_case("http://10.0.0.5:8501/class") == "app_pages/7_Class.py"
+    assert page_in_other_case("https://school.example/nnlib/TRAIN/") == "app_pages/2_Train.py"
     assert page_in_other_case("http://10.0.0.5:8501/Class") is None  # Streamlit found that one itself
     assert page_in_other_case("http://10.0.0.5:8501/") is None
     assert page_in_other_case("http://10.0.0.5:8501/nowhere") is None
@@ -354,7 +354,7 @@ def test_a_students_board_and_model_survive_a_reload(board_url):
     seat = seat[0] if isinstance(seat, list) else seat
     train_quickly(student)
     trained = student.session_state["model"].network
-    student.switch_page("pages/7_Class.py").run()  # back to post: the seat keeps the model
+    student.switch_page("app_pages/7_Class.py").run()  # back to post: the seat keeps the model
     assert not student.exception, student.exception
 
     reloaded = class_page(**{"class": code.replace("-", ""), "seat": seat}).run()  # a new session

@@ -104,7 +104,7 @@ def test_the_train_page_takes_the_knobs_from_the_link_and_its_run_makes_them():
     the run's link then carries the changes again, and a bad entry is named in the warning."""
     from tests.test_app import app
 
-    at = app("pages/2_Train.py")
+    at = app("app_pages/2_Train.py")
     at.query_params.update({"preset": "seed", "size": "1000", "knobs": "40:lr=0.01;50:momentum=bogus"})
     at.run()
     assert not at.exception, at.exception

@@ -40,7 +40,7 @@ def no_tracing_here():
 def test_a_comparison_keeps_typed_runs_measured_off_the_server(monkeypatch):
     monkeypatch.setattr(tracemalloc, "start", no_tracing_here)  # the spawned probe is not patched
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=180)
-    at.switch_page("pages/6_Compare.py").run()
+    at.switch_page("app_pages/6_Compare.py").run()
     at.selectbox(key="cmp_first").set_value("init").run()
     at.multiselect(key="cmp_values_init").set_value(["glorot-uniform", "zeros"]).run()
     next(b for b in at.button if "Run the comparison" in b.label).click().run()

@@ -146,7 +146,7 @@ def test_the_train_page_offers_the_robust_preset():
     every other label in tests/test_app.py)."""
     from tests.test_app import app
 
-    at = app("pages/2_Train.py").run()
+    at = app("app_pages/2_Train.py").run()
     at.selectbox(key="preset").set_value("robust").run()
     assert not at.exception
     assert at.text_input(key="cfg_hidden").value == "512, 256"

@@ -29,7 +29,7 @@ def chart_keys(at) -> set[str]:
 
 
 def test_edits_move_the_accuracy_and_reset_gives_the_original_back():
-    at = app("pages/8_Lab.py").run()
+    at = app("app_pages/8_Lab.py").run()
     assert not at.exception, at.exception
     original = metric(at, "Original accuracy")
     assert metric(at, "Edited accuracy") == original
@@ -50,7 +50,7 @@ def test_edits_move_the_accuracy_and_reset_gives_the_original_back():
 def test_an_edit_reruns_only_the_parts_that_show_the_edited_network():
     """The knock-out chart and the rest of the page are neither recomputed nor sent again; the
     sidebar's model note is, when edits go on or off."""
-    at = app("pages/8_Lab.py").run()
+    at = app("app_pages/8_Lab.py").run()
     assert chart_keys(at) == {"lab-per-digit", "lab-confusion", "lab-knockout", "lab-steps-image"}
     at.slider(key="lab-prune").set_value(95).run()
     assert not at.exception, at.exception
@@ -79,7 +79,7 @@ def test_without_the_sidebar_note_as_a_fragment_an_edit_that_turns_edits_on_reru
     monkeypatch.setattr(
         navigation, "model_note", lambda: st.caption(t("**Model:** {model}", model=current_model().label()))
     )
-    at = app("pages/8_Lab.py").run()
+    at = app("app_pages/8_Lab.py").run()
     at.slider(key="lab-prune").set_value(95).run()  # edits on: the whole page
     assert not at.exception, at.exception
     assert "lab-knockout" in chart_keys(at)
@@ -91,15 +91,15 @@ def test_without_the_sidebar_note_as_a_fragment_an_edit_that_turns_edits_on_reru
 def test_the_edited_network_is_what_other_pages_read_and_reset_gives_back_the_shipped_arrays():
     from ui.session import default_model
 
-    at = app("pages/8_Lab.py").run()
+    at = app("app_pages/8_Lab.py").run()
     at.slider(key="lab-prune").set_value(50).run()
     edited = at.session_state["lab_edited"].network
     shipped, _ = default_model()
     assert edited is not shipped and (edited.params["W1"] == 0).mean() >= 0.5
-    at.switch_page("pages/4_Draw.py").run()
+    at.switch_page("app_pages/4_Draw.py").run()
     assert not at.exception, at.exception
     assert any("edited in the Lab" in c.value for c in at.sidebar.caption)
-    at.switch_page("pages/8_Lab.py").run()  # the edits are still there
+    at.switch_page("app_pages/8_Lab.py").run()  # the edits are still there
     assert at.slider(key="lab-prune").value == 50
     at.button(key="lab-reset").click().run()
     assert "lab_edited" not in at.session_state
@@ -107,7 +107,7 @@ def test_the_edited_network_is_what_other_pages_read_and_reset_gives_back_the_sh
 
 
 def test_stress_threshold_answers_fewer_and_gets_more_of_them_right():
-    at = app("pages/9_Stress.py").run()
+    at = app("app_pages/9_Stress.py").run()
     assert not at.exception, at.exception
     at.slider(key="stress-threshold").set_value(0.99).run()
     answered, accuracy, plain = (
@@ -116,7 +116,7 @@ def test_stress_threshold_answers_fewer_and_gets_more_of_them_right():
     assert answered < 100 and accuracy > plain
 
 
-@pytest.mark.parametrize("page", ["pages/8_Lab.py", "pages/9_Stress.py"])
+@pytest.mark.parametrize("page", ["app_pages/8_Lab.py", "app_pages/9_Stress.py"])
 def test_lab_pages_in_chinese(page):
     at = app(page, "zh").run()
     assert not at.exception, at.exception
@@ -126,10 +126,10 @@ def test_lab_pages_in_chinese(page):
 def test_coverage_counts_the_answered_images():
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("stress_page", ROOT / "pages" / "9_Stress.py")
-    source = (ROOT / "pages" / "9_Stress.py").read_text()
+    spec = importlib.util.spec_from_file_location("stress_page", ROOT / "app_pages" / "9_Stress.py")
+    source = (ROOT / "app_pages" / "9_Stress.py").read_text()
     namespace: dict = {}
-    exec(source.split('page_setup("Stress"')[0], namespace)  # the page's functions, not its layout
+    exec(source.split('st.title(t("🌪️ Stress"))')[0], namespace)  # the page's functions, not its layout
     coverage = namespace["coverage"]
     confidence = np.array([0.2, 0.5, 0.9, 0.95])
     right = np.array([False, True, True, False])
@@ -142,20 +142,20 @@ def test_coverage_counts_the_answered_images():
 def test_after_training_the_stress_page_plays_the_first_layer_forming():
     import json
 
-    at = app("pages/2_Train.py").run()
+    at = app("app_pages/2_Train.py").run()
     at.button[0].click().run()  # the blog preset: 784-10-2 on 0s and 1s, 30 snapshots
-    at.switch_page("pages/9_Stress.py").run()
+    at.switch_page("app_pages/9_Stress.py").run()
     assert not at.exception, at.exception
     charts = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
     forming = next(c for c in charts if "during training" in c["layout"]["title"]["text"])
     assert len(forming["frames"]) >= 30 and len(forming["data"]) == 2  # two digits, one trace each
-    at.switch_page("pages/8_Lab.py").run()  # one hidden layer: the knock-out updates the output's sums
+    at.switch_page("app_pages/8_Lab.py").run()  # one hidden layer: the knock-out updates the output's sums
     assert not at.exception, at.exception
     assert metric(at, "Edited accuracy") == metric(at, "Original accuracy")
 
 
 def test_the_network_diagram_is_built_only_when_shown():
-    at = app("pages/8_Lab.py").run()
+    at = app("app_pages/8_Lab.py").run()
     hidden = len(at.get("plotly_chart"))
     at.toggle(key="lab-show-diagram").set_value(True).run()
     assert not at.exception, at.exception

@@ -13,7 +13,7 @@ from ui.i18n import LOCALES, catalogue
 
 APP_FILES = [
     ROOT / "streamlit_app.py",
-    *sorted((ROOT / "pages").glob("*.py")),
+    *sorted((ROOT / "app_pages").glob("*.py")),
     *sorted((ROOT / "ui").rglob("*.py")),
     *sorted((ROOT / "nnlib").rglob("*.py")),
     *sorted((ROOT / "server").rglob("*.py")),
@@ -159,7 +159,7 @@ def test_no_python_module_holds_translations():
     from ui.i18n import LANGUAGES
 
     own_names = set(LANGUAGES.values()) | {"Language / 语言"}
-    modules = [ROOT / "streamlit_app.py", *ROOT.glob("pages/*.py"), *(ROOT / "ui").rglob("*.py")]
+    modules = [ROOT / "streamlit_app.py", *ROOT.glob("app_pages/*.py"), *(ROOT / "ui").rglob("*.py")]
     holders = {
         path.name: node.value
         for path in modules

@@ -11,7 +11,7 @@ import pytest
 from ui.train_run import RunView
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = sorted((ROOT / "pages").glob("*.py"))
+PAGES = sorted((ROOT / "app_pages").glob("*.py"))
 MAX_PAGE_LINES = 300
 
 

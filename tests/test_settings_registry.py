@@ -48,7 +48,7 @@ def app(page: str) -> AppTest:
 
 
 def test_a_made_up_setting_gets_its_widget_on_the_train_page(made_up):
-    at = app("pages/2_Train.py").run()
+    at = app("app_pages/2_Train.py").run()
     assert not at.exception, at.exception
     slider = at.slider(key="cfg_wobble")
     assert slider.label == "Wobble" and slider.value == pytest.approx(0.3)
@@ -57,14 +57,14 @@ def test_a_made_up_setting_gets_its_widget_on_the_train_page(made_up):
 
 
 def test_a_made_up_setting_round_trips_through_the_url(made_up):
-    at = app("pages/2_Train.py")
+    at = app("app_pages/2_Train.py")
     at.query_params.update({"wob": "0.48", "lr": "0.02"})
     at.run()
     assert not at.exception, at.exception
     assert at.slider(key="cfg_wobble").value == pytest.approx(0.5)  # moved to its step, and said so
     assert "wob=0.48 → 0.5" in " ".join(w.value for w in at.warning)
     assert "wob=0.5" in at.code[0].value  # the page's link carries it on
-    fresh = app("pages/2_Train.py")
+    fresh = app("app_pages/2_Train.py")
     fresh.query_params.update({"wob": "0.5"})
     fresh.run()
     assert fresh.slider(key="cfg_wobble").value == pytest.approx(0.5)
@@ -80,7 +80,7 @@ def test_a_made_up_setting_has_a_command_line_flag(made_up, capsys):
 
 
 def test_a_made_up_setting_is_among_compares_choices(made_up):
-    at = app("pages/6_Compare.py").run()
+    at = app("app_pages/6_Compare.py").run()
     assert not at.exception, at.exception
     assert "Wobble" in at.selectbox(key="cmp_first").options
     at.selectbox(key="cmp_first").set_value("wobble").run()

@@ -23,6 +23,7 @@ import segno
 from nnlib import TrainConfig, registry
 from server.board import Entry, RunSummary
 from ui.charts import BLUE, GREEN, ORANGE, PURPLE, SKY, VERMILLION, layout
+from ui.navigation import deep_link_paths
 
 if TYPE_CHECKING:  # ui.state holds Streamlit's session: not imported by this pure module
     from ui.state import CompareRun
@@ -211,7 +212,7 @@ def _spread(entries: list[Entry]) -> bool:
 # --- Who is asking, and where students can reach this server ----------------------------------
 
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]")
-PAGE_PATHS = ("dataset", "train", "weights", "draw", "backprop", "compare", "class")  # pages/*.py, lower case
+PAGE_PATHS = tuple(path.lower() for path in deep_link_paths() if path)
 
 
 def client_address(peer: str | None, headers, trusted_proxies=()) -> str:

@@ -50,7 +50,7 @@ def run_in_background() -> None:
     run; training itself runs in the worker processes).
 
     With 30 students on 2 cores, a Draw prediction then waits less behind the live panels.
-    page_setup restores normal priority for the reruns queued behind it.
+    ui.navigation.run_app restores normal priority for the reruns queued behind it.
     """
     set_thread_niceness(BACKGROUND_NICENESS)
 

@@ -23,10 +23,8 @@ from ui.backprop_view import (
 from ui.data import dataset
 from ui.display import show_chart
 from ui.i18n import t
-from ui.navigation import page_setup
 from ui.session import current_model
 
-page_setup("Backprop", "🧮")
 st.title(t("🧮 Backprop, step by step"))
 model = current_model()
 data = dataset()

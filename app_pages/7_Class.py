@@ -33,7 +33,6 @@ from ui.class_session import (
 )
 from ui.display import show_chart
 from ui.i18n import t
-from ui.navigation import page_setup
 
 
 def start_screen(store: BoardStore) -> None:
@@ -262,7 +261,6 @@ def show_board(store: BoardStore, code: str) -> None:
     )
 
 
-page_setup("Class", "👩‍🏫")
 st.title(t("👩‍🏫 Class"))
 st.markdown(
     t(

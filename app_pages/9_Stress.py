@@ -13,7 +13,6 @@ from ui import charts, lab_view
 from ui.data import prepared
 from ui.display import show_chart
 from ui.i18n import t
-from ui.navigation import page_setup
 from ui.session import current_model, default_model
 
 PREVIEW_IMAGES = 8
@@ -234,7 +233,6 @@ def clusters_forming(model, data) -> None:
     )
 
 
-page_setup("Stress", "🌪️")
 st.title(t("🌪️ Stress"))
 model = current_model()
 data = prepared(model.config)

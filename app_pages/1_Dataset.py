@@ -9,9 +9,7 @@ from ui.charts import image_grid
 from ui.data import data_label, dataset
 from ui.display import show_chart
 from ui.i18n import t
-from ui.navigation import page_setup
 
-page_setup("Dataset", "📊")
 st.title(t("📊 Dataset"))
 data = dataset()
 

@@ -8,13 +8,11 @@ from ui import charts, insight_view
 from ui.data import dataset
 from ui.display import show_chart
 from ui.i18n import t
-from ui.navigation import page_setup
 from ui.session import current_model, diverged_run_kept_out
 
 MAX_FILTERS = 64  # filters drawn in the grid at once
 MAX_ANIMATED = 36  # filters in the timeline animation
 
-page_setup("Weights", "🔬")
 st.title(t("🔬 Weights"))
 model = current_model()
 network, config = model.network, model.config

@@ -30,7 +30,6 @@ from ui.lab_edits import (
     switch_off_top,
     toggle_clicked_neuron,
 )
-from ui.navigation import page_setup
 from ui.session import current_model, unedited_model
 
 TOP_DEFAULT = 30
@@ -212,7 +211,6 @@ def image_panel(network, config, data) -> None:
         lab_view.output_steps(network, edited, edits.temperature, config, data, image_index)
 
 
-page_setup("Lab", "🧪")
 st.title(t("🧪 Lab"))
 model = unedited_model()
 network, config = model.network, model.config

@@ -7,7 +7,6 @@ from ui.data import prepared
 from ui.display import literal, show_chart
 from ui.i18n import t
 from ui.links import apply_query_params, link_knobs_words, link_to_settings, planned_knobs_words, settings_query
-from ui.navigation import page_setup
 from ui.runtime import timers_rerun_fragments
 from ui.settings import (
     PRESET_LABELS,
@@ -39,7 +38,6 @@ from ui.train_run import (
 from ui.train_view import TrainBoxes, draw, draw_queued, model_files_section, show_hints, show_results
 from ui.training import job_pool, limits_words
 
-page_setup("Train", "🏋️")
 st.title(t("🏋️ Train"))
 ignored, changed = apply_query_params()
 if ignored or changed:

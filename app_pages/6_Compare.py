@@ -9,14 +9,12 @@ from ui.compare import plan_refusal, plan_runs, run_plan, stop_running
 from ui.display import show_chart
 from ui.exports import inert_csv
 from ui.i18n import t
-from ui.navigation import page_setup
 from ui.settings import PRESET_LABELS, compare_label, compared_settings, shown_value
 from ui.state import clear_compare_runs, compare_runs, runs_table
 
 ACCURACY_SPAN = 5.0  # points of accuracy the chart shows at least: small differences look small
 SETTING_NAMES = compared_settings()
 
-page_setup("Compare", "⚖️")
 st.title(t("⚖️ Compare"))
 st.markdown(
     t(

@@ -1,0 +1,281 @@
+"""Draw: a digit drawn with the mouse, read by the network, and why; a drawing it read wrong
+taught to it (ui/teach.py); then inside the network.
+
+The answer comes first (above the canvas, so a phone shows it without scrolling). A stroke
+reruns only the drawing board (a fragment: the canvas, its answer, Teach it and the view chosen
+inside the network), not the page around it; the heavy views are fragments of their own that a
+click reruns alone (ui/insight_view.py).
+"""
+
+import time
+
+import numpy as np
+import streamlit as st
+
+from nnlib.pipeline import read_ink
+from nnlib.preprocess import ink_image, is_dot, side_by_side
+from ui import charts, insight_view, teach
+from ui.canvas import st_canvas
+from ui.display import show_chart
+from ui.i18n import t
+from ui.runtime import log_timing
+from ui.session import current_model, forget_model
+
+TOP_NEURONS = 4
+BLANK_IMAGE_SHAPE = (28, 28)  # the input's place before anything is drawn
+UNSURE = 0.75  # an answer less sure than this gets a hint that the drawing may not be one clear digit
+#: The answer's slot keeps one height in every state (empty, a dot, a Prediction), so the canvas
+#: under it never moves between two strokes of one digit (a phone's second stroke landed 34 px off).
+#: Less space above the canvas, so that it is on the first screen of a projector (1280×720); on a
+#: phone held sideways (a short screen) the title goes, so that the canvas and the answer fit.
+DRAW_CSS = """<style>
+.st-key-draw-answer { min-height: 6.5rem; }
+.st-key-draw-answer [data-testid="stMetric"] { padding: 0; }
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
+@media (max-height: 500px) and (orientation: landscape) {
+  [data-testid="stMainBlockContainer"] { padding-top: 0.5rem; }
+  .st-key-draw-title, .st-key-draw-model {  /* off screen, still read out by a screen reader */
+    position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);
+  }
+  .st-key-draw-answer { min-height: 3rem; }
+  .st-key-draw-answer [data-testid="stMetricLabel"] { display: none; }
+  .st-key-draw-answer [data-testid="stMetric"] > div { display: flex; gap: 1rem; align-items: center; }
+  .st-key-draw-answer [data-testid="stMetricValue"] { font-size: 1.75rem; }
+  .st-key-draw-answer [data-testid="stAlert"] p { font-size: 0.8rem; }
+  .st-key-draw-answer [data-testid="stAlertContainer"] { padding: 0.25rem 0.5rem; }
+  [data-testid="stColumn"]:has(.st-key-draw-answer) { min-width: 290px; }
+}
+</style>"""
+
+
+def hidden_neurons(network, cache, contributions, X, image_shape, answer) -> None:
+    """The first hidden layer's activations, the neurons that pushed the answer, and their W1 ⊙ X maps."""
+    A1 = cache["A1"][:, 0].astype(float)
+    left, right = st.columns(2)
+    with left:
+        show_chart(
+            charts.bar_figure(
+                list(range(len(A1))), A1, t("Hidden activations A1 ({count})", count=len(A1)), y_title="A1", height=320
+            ),
+            "activations",
+        )
+        st.caption(t("ⓘ Each first-layer hidden neuron's output A1 for your drawing."))
+    order = np.argsort(-np.abs(contributions))[:12]
+    with right:
+        fig = charts.bar_figure(
+            [f"n{j}" for j in order],
+            contributions[order],
+            t("Which neurons pushed the score of '{digit}'", digit=answer),
+            y_title=t("contribution"),
+            height=320,
+        )
+        show_chart(fig, "contributions")
+        st.caption(t("ⓘ How much each hidden neuron raised (+) or lowered (−) the winning digit's score."))
+    st.markdown(
+        t(
+            "The {count} neurons that pushed hardest: each map is `W1[j] ⊙ X`, the neuron's weights times "
+            "your drawing, pixel by pixel (red: ink where it wants ink).",
+            count=TOP_NEURONS,
+        )
+    )
+    for column, j in zip(st.columns(TOP_NEURONS), order[:TOP_NEURONS]):
+        product = (network.params["W1"][j] * X[:, 0]).astype(float).reshape(image_shape)
+        with column:
+            show_chart(
+                charts.weights_heatmap(
+                    product, t("neuron {j}: {value:+.2f}", j=j, value=contributions[j]), height=260, colorbar=False
+                ),
+                f"map-{j}",
+            )
+
+
+def model_note(model) -> None:
+    """Which model reads the drawing; a model of fewer than ten digits says so and offers the shipped one."""
+    network, digits = model.network, model.config.digits
+    if len(digits) < 10:
+        note, reset = st.columns([3, 1], vertical_alignment="center")
+        note.warning(
+            t(
+                "**{model}** knows only the digits {digits}: whatever you draw, it answers one of them.",
+                model=model.label(),
+                digits=", ".join(map(str, digits)),
+            )
+        )
+        if reset.button(
+            t("Use the ten-digit model"), width="stretch", help=t("Forget this session's model; use the shipped one.")
+        ):
+            forget_model()
+            st.rerun()
+    else:
+        st.caption(
+            t(
+                "Using **{model}** (layers {sizes}, digits {digits}).",
+                model=model.label(),
+                sizes="-".join(map(str, network.sizes)),
+                digits=", ".join(map(str, digits)),
+            )
+        )
+
+
+def canvas_and_tools():
+    """The canvas with Clear and the stroke width below it; returns (the answer's slot above the
+    canvas, the canvas's picture (H, W, 4) or None)."""
+    # The answer's place, above the canvas: on a phone the columns stack, and a
+    # Prediction below them would be a screen away from the finger that drew. Its height
+    # is fixed (DRAW_CSS): an answer that grew the slot moved the canvas between two strokes.
+    answer_slot = st.container(key="draw-answer")
+    stroke = st.session_state.get("stroke_width", 18)
+    canvas_round = st.session_state.setdefault("canvas_round", 0)
+    result = st_canvas(
+        stroke_width=stroke,
+        stroke_color="#FFFFFF",
+        background_color="#000000",
+        height=280,
+        width=280,
+        drawing_mode="freedraw",
+        return_image_data=True,
+        key=f"canvas-{canvas_round}",
+    )
+    # No tooltip on Clear: on a touch screen it stayed over the canvas after the tap.
+    if st.button(t("🧽 Clear"), key="clear_canvas"):
+        st.session_state["canvas_round"] = canvas_round + 1
+        st.rerun(scope="fragment")
+    st.slider(t("Stroke width"), 5, 40, 18, key="stroke_width", help=t("Pen thickness in canvas pixels."))
+    return answer_slot, (result.image_data if result is not None else None)
+
+
+def read_drawing(drawing, network, config, answer_slot):
+    """(the network's Reading of the canvas's picture, its ink map), or (None, None) when there is
+    nothing to read (empty, a dot), said in the answer's slot."""
+    # The canvas is black paper: say so, so that a canvas drawn full of ink is not
+    # mistaken for white paper with nothing on it.
+    ink = ink_image(drawing, background=0.0) if drawing is not None and drawing.size else None
+    if ink is not None and is_dot(ink):
+        answer_slot.warning(t("Too little ink to read: a dot is not a digit. Draw the whole digit, large."))
+        return None, None
+    reading = read_ink(ink, network, config) if ink is not None else None
+    if reading is None:
+        answer_slot.info(t("The canvas is empty: draw one digit, large, in the middle, and the network will read it."))
+        return None, None
+    return reading, ink
+
+
+def doubts(reading, ink) -> None:
+    """A warning when the drawing is not one clear digit: mostly ink, marks side by side, or unsure."""
+    if reading.mostly_ink:
+        st.warning(t("The canvas is mostly ink: clear it and draw one digit with a thinner stroke."))
+    elif side_by_side(ink):
+        st.warning(
+            t("Separate marks side by side: is this more than one digit? The network reads one digit at a time.")
+        )
+    elif reading.confidence < UNSURE:
+        st.info(
+            t(
+                "Only {sure:.0%} sure: to the network this is not clearly one digit. A scribble or two digits get "
+                "an answer all the same: the network always picks one of its digits.",
+                sure=reading.confidence,
+            )
+        )
+
+
+def seen_image(image, zmax=None) -> None:
+    """The 28×28 the network reads, black paper at 0 (zmax: the ink's top, for a blank image)."""
+    show_chart(charts.image_heatmap(image, t("Input, 28×28"), height=320, zmin=0, zmax=zmax), "seen")
+    st.caption(
+        t("Cropped to the ink, fitted in 20×20 and centred by its centre of mass, the way MNIST's digits were made.")
+    )
+
+
+def probabilities_chart(probabilities, highlight, network, digits) -> None:
+    figure = charts.bar_figure(
+        digits,
+        probabilities,
+        t("Probabilities"),
+        highlight=highlight,
+        y_title=t("probability"),
+        height=300,
+        y_range=[0, 1],
+    )
+    show_chart(figure, "probabilities")
+    if network.output == "sigmoid":
+        st.caption(
+            t(
+                "ⓘ The blog's outputs are sigmoids, each between 0 and 1 on its own; shown here (and in the "
+                "diagram) as shares of their sum, so that they add up to 1, as the Prediction does."
+            )
+        )
+    else:
+        st.caption(t("ⓘ How sure the network is of each digit (they add up to 1). Try a sloppy 4, or a 7 with a bar."))
+
+
+def inside_the_network(network, reading, digits) -> None:
+    """One view at a time, chosen like a tab: a stroke builds and sends only the view on show
+    (tabs would build all five), so the answer is not held up by charts nobody is looking at."""
+    st.subheader(t("Inside the network"))
+    X, cache, contributions, predicted = reading.X, reading.cache, reading.contributions, reading.class_index
+    # One id per drawing: a result of "Fool it" belongs to the drawing it was found for.
+    drawing_id = f"{st.session_state['canvas_round']}-{hash(X.tobytes())}"
+    image_shape = reading.image.shape
+    strongest = int(np.argmax(np.abs(contributions))) if len(contributions) else 0
+    views = {
+        t("The network"): lambda: insight_view.network_section(
+            network, X, cache, digits, "draw-diagram", default=(1, strongest)
+        ),
+        t("Which pixels matter"): lambda: insight_view.saliency_section(
+            network, X, image_shape, predicted, digits[predicted]
+        ),
+        t("Fool it"): lambda: insight_view.fool_section(network, X, image_shape, digits, drawing_id),
+        t("Dream"): lambda: insight_view.dream_section(network, image_shape, digits),
+        t("Hidden neurons"): lambda: hidden_neurons(network, cache, contributions, X, image_shape, digits[predicted]),
+    }
+    view = st.radio(t("Show"), list(views), horizontal=True, key="draw-view", label_visibility="collapsed")
+    views.get(view, views[t("The network")])()
+
+
+@st.fragment
+def drawing_board(network, config) -> None:
+    """Everything a stroke changes: the canvas, the answer, Teach it and the view chosen inside
+    the network. A stroke, Clear or a click here reruns this alone; Retrain reruns the page."""
+    run_started = time.perf_counter()
+    digits = config.digits
+    canvas_col, seen_col, answer_col = st.columns([3, 2, 3])
+    with canvas_col:
+        answer_slot, drawing = canvas_and_tools()
+    started = time.perf_counter()
+    reading, ink = read_drawing(drawing, network, config, answer_slot)
+    if reading is None:  # the charts wait, empty: the browser loads what draws them before the first stroke
+        with seen_col:
+            seen_image(np.zeros(BLANK_IMAGE_SHAPE), zmax=1)
+        with answer_col:
+            probabilities_chart(np.zeros(len(digits)), None, network, digits)
+        teach.teach_section(None)
+        return
+    elapsed_ms = 1000 * (time.perf_counter() - started)
+    with seen_col:
+        doubts(reading, ink)
+    # The answer first: Streamlit shows each element as soon as the script reaches it,
+    # so the digit appears before the charts that explain it are built.
+    answer_slot.metric(
+        t("Prediction"),
+        str(digits[reading.class_index]),
+        delta=teach.sureness_words(reading.probabilities, digits),
+        delta_color="off",
+        delta_arrow="off",
+        help=t("Read in {ms:.0f} ms.", ms=elapsed_ms),
+    )
+    log_timing("draw-prediction", time.perf_counter() - run_started)
+    with seen_col:
+        seen_image(reading.image)
+    with answer_col:
+        probabilities_chart(reading.probabilities, reading.class_index, network, digits)
+    teach.teach_section(reading.image)
+    inside_the_network(network, reading, digits)
+
+
+st.html(DRAW_CSS)
+with st.container(key="draw-title"):
+    st.title(t("✏️ Draw"))
+model = current_model()
+with st.container(key="draw-model"):
+    model_note(model)
+drawing_board(model.network, model.config)
