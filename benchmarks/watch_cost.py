@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from devtools import bench
-from devtools.live import new_page, start_server, stop_server
+from devtools.live import new_page, start_server, stop_server, train_button
 
 LIVE = re.compile(r"Epoch \d|Waiting for a free worker")
 
@@ -31,7 +31,7 @@ def watch_cost(app_dir: Path | None, sessions: int, window_s: float, preset: str
             pages = [new_page(browser, f"{server.url}/Train?preset={preset}", "Train") for _ in range(sessions)]
             for page in pages:
                 page.wait_for_timeout(300)
-                page.get_by_role("button", name=re.compile("Train")).first.click()
+                train_button(page).click()
             for page in pages:
                 page.get_by_text(LIVE).first.wait_for(timeout=180_000)
             time.sleep(2)  # the clicks' own reruns are over

@@ -283,13 +283,20 @@ def draw_strokes(page, strokes, gap_ms: int = 0):
         page.mouse.up()
 
 
+def train_button(page):
+    """The Train page's ▶️ Train button, by its whole name: a name merely holding "Train" also
+    matches the help button of "Training-set size" (its label: "Help for Training-set size"),
+    which a click on a busy page once hit instead, so that session never started its run."""
+    return page.get_by_role("button", name="▶️ Train", exact=True)
+
+
 def start_ten_digit_training(page, url: str) -> None:
     """Open Train, choose the ten-digit preset, press Train and wait for the first progress."""
     open_page(page, f"{url}/Train", "Train")
     page.get_by_role("combobox", name="Preset").click()
     page.get_by_role("option", name=re.compile(r"All ten digits, 784-256")).click()
     page.wait_for_timeout(1500)
-    page.get_by_role("button", name=re.compile("Train")).first.click()
+    train_button(page).click()
     page.get_by_text(re.compile(r"Epoch \d")).first.wait_for(timeout=60_000)
 
 
@@ -314,7 +321,7 @@ def train_together(server_url: str, browser, sessions: int, timeout_s: float = 3
         page.wait_for_timeout(300)
     started = {}
     for index, page in enumerate(pages):
-        page.get_by_role("button", name=re.compile("Train")).first.click(timeout=120_000)  # a busy 1-CPU server
+        train_button(page).click(timeout=120_000)  # a busy 1-CPU server
         started[index] = time.perf_counter()
     finished, accuracies = {}, {}
     deadline = time.perf_counter() + timeout_s

@@ -125,10 +125,6 @@ def test_no_limits_keeps_one_worker_per_core(tmp_path, browser):
 
 @needs_chromium
 @pytest.mark.serial  # its 1-CPU quota is the server's; a neighbour test would take the real cores
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 15 open: a queued session's page has been seen to stop looking at its run (server idle)",
-)
 def test_a_container_with_1_cpu_1_gib_and_64_mb_shm_trains_blog_then_class_on_one_worker(tmp_path, browser):
     """The issue's done-when: 6 sessions train the blog preset, then the class preset."""
     try:

@@ -13,6 +13,7 @@ import time
 import numpy as np
 import pytest
 
+from devtools.bench import cpu_seconds
 from nnlib import PRESETS, Trainer, prepare_data
 from nnlib.cost import estimate_peak_bytes
 from nnlib.data import PreparedData
@@ -335,3 +336,29 @@ def test_a_teachers_run_goes_ahead_of_the_students_queue(data):
             trainer.stop()
     finally:
         pool.close()
+
+
+def test_a_knob_moved_just_as_the_run_ends_is_kept_for_its_next_stint(pool, data):
+    """A worker reads controls only between batches: one that reaches it after the last batch used
+    to be dropped. The pool applies it to the ended run's state, so +1 epoch or One step use it."""
+    remote = RemoteTrainer(pool, "carol", BLOG.replace(epochs=1), data)
+    while remote.status != "running":
+        remote.advance(max_seconds=0.05)
+    worker_pid = pool.running_pid(remote._job)
+    with pool._lock:  # the dispatcher waits here with the worker's news: the run stays running for the pool
+        wait_until_idle(worker_pid)  # the worker has trained its last batch
+        remote.control(learning_rate=0.5)
+    finish(remote)
+    assert remote.status == "finished" and remote.config.learning_rate == 0.5
+    remote.control(add_steps=1)
+    while remote.status != "stopped":
+        remote.advance(max_seconds=0.05)
+    assert trainer_from_state(remote._state, None).config.learning_rate == 0.5  # the extra step trained with it
+
+
+def wait_until_idle(pid: int, limit_s: float = 60) -> None:
+    """Until the process has used no CPU for half a second."""
+    deadline, used = time.monotonic() + limit_s, -1.0
+    while time.monotonic() < deadline and cpu_seconds(pid) != used:
+        used = cpu_seconds(pid)
+        time.sleep(0.5)

@@ -5,12 +5,22 @@ and benchmarks/watch_cost.py, never asserted here — except the health check's 
 which is the point of the crowd test (a page script must never hold the server).
 """
 
+import re
+
 import pytest
 
 from benchmarks.crowd_health import crowd_pages, press_train_together
-from devtools.live import needs_chromium, start_server, stop_server, train_together
+from devtools.live import needs_chromium, open_page, start_server, stop_server, train_button, train_together
 
 pytestmark = [needs_chromium, pytest.mark.serial]  # its figures need the machine to itself
+
+
+def test_the_sessions_press_the_train_button_and_no_other(live_server, page):
+    """train_together's button by its whole name: "Train" alone also names the help button of
+    Training-set size, which a click on a busy page hit instead (its session never started a run)."""
+    open_page(page, f"{live_server.url}/Train", "Train")
+    assert train_button(page).count() == 1
+    assert page.get_by_role("button", name=re.compile("Train")).count() > 1  # what the sessions used to press
 
 
 def test_eight_sessions_train_at_once(live_server, browser):

@@ -12,6 +12,8 @@ import time
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from nnlib.events import LIVE_KNOBS
 from ui.data import prepared
@@ -36,6 +38,7 @@ class Keys:
     SLOW_MOTION = "slow_motion"  # the Slow motion toggle's own key
     SLOW_MOTION_SENT = "slow_motion_sent"  # (id of the run, on or off) last told to the worker
     KNOB_WIDGETS = "knob_widgets"  # (id of the run, the live knobs' widget values last seen for it)
+    LIVE_PACE = "live_pace"  # seconds between the live panel's looks, as its browser timer was last told
 
 
 @dataclass(frozen=True)
@@ -238,10 +241,40 @@ def progress_words(trainer, live: bool) -> str:
 
 
 def pace_live_panel() -> float:
-    """Seconds between the live panel's looks, for the server's load at this full run (the run's
-    start, or a click). The fragment never reruns the page to pace itself anew: that full rerun
-    raced the fragment's own timer, which Streamlit then stopped (the page never looked again)."""
-    return live_refresh_seconds(job_pool())
+    """Seconds between the live panel's looks, for the server's load now (the page declares its
+    fragment with it; repace_live_panel follows the load from inside the fragment)."""
+    pace = st.session_state[Keys.LIVE_PACE] = live_refresh_seconds(job_pool())
+    return pace
+
+
+def repace_live_panel() -> None:
+    """Give this fragment's browser timer the pace for the crowd now, when it moved by half a
+    second or more: a run started on a quiet server would otherwise look every second after a
+    class arrives.
+
+    Sent from the fragment's own rerun as the message Streamlit sends when a page declares
+    st.fragment(run_every=…): a full rerun, to declare it anew, raced the fragment's own timer.
+    Should a newer run drop the message, the timer keeps its old pace; it never stops.
+    """
+    pace = live_refresh_seconds(job_pool())
+    if abs(pace - st.session_state.get(Keys.LIVE_PACE, pace)) < 0.5:
+        return
+    context, fragment_id = get_script_run_ctx(), current_fragment_id()
+    if context is None or fragment_id is None:
+        return
+    message = ForwardMsg()
+    message.auto_rerun.interval, message.auto_rerun.fragment_id = pace, fragment_id
+    context.enqueue(message)
+    st.session_state[Keys.LIVE_PACE] = pace
+
+
+def current_fragment_id() -> str | None:
+    """The id of the fragment whose rerun this is (Streamlit's own bookkeeping), or None."""
+    try:
+        from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
+    except ImportError:  # a Streamlit other than requirements.txt's: the pace stays as declared
+        return None
+    return ThreadState.get().fragment_id
 
 
 def watch(trainer, draw_queued, draw_live) -> None:
@@ -250,8 +283,8 @@ def watch(trainer, draw_queued, draw_live) -> None:
 
     No script thread waits in a loop for a run; when it ends, the whole page reruns once for
     its buttons and results. Each rerun of a fragment costs the server ~20 ms however little it
-    draws, and the charts ~80 ms more: so one fragment, paced by the crowd at the run's start. A stopped run is
-    resumed here (Resume, as Trainer.advance).
+    draws, and the charts ~80 ms more: so one fragment, paced by the crowd (repace_live_panel). A stopped
+    run is resumed here (Resume, as Trainer.advance).
     """
     started = time.thread_time()
     run_in_background()
@@ -261,6 +294,7 @@ def watch(trainer, draw_queued, draw_live) -> None:
     else:
         draw_live(trainer)
     log_timing("train-live", time.thread_time() - started)
+    repace_live_panel()
     if trainer.done or trainer.status == "stopped":
         set_training(False)
         st.rerun()  # the buttons again, for a finished run (Stop and Resume off)

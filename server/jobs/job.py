@@ -35,3 +35,4 @@ class Job:
     stop_reason: str = CLICKED  # a stop reason (messages)
     last_poll: float = dataclasses.field(default_factory=time.monotonic)
     worker: WorkerProcess | None = None
+    controls_sent: list = dataclasses.field(default_factory=list)  # to its worker in this stint, in order

@@ -85,7 +85,11 @@ class Progress:
 class Ended:
     """A job's end: its status, last weights and state (what Resume queues again) and, when stopped,
     the stop reason (the worker says paused; the pool, which asked for any other stop, says why).
-    Counters and weights are None for a run stopped in the queue."""
+    Counters and weights are None for a run stopped in the queue.
+
+    controls_applied: the Control messages the worker applied in this stint. The pool applies
+    the ones it sent after them to the state and names them in late_controls (merged), so a
+    knob moved just as the run ended is kept for the run's next stint."""
 
     job_id: int
     status: str
@@ -93,6 +97,8 @@ class Ended:
     weights: dict | None
     state: bytes
     reason: str = ""
+    controls_applied: int = 0
+    late_controls: dict = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -125,6 +125,7 @@ class JobPool:
             if job.status == msg.QUEUED:
                 job.state = controlled_state(job.state, controls)
             elif job.status == msg.RUNNING and job.worker is not None:
+                job.controls_sent.append(controls)
                 job.worker.send(msg.Control(job.id, controls))
 
     def position(self, job: Job) -> int | None:
@@ -179,6 +180,7 @@ class JobPool:
                 return
             job = self._waiting.jobs.popleft()
             job.status, job.worker, job.started_at, worker.job = msg.RUNNING, worker, time.monotonic(), job
+            job.controls_sent = []
             worker.send(msg.Train(job.id, job.state, job.spec))
 
     def _memory_fits(self, job: Job) -> bool:
@@ -221,9 +223,13 @@ class JobPool:
             self._replace(worker)
 
     def _finish(self, job: Job, ended: msg.Ended) -> None:
-        """The run is over in the pool: its inbox gets Ended, with why when it stopped."""
+        """The run is over in the pool: its inbox gets Ended, with why when it stopped and the
+        controls its worker ended too soon to apply (late_controls, already in its state)."""
         if ended.status == msg.STOPPED and not ended.reason:  # stopped by the pool: it knows why
             ended = dataclasses.replace(ended, reason=job.stop_reason)
+        if late := job.controls_sent[ended.controls_applied :]:
+            merged = {name: value for controls in late for name, value in controls.items()}
+            ended = dataclasses.replace(ended, state=controlled_state(ended.state, merged), late_controls=merged)
         job.status, job.state, job.worker = ended.status, ended.state, None
         job.inbox.put(ended)
         self._jobs.pop(job.id, None)

@@ -199,6 +199,8 @@ class RemoteTrainer:
         if isinstance(message, msg.Ended):
             self._take(message.counters, message.weights)
             self._state = message.state
+            if knobs := {name: value for name, value in message.late_controls.items() if name in LIVE_KNOBS}:
+                self._local.config = self._local.config.replace(**knobs)
             self.status, self.stop_reason = message.status, message.reason
             if message.reason == msg.UNWATCHED:
                 self.message = f"stopped: nobody watched this run for {self.pool.idle_seconds:.0f} s"

@@ -89,6 +89,7 @@ def _train(conn, job_id: int, trainer: Trainer) -> None:
     sender = threading.Thread(target=_send_all, args=(conn, outbox), daemon=True)
     sender.start()
     stopped, paused, weights_sent = False, False, -math.inf  # the first chunk sends weights
+    orders = Orders()
     trainer.__dict__.setdefault("cpu_seconds", 0.0)  # kept in the state: a resumed run adds to it
     while not trainer.done and not stopped:
         started = time.thread_time()  # this thread's CPU only: training, not the sender's pickling
@@ -99,27 +100,36 @@ def _train(conn, job_id: int, trainer: Trainer) -> None:
         if time.monotonic() - weights_sent >= WEIGHTS_EVERY_SECONDS or trainer.done:
             weights, weights_sent = _weights(trainer), time.monotonic()
         outbox.put(Progress(job_id, *pack_events(events), _counters(trainer), weights))
-        stopped = _read_orders(conn, job_id, trainer)
+        stopped = orders.read(conn, job_id, trainer)
         if trainer.stop_at is not None and trainer.step >= trainer.stop_at and not trainer.done:
             trainer.stop_at, stopped, paused = None, True, True  # One step or +1 epoch done: pause here
     status = trainer.status if trainer.done else STOPPED
     trainer.status = READY if status == STOPPED else trainer.status
     reason = PAUSED if paused else ""  # else the pool, which asked for the stop, fills it in
-    outbox.put(Ended(job_id, status, _counters(trainer), _weights(trainer), trainer_state(trainer), reason))
+    state = trainer_state(trainer)
+    outbox.put(Ended(job_id, status, _counters(trainer), _weights(trainer), state, reason, orders.controls_applied))
     outbox.put(None)
     sender.join()
 
 
-def _read_orders(conn, job_id: int, trainer: Trainer) -> bool:
-    """Apply the Control messages waiting for this job; True when one of them is Stop."""
-    stopped = False
-    while conn.poll():
-        message = conn.recv()
-        if isinstance(message, Stop) and message.job_id == job_id:
-            stopped = True
-        elif isinstance(message, Control) and message.job_id == job_id:
-            apply_controls(trainer, message.controls)
-    return stopped
+class Orders:
+    """The pool's orders for the job being trained, read between chunks; counts the controls applied
+    (Ended says how many: the pool applies the ones that came too late to the run's state)."""
+
+    def __init__(self):
+        self.controls_applied = 0
+
+    def read(self, conn, job_id: int, trainer: Trainer) -> bool:
+        """Apply the Control messages waiting for this job; True when one of them is Stop."""
+        stopped = False
+        while conn.poll():
+            message = conn.recv()
+            if isinstance(message, Stop) and message.job_id == job_id:
+                stopped = True
+            elif isinstance(message, Control) and message.job_id == job_id:
+                apply_controls(trainer, message.controls)
+                self.controls_applied += 1
+        return stopped
 
 
 def _send_all(conn, outbox: queue.SimpleQueue) -> None:
