@@ -11,7 +11,6 @@ server, so an answer's wall time is not the server's alone: compare the two rows
 
 from __future__ import annotations
 
-import re
 import tempfile
 import threading
 import time
@@ -19,7 +18,7 @@ import urllib.request
 from pathlib import Path
 
 from devtools import bench
-from devtools.live import ACCURACY, start_server, stop_server
+from devtools.live import ACCURACY, start_server, stop_server, train_button
 
 CONTEXT_PAGES = 10
 
@@ -57,7 +56,7 @@ def crowd_pages(browser, url: str, sessions: int) -> list:
             pages.append(page)
     for page in pages:
         page.get_by_role("heading", name="Train").first.wait_for(timeout=180_000)
-        page.get_by_role("button", name=re.compile("Train")).first.wait_for(timeout=60_000)
+        train_button(page).wait_for(timeout=60_000)
     return pages
 
 
@@ -67,7 +66,7 @@ def press_train_together(pages: list, url: str, timeout_s: float = 600) -> tuple
     poller.start()
     try:
         for page in pages:
-            page.get_by_role("button", name=re.compile("Train")).first.click(no_wait_after=True)
+            train_button(page).click(no_wait_after=True)
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline and not all(page.locator(ACCURACY).count() for page in pages):
             time.sleep(0.5)

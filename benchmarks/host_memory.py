@@ -14,7 +14,6 @@ With `--app-dir` the same is measured for that checkout (e.g. main, "before"), i
 
 from __future__ import annotations
 
-import re
 import tempfile
 import threading
 import time
@@ -22,7 +21,7 @@ from pathlib import Path
 
 from devtools import bench
 from devtools.container import cgroup_v1_limits, small_shm_prefix
-from devtools.live import descendants, new_page, start_server, stop_server, train_together
+from devtools.live import descendants, new_page, start_server, stop_server, train_button, train_together
 
 
 def measure(sessions: int, path: str, container: bool, browser, app_dir: Path | None = None) -> dict:
@@ -35,7 +34,7 @@ def measure(sessions: int, path: str, container: bool, browser, app_dir: Path | 
             if groups:
                 groups.add(server.pid)
             page = new_page(browser, f"{server.url}/Train", "Train")
-            page.get_by_role("button", name=re.compile("Train")).first.wait_for()
+            train_button(page).wait_for()
             time.sleep(5)  # the workers have imported NumPy
             idle = bench.tree_pss_mb(server.pid)
             page.context.close()

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from devtools import bench
-from devtools.live import draw_stroke, new_page, start_server, stop_server, train_together
+from devtools.live import draw_stroke, new_page, start_server, stop_server, train_button, train_together
 
 
 def prediction_under_load(server_url: str, browser, idle: int, training: int, strokes: int) -> dict:
@@ -32,7 +32,7 @@ def prediction_under_load(server_url: str, browser, idle: int, training: int, st
     for _ in range(training):
         page = new_page(browser, f"{server_url}/Train?preset=digits", "Train")
         page.wait_for_timeout(500)
-        page.get_by_role("button", name=re.compile("Train")).first.click()
+        train_button(page).click()
         trainers.append(page)
     for page in trainers:
         page.get_by_text(re.compile(r"Epoch \d")).first.wait_for(timeout=120_000)

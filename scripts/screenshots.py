@@ -6,7 +6,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from devtools.live import BROWSER_ARGS, CHROMIUM, ROOT, draw_stroke, start_server, stop_server
+from devtools.live import BROWSER_ARGS, CHROMIUM, ROOT, draw_stroke, start_server, stop_server, train_button
 
 OUT = ROOT / "assets" / "screenshots"
 ROOM = {"projector": dict(width=1280, height=720), "phone": dict(width=390, height=844)}
@@ -20,9 +20,9 @@ def room_shots(browser, url: str) -> None:
         context = browser.new_context(viewport=viewport, has_touch=touch, is_mobile=touch)
         page = context.new_page()
         page.goto(f"{url}/Train?preset=digits&epochs=2")
-        page.get_by_role("button", name=re.compile("Train")).first.wait_for()
+        train_button(page).wait_for()
         page.wait_for_timeout(1500)
-        page.get_by_role("button", name=re.compile("Train")).first.click()
+        train_button(page).click()
         page.get_by_text(re.compile(r"Epoch 1\.[2-9]")).first.wait_for(timeout=120_000)
         page.screenshot(path=str(OUT / f"train-{size}.png"))
         page.get_by_role("button", name=re.compile("Stop")).click()
@@ -69,7 +69,7 @@ def main():
             shot("dataset", 1300)
             page.goto(f"{url}/Train")
             page.get_by_role("heading", name="Train").first.wait_for()
-            page.get_by_role("button", name=re.compile("Train")).first.click()
+            train_button(page).click()
             page.locator("[data-testid='stMetric']", has_text="Test accuracy").wait_for(timeout=120_000)
             shot("train", 1900)
             page.get_by_role("link", name=re.compile("Weights")).click()

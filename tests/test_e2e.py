@@ -20,6 +20,7 @@ from devtools.live import (
     screenshot,
     start_prefix_proxy,
     start_ten_digit_training,
+    train_button,
 )
 from ui.navigation import deep_link_paths
 
@@ -39,7 +40,7 @@ def test_every_page_opens_by_deep_link(server, page, path):
 
 def test_training_the_blog_preset_in_the_browser(server, page):
     open_page(page, f"{server}/Train", "Train")
-    page.get_by_role("button", name=re.compile("Train")).first.click()
+    train_button(page).click()
     metric = page.locator("[data-testid='stMetric']", has_text="Test accuracy")
     metric.wait_for(timeout=120_000)
     assert "99.95%" in metric.inner_text()

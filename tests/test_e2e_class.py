@@ -26,6 +26,7 @@ from devtools.live import (
     screenshot,
     start_replicas,
     stop_replicas,
+    train_button,
 )
 from devtools.phones import decoded_qr_matches, phone_go_to, phone_page, qr_png_of
 from server.board import BoardStore, RunSummary, nickname_problem
@@ -66,7 +67,7 @@ def new_page(browser, url: str, replica: str):
 def train_blog_preset(page, url: str) -> str:
     """Train the default (blog) preset; the Test accuracy the Train page shows, e.g. '99.95%'."""
     open_page(page, f"{url}/Train", "Train")
-    page.get_by_role("button", name=re.compile("Train")).first.click()
+    train_button(page).click()
     try:
         page.locator(ACCURACY).first.wait_for(timeout=90_000)
     except Exception:
@@ -221,6 +222,6 @@ def test_a_phone_joins_from_the_qr_code_and_keeps_its_board_and_model_across_a_r
 def train_blog_preset_here(page) -> str:
     """Train the blog preset in this session (the sidebar's Train link), its Test accuracy."""
     phone_go_to(page, "Train")
-    page.get_by_role("button", name=re.compile("Train")).first.tap()
+    train_button(page).tap()
     page.locator(ACCURACY).first.wait_for(timeout=120_000)
     return page.locator(ACCURACY).first.inner_text()

@@ -3,7 +3,7 @@ set shows overfitting; the diagnostics are drawn beside the charts."""
 
 import re
 
-from devtools.live import needs_chromium, open_page, screenshot
+from devtools.live import needs_chromium, open_page, screenshot, train_button
 
 pytestmark = needs_chromium
 
@@ -16,7 +16,7 @@ def train_and_wait(page, finished_text: str) -> None:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     for _ in range(3):
-        page.get_by_role("button", name=re.compile("Train")).first.click()
+        train_button(page).click()
         try:
             page.locator("[data-testid='stAlert']", has_text=finished_text).first.wait_for(timeout=90_000)
             return
@@ -72,7 +72,7 @@ def click(page, name: str) -> None:
 def test_run_control_and_a_knob_turned_mid_run(server, page):
     open_page(page, f"{server}/Train?preset=seed", "Train")
     page.get_by_text("Slow motion").click()  # a quarter second per batch: time to turn a knob
-    page.get_by_role("button", name=re.compile("Train")).first.click()
+    train_button(page).click()
     page.get_by_text(re.compile("act from the next batch")).wait_for(timeout=60_000)
     page.get_by_role("tab", name="Training").click()
     rate = page.locator("input[type='range'][aria-label='Learning rate']")

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from devtools.lesson_checks import detector_likeness
-from devtools.live import ACCURACY, PREDICTION, draw_stroke, draw_strokes, go_to, open_page, screenshot
+from devtools.live import ACCURACY, PREDICTION, draw_stroke, draw_strokes, go_to, open_page, screenshot, train_button
 from devtools.phones import decoded_qr_matches, phone_go_to, phone_page, qr_png_of
 from tests.helpers import CODE, create_board
 
@@ -60,7 +60,7 @@ def choose_preset(page, name: str) -> None:
 def train(page) -> None:
     """Press Train and wait for this run's test accuracy: first for the run to start (Stop on), since
     the last run's Test accuracy is still on the page until the click's rerun clears it."""
-    page.get_by_role("button", name=re.compile("Train")).first.click()
+    train_button(page).click()
     expect(page.get_by_role("button", name=re.compile("Stop"))).to_be_enabled(timeout=60_000)
     page.locator(ACCURACY).wait_for(timeout=180_000)
 
@@ -104,7 +104,7 @@ def phone_trains_and_posts(phone, nickname: str, hidden: str, secret: str) -> st
     sizes.fill(hidden)
     sizes.press("Enter")
     phone.wait_for_timeout(1500)
-    phone.get_by_role("button", name=re.compile("Train")).first.tap()
+    train_button(phone).tap()
     phone.locator(ACCURACY).first.wait_for(timeout=120_000)
     accuracy = phone.locator(ACCURACY).first.inner_text()
     assert_secret_hidden(phone, secret)
@@ -197,7 +197,7 @@ def test_the_home_lesson_plan_step_by_step(server, browser, projector, mnist):
     page.get_by_role("slider", name="Learning rate").focus()
     page.keyboard.press("End")
     page.wait_for_timeout(1500)
-    page.get_by_role("button", name=re.compile("Train")).first.click()
+    train_button(page).click()
     page.get_by_text(re.compile("diverged after")).first.wait_for(timeout=120_000)
     expect(page.get_by_text(re.compile("Your model is unchanged"))).to_be_visible()
     screenshot(page, "lesson-diverged")

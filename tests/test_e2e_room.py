@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from devtools.live import PREDICTION, draw_stroke, needs_chromium, screenshot
+from devtools.live import PREDICTION, draw_stroke, needs_chromium, screenshot, train_button
 
 pytestmark = needs_chromium
 
@@ -31,7 +31,7 @@ def in_viewport(page, locator) -> bool:
 
 def open_train(page, url: str, query: str = ""):
     page.goto(f"{url}/Train{query}")
-    page.get_by_role("button", name=re.compile("Train")).first.wait_for(timeout=60_000)
+    train_button(page).wait_for(timeout=60_000)
     page.wait_for_timeout(1000)
 
 
@@ -54,7 +54,7 @@ def plot_data(page, title: str) -> dict:
 def test_train_button_and_its_progress_share_the_first_screen(server, browser, size):
     page = new_page(browser, size)
     open_train(page, server)
-    train = page.get_by_role("button", name=re.compile("Train")).first
+    train = train_button(page)
     assert in_viewport(page, train), train.bounding_box()
     train.tap() if size == "phone" else train.click()
     deadline = time.monotonic() + 30  # a busy machine draws the run's first frame late; where it lands is the test
@@ -68,7 +68,7 @@ def test_train_button_and_its_progress_share_the_first_screen(server, browser, s
 def test_learning_rate_10_shows_the_explosion_readably(server, browser):
     page = new_page(browser, "projector")
     open_train(page, server, "?lr=10")
-    page.get_by_role("button", name=re.compile("Train")).first.click()
+    train_button(page).click()
     page.get_by_text(re.compile("diverged after")).first.wait_for(timeout=60_000)
     page.wait_for_timeout(1500)
     loss = plot_data(page, "Loss")
@@ -97,7 +97,7 @@ def test_a_wrong_hidden_size_keeps_the_train_button_with_a_message(server, brows
     field.press("Enter")
     page.get_by_text(re.compile("must be whole numbers")).first.wait_for(timeout=30_000)
     page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTo(0, 0)")
-    train = page.get_by_role("button", name=re.compile("Train")).first
+    train = train_button(page)
     assert in_viewport(page, train)
     status = page.locator("[data-testid='stAlert']", has_text="cannot be trained").first
     assert in_viewport(page, status)
@@ -163,7 +163,7 @@ def test_the_blog_models_canvas_and_answer_on_the_first_screen(server, browser, 
     viewport = SIZES["projector"] if size == "projector" else dict(width=844, height=390)
     page = browser.new_context(viewport=viewport, has_touch=touch, is_mobile=touch).new_page()
     open_train(page, server)
-    page.get_by_role("button", name=re.compile("Train")).first.click()
+    train_button(page).click()
     page.locator("[data-testid='stMetric']", has_text="Test accuracy").wait_for(timeout=120_000)
     page.locator("[data-testid='stSidebar']").get_by_role("link", name=re.compile("Draw")).click()
     canvas = page.locator("canvas.upper-canvas").first
@@ -199,7 +199,7 @@ def test_a_phone_sees_the_loss_chart_and_then_test_accuracy_before_the_settings(
     page = new_page(browser, "phone")
     screen = SIZES["phone"]["height"]
     open_train(page, server)
-    page.get_by_role("button", name=re.compile("Train")).first.tap()
+    train_button(page).tap()
     page.locator("[data-testid='stProgress']").first.wait_for(timeout=30_000)
     loss = box_of(page, page.locator(".js-plotly-plot:has(.gtitle:text-is('Loss'))"))
     assert loss["y"] < 1.5 * screen, loss

@@ -21,6 +21,7 @@ from devtools.live import (
     start_server,
     start_ten_digit_training,
     stop_server,
+    train_button,
 )
 
 pytestmark = needs_chromium
@@ -32,7 +33,7 @@ def sidebar_text(page) -> str:
 
 def train_blog_preset(page, server):
     open_page(page, f"{server}/Train", "Train")
-    page.get_by_role("button", name=re.compile("Train")).first.click()
+    train_button(page).click()
     page.locator("[data-testid='stMetric']", has_text="Test accuracy").wait_for(timeout=120_000)
 
 

@@ -9,7 +9,6 @@ draws; SIGTERM to the script stops every process it started. Real nginx, real Ch
 from __future__ import annotations
 
 import os
-import re
 import signal
 import time
 from pathlib import Path
@@ -30,6 +29,7 @@ from devtools.live import (
     pinned_page,
     start_replicas,
     stop_replicas,
+    train_button,
 )
 
 pytestmark = [needs_chromium, needs_nginx]
@@ -55,7 +55,7 @@ def replicas(tmp_path_factory):
 
 
 def train(page) -> str:
-    page.get_by_role("button", name=re.compile("Train")).first.click()
+    train_button(page).click()
     page.locator(ACCURACY).wait_for(timeout=90_000)
     return page.locator(ACCURACY).inner_text()
 
