@@ -12,6 +12,8 @@ import time
 from server.jobs.job import Job
 from server.jobs.messages import FINISHED, QUEUED
 
+STILL_RUNNING_S = 0.5  # seconds a run past its estimate is still expected to take
+
 
 class WaitingLine:
     """Queued jobs in the order they start, and pace: wall seconds per estimated CPU-second,
@@ -50,15 +52,18 @@ class WaitingLine:
         return free_at[0]
 
     def remaining_s(self, job: Job | None) -> float:
-        """Seconds until job's worker is free: from its measured speed once a tenth is done."""
+        """Seconds until job's worker is free: from its measured speed once a tenth is done. A run
+        past its estimate still holds its worker: at least STILL_RUNNING_S more."""
         if job is None:
             return 0.0
         now, started = time.monotonic(), job.started_at or time.monotonic()
         done = job.progress - job.first_progress
         if done > 0.1 and job.progress_at is not None:
             seconds_per_share = (job.progress_at - started) / done
-            return max(seconds_per_share * (1 - job.progress) - (now - job.progress_at), 0.0)
-        return max(job.estimate_s * (1 - job.first_progress) * self.pace - (now - started), 0.0)
+            left = seconds_per_share * (1 - job.progress) - (now - job.progress_at)
+        else:
+            left = job.estimate_s * (1 - job.first_progress) * self.pace - (now - started)
+        return max(left, STILL_RUNNING_S)
 
     def learn_pace(self, job: Job, status: str) -> None:
         """Fold a whole finished run's wall time ÷ its estimate into pace (a moving average)."""
