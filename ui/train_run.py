@@ -38,6 +38,7 @@ class Keys:
     SLOW_MOTION = "slow_motion"  # the Slow motion toggle's own key
     SLOW_MOTION_SENT = "slow_motion_sent"  # (id of the run, on or off) last told to the worker
     KNOB_WIDGETS = "knob_widgets"  # (id of the run, the live knobs' widget values last seen for it)
+    KEPT_FIGURES = "kept_figures"  # figures that change only at an evaluation, by name: (what they show, figure)
     LIVE_PACE = "live_pace"  # seconds between the live panel's looks, as its browser timer was last told
 
 

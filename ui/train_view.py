@@ -20,7 +20,7 @@ from ui import charts, network_figures
 from ui.data import dataset
 from ui.display import literal, show_chart
 from ui.hints import hints, run_state
-from ui.i18n import t
+from ui.i18n import language, t
 from ui.insight_view import diagram_words
 from ui.session import LOADED_MODEL, current_model, set_model
 from ui.settings import FIELD_LABELS, apply_settings
@@ -94,10 +94,27 @@ def draw_charts(trainer, boxes: TrainBoxes, live: bool) -> None:
     show_test = st.session_state.get("show_test", False) or not trainer.config.validation
     loss = charts.loss_figure(trainer.history, **words["loss"], show_test=show_test)
     show_chart(loss, f"loss-{suffix}", boxes.loss)
-    accuracy = charts.accuracy_figure(trainer.history, **words["accuracy"], show_test=show_test)
+    accuracy = kept_figure(
+        "accuracy",
+        trainer,
+        show_test,
+        lambda: charts.accuracy_figure(trainer.history, **words["accuracy"], show_test=show_test),
+    )
     show_chart(accuracy, f"accuracy-{suffix}", boxes.accuracy)
     draw_diagram(trainer, suffix, boxes.diagram)
     draw_diagnostics(trainer, suffix, boxes.diagnostics)
+
+
+def kept_figure(name: str, trainer, variant, build):
+    """The figure `build()` made for this run at its last evaluation, or a new one once another
+    evaluation arrived: the live panel looks every few seconds, and a figure that changes only at an
+    evaluation costs the server ~25 ms of CPU to build each time (its JSON ~1 ms)."""
+    history = trainer.history
+    key = (id(history), len(history.evaluations), len(history.diagnostics), language(), variant)
+    kept = st.session_state.setdefault(Keys.KEPT_FIGURES, {})
+    if name not in kept or kept[name][0] != key:
+        kept[name] = (key, build())
+    return kept[name][1]
 
 
 def draw_diagnostics(trainer, suffix: str, diagnostics_box) -> None:
@@ -109,14 +126,24 @@ def draw_diagnostics(trainer, suffix: str, diagnostics_box) -> None:
         st.markdown(t("**Diagnostics**: how each layer is doing"))
         gradients_tab, stuck_tab, weights_tab = st.tabs([t("Gradient size"), t("Stuck units"), t("Weights")])
         with gradients_tab:
-            fig = charts.gradient_norms_figure(
-                diagnostics, t("Gradient size per layer"), epoch, t("‖dW‖ (mean per batch)"), layer, waiting
+            fig = kept_figure(
+                "gradients",
+                trainer,
+                None,
+                lambda: charts.gradient_norms_figure(
+                    diagnostics, t("Gradient size per layer"), epoch, t("‖dW‖ (mean per batch)"), layer, waiting
+                ),
             )
             show_chart(fig, f"gradients-{suffix}")
             st.caption(t("ⓘ A first layer far below the last: the gradient vanishes on its way back."))
         with stuck_tab:
             share = t("share of units (%)")
-            fig = charts.stuck_units_figure(diagnostics, stuck_title, epoch, share, layer, waiting)
+            fig = kept_figure(
+                "stuck",
+                trainer,
+                None,
+                lambda: charts.stuck_units_figure(diagnostics, stuck_title, epoch, share, layer, waiting),
+            )
             show_chart(fig, f"stuck-{suffix}")
             st.caption(
                 t(
@@ -125,17 +152,18 @@ def draw_diagnostics(trainer, suffix: str, diagnostics_box) -> None:
                 )
             )
         with weights_tab:
+            title = t("W1's weights: at the start and now")
             if diagnostics:
-                fig = charts.weight_histogram_figure(
-                    diagnostics[-1].histograms[0],
-                    t("W1's weights: at the start and now"),
-                    t("weight"),
-                    t("count"),
-                    t("at the start"),
-                    t("now"),
+                fig = kept_figure(
+                    "weights",
+                    trainer,
+                    None,
+                    lambda: charts.weight_histogram_figure(
+                        diagnostics[-1].histograms[0], title, t("weight"), t("count"), t("at the start"), t("now")
+                    ),
                 )
             else:
-                fig = charts.empty_figure(t("W1's weights: at the start and now"), waiting)
+                fig = charts.empty_figure(title, waiting)
             show_chart(fig, f"weights-{suffix}")
 
 

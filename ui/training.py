@@ -64,12 +64,12 @@ def new_trainer(config: TrainConfig, data: PreparedData, controls: dict | None =
 
 
 def live_refresh_seconds(pool: JobPool) -> float:
-    """How often a live panel redraws: every second on a quiet server, one second more per run
-    per worker (8 students on 2 cores: every 4 s, about 1 % of a core per watching student;
-    a redraw costs the server ~0.1 CPU-s), at most every 5 s."""
+    """How often a live panel redraws: every second on a quiet server, 1.5 s more per run per
+    worker (8 students on 2 cores: every 6 s), at most every 6 s. A look costs the server about
+    50 ms of CPU, so a watching student costs under 1 % of a core however many share it."""
     counts = pool.counts()
     runs_per_worker = (counts["running"] + counts["queued"]) / max(counts["workers"], 1)
-    return min(max(1.0, runs_per_worker), 5.0, pool.idle_seconds / 3)  # a watched run is never "unwatched"
+    return min(max(1.0, 1.5 * runs_per_worker), 6.0, pool.idle_seconds / 3)  # a watched run is never "unwatched"
 
 
 def limits_words(pool: JobPool) -> str:
