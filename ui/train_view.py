@@ -141,7 +141,7 @@ def draw_diagnostics(trainer, suffix: str, diagnostics_box) -> None:
             fig = kept_figure(
                 "stuck",
                 trainer,
-                None,
+                stuck_title,
                 lambda: charts.stuck_units_figure(diagnostics, stuck_title, epoch, share, layer, waiting),
             )
             show_chart(fig, f"stuck-{suffix}")
