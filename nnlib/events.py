@@ -34,6 +34,19 @@ class EvalEvent:
 
 
 @dataclass(frozen=True)
+class TestResults:
+    """The test set as the weights at step read it: mean loss, accuracy and each image's answer
+    (predictions: (test images,) class indices). Made once per step where the run trains, so a
+    page shows a run's results without measuring them again."""
+
+    __test__ = False  # a record, not a pytest test class
+    step: int
+    loss: float
+    accuracy: float
+    predictions: np.ndarray
+
+
+@dataclass(frozen=True)
 class DiagnosticsEvent:
     """How each layer is doing, at an evaluation step: data for the diagnostics charts.
 

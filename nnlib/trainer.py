@@ -27,6 +27,7 @@ from .events import (
     KnobEvent,
     SnapshotEvent,
     StepTaken,
+    TestResults,
 )
 from .network import Network, one_hot
 from .sgd import batch_inputs, sgd_update
@@ -123,6 +124,7 @@ class Trainer:
         self.train_seconds = 0.0
         self.status = "ready"  # ready | running | finished | diverged
         self.divergence: DivergedEvent | None = None
+        self.test_results: TestResults | None = None  # the newest evaluation's, kept with the state
         self.history = History()
         self._order = self._new_order()
         self._velocity = {k: np.zeros_like(v) for k, v in self.network.params.items()} if config.momentum else None
@@ -320,12 +322,21 @@ class Trainer:
 
     def evaluate_now(self) -> EvalEvent:
         train_loss, train_acc, _ = evaluate(self.network, *self._training_set())
-        test_loss, test_acc, _ = evaluate(self.network, self.data.X_test, self.data.y_test)
+        test_loss, test_acc, predictions = evaluate(self.network, self.data.X_test, self.data.y_test)
+        self.test_results = TestResults(self.step, test_loss, test_acc, predictions.astype(np.uint8))
         validation = (math.nan, math.nan)
         if self._validation_rows is not None:
             rows = self._validation_rows
             validation = evaluate(self.network, self.data.X_train[rows], self.data.y_train[rows])[:2]
         return EvalEvent(self.step, self.epoch, train_loss, train_acc, test_loss, test_acc, *validation)
+
+    def results(self) -> TestResults:
+        """The test set as the weights now read it: the newest evaluation's when it was made at this
+        step (every finished or diverged run ends with one), else measured now and kept."""
+        if self.test_results is None or self.test_results.step != self.step:
+            loss, accuracy, predictions = evaluate(self.network, self.data.X_test, self.data.y_test)
+            self.test_results = TestResults(self.step, loss, accuracy, predictions.astype(np.uint8))
+        return self.test_results
 
     def diagnose(self) -> DiagnosticsEvent:
         """Gradient sizes since the last call, stuck units on a probe, weight histograms."""

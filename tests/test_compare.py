@@ -18,7 +18,7 @@ from server.shared_files import SharedSets
 from server.tasks import TaskPool, peak_memory_task
 from ui.class_board import summary_of
 from ui.i18n import catalogue
-from ui.state import CompareRun, final_test_accuracy
+from ui.state import CompareRun
 
 ENGLISH_COLUMNS = [
     "run",
@@ -87,13 +87,6 @@ def test_a_run_is_what_the_class_posts(trained):
     assert summary.parameters == run.parameters == 784 * 10 + 10 + 10 * 2 + 2
     assert len(run.loss_curve[0]) == len(run.loss_curve[1]) <= 200
     assert run.accuracy_curve[1][-1] == run.test_accuracy
-
-
-def test_a_run_stopped_between_evaluations_is_measured_now(trained, monkeypatch):
-    evaluations = trained.history.evaluations
-    monkeypatch.setattr(trained.history, "evaluations", evaluations[:-1])  # as if stopped before the last
-    _, accuracy, _ = evaluate(trained.network, trained.data.X_test, trained.data.y_test)
-    assert final_test_accuracy(trained) == pytest.approx(accuracy)
 
 
 def test_the_memory_probe_runs_in_a_task_worker_on_the_shared_data(trained):

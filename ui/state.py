@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from nnlib import TrainConfig, evaluate
+from nnlib import TrainConfig
 from nnlib.measure import distinct_filters, parameter_bytes
 from ui import charts
 from ui.i18n import t
@@ -60,7 +60,7 @@ class CompareRun:
         return cls(
             name=name,
             config=trainer.config,
-            test_accuracy=final_test_accuracy(trainer),
+            test_accuracy=trainer.results().accuracy,
             cpu_seconds=float(getattr(trainer, "cpu_seconds", 0.0) or trainer.train_seconds),
             wall_seconds=float(trainer.train_seconds),
             parameters=int(network.parameter_count),
@@ -71,15 +71,6 @@ class CompareRun:
             loss_curve=(x.tolist(), y.tolist()),
             accuracy_curve=([e.epoch for e in evaluations], [e.test_accuracy for e in evaluations]),
         )
-
-
-def final_test_accuracy(trainer) -> float:
-    """The test accuracy of the trainer's weights now: its last evaluation when that was taken at
-    this step (a finished or diverged run ends with one, made where it trained), else measured here."""
-    evaluations = trainer.history.evaluations
-    if evaluations and evaluations[-1].step == trainer.step:
-        return float(evaluations[-1].test_accuracy)
-    return float(evaluate(trainer.network, trainer.data.X_test, trainer.data.y_test)[1])
 
 
 def runs_table(runs: list[CompareRun]) -> tuple[pd.DataFrame, dict[str, str]]:

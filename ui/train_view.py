@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from nnlib import evaluate
 from nnlib.events import LIVE_KNOBS
 from nnlib.modelio import ModelFileError, model_to_bytes, open_model
 from ui import charts, network_figures
@@ -279,20 +278,10 @@ def show_hints(trainer, config, hints_box) -> None:
                 st.info(t("{why} **Where to see it:** {where}", why=hint.why, where=hint.where))
 
 
-def results_of(trainer):
-    """Test loss, accuracy and predictions of the trainer's current weights, cached per step."""
-    key = (id(trainer), trainer.step, trainer.status)
-    cached = st.session_state.get("results")
-    if cached is None or cached[0] != key:
-        data = trainer.data
-        cached = (key, evaluate(trainer.network, data.X_test, data.y_test))
-        st.session_state["results"] = cached
-    return cached[1]
-
-
 def show_results(trainer, metrics_box) -> None:
     """Test accuracy, the confusion matrix and the test images it got wrong."""
-    test_loss, test_accuracy, predictions = results_of(trainer)
+    results = trainer.results()
+    test_loss, test_accuracy, predictions = results.loss, results.accuracy, results.predictions
     data, digits = trainer.data, trainer.config.digits
     correct = int((predictions == data.y_test).sum())
     metric_cols = metrics_box.container().columns(4)

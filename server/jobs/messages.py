@@ -15,7 +15,7 @@ import dataclasses
 
 import numpy as np
 
-from nnlib.events import BatchEvent
+from nnlib.events import BatchEvent, TestResults
 from server.shared_files import SharedDataSpec
 
 READY, RUNNING, FINISHED, DIVERGED = "ready", "running", "finished", "diverged"  # Trainer.status
@@ -87,6 +87,9 @@ class Ended:
     the stop reason (the worker says paused; the pool, which asked for any other stop, says why).
     Counters and weights are None for a run stopped in the queue.
 
+    results: the test set as the last weights read it (Trainer.results), made in the worker; None
+    for a run stopped in the queue.
+
     controls_applied: the Control messages the worker applied in this stint. The pool applies
     the ones it sent after them to the state and names them in late_controls (merged), so a
     knob moved just as the run ended is kept for the run's next stint."""
@@ -98,6 +101,7 @@ class Ended:
     state: bytes
     reason: str = ""
     controls_applied: int = 0
+    results: TestResults | None = None
     late_controls: dict = dataclasses.field(default_factory=dict)
 
 

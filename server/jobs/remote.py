@@ -8,7 +8,7 @@ import time
 from nnlib import Trainer
 from nnlib.cost import check_cost, check_memory
 from nnlib.data import PreparedData
-from nnlib.events import LIVE_KNOBS, DivergedEvent, KnobEvent
+from nnlib.events import LIVE_KNOBS, DivergedEvent, KnobEvent, TestResults
 from server.jobs import messages as msg
 from server.jobs.job import Job
 from server.jobs.pool import JobPool
@@ -121,6 +121,11 @@ class RemoteTrainer:
             self._job.last_poll = time.monotonic()
         return events
 
+    def results(self) -> TestResults:
+        """The test set as the run's weights now read it: the worker's, sent when the run ended or
+        stopped (measured here only for a run whose worker died)."""
+        return self._local.results()
+
     def refresh(self) -> None:
         """Apply what the worker sent, without waiting and without counting as a poll."""
         self._drain()
@@ -199,6 +204,8 @@ class RemoteTrainer:
         if isinstance(message, msg.Ended):
             self._take(message.counters, message.weights)
             self._state = message.state
+            if message.results is not None:
+                self._local.test_results = message.results
             if knobs := {name: value for name, value in message.late_controls.items() if name in LIVE_KNOBS}:
                 self._local.config = self._local.config.replace(**knobs)
             self.status, self.stop_reason = message.status, message.reason

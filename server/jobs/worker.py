@@ -106,8 +106,12 @@ def _train(conn, job_id: int, trainer: Trainer) -> None:
     status = trainer.status if trainer.done else STOPPED
     trainer.status = READY if status == STOPPED else trainer.status
     reason = PAUSED if paused else ""  # else the pool, which asked for the stop, fills it in
+    results = trainer.results()  # measured here at most once per stint, never by a page
     state = trainer_state(trainer)
-    outbox.put(Ended(job_id, status, _counters(trainer), _weights(trainer), state, reason, orders.controls_applied))
+    ended = Ended(
+        job_id, status, _counters(trainer), _weights(trainer), state, reason, orders.controls_applied, results=results
+    )
+    outbox.put(ended)
     outbox.put(None)
     sender.join()
 
