@@ -224,7 +224,9 @@ def paper_level(grey: np.ndarray) -> float:
     land on the ink and read the picture inverted. So when the border is split between
     the picture's dark and light sides (DIVIDED_BORDER), the side that is ink is told
     apart by its shape (_dark_side_is_ink); where the median is not nearer that side's
-    paper than its ink, the paper level is the median of the border's paper pixels.
+    paper than its ink, the paper level is the median of the border's paper pixels. A
+    border exactly half ink (its median halfway, which would read every pixel as ink)
+    takes a weaker sign of the shape: the paper in two pieces is enough.
     """
     level = _border_median(grey)
     if np.ptp(grey) < MIN_CONTRAST:
@@ -233,11 +235,13 @@ def paper_level(grey: np.ndarray) -> float:
     dark_share = float(_border(dark).mean())
     if not DIVIDED_BORDER[0] <= dark_share <= DIVIDED_BORDER[1]:
         return level
-    dark_is_ink = _dark_side_is_ink(dark)
+    border, border_dark = _border(grey), _border(dark)
+    dark_level, light_level = float(np.median(border[border_dark])), float(np.median(border[~border_dark]))
+    torn = abs(level - dark_level) == abs(level - light_level)  # an even border, half each side: mid-grey
+    dark_is_ink = _dark_side_is_ink(dark, 2 if torn else PAPER_PIECES)
     if dark_is_ink is None:
         return level
-    is_paper = _border(dark) != dark_is_ink
-    paper, ink = (float(np.median(_border(grey)[side])) for side in (is_paper, ~is_paper))
+    paper, ink = (light_level, dark_level) if dark_is_ink else (dark_level, light_level)
     return level if abs(level - paper) < abs(level - ink) else paper
 
 
@@ -255,21 +259,21 @@ def _two_level_threshold(grey: np.ndarray) -> float:
     return float(edges[1 + int(between.argmax())])
 
 
-def _dark_side_is_ink(dark: np.ndarray) -> bool | None:
+def _dark_side_is_ink(dark: np.ndarray, paper_pieces: int = PAPER_PIECES) -> bool | None:
     """Whether the dark side of a two-level picture (h, w) is the ink: True, False, or None
     when its shape cannot tell.
 
     A digit that fills its box is one connected stroke that cuts the paper into several
     pieces (the corners, the openings of a 2, 3, 5 or 7, the holes of 0, 6, 8, 9). So a
     side that is one region (8 neighbours, regions of at least REGION_SHARE of the
-    picture) while the other is at least PAPER_PIECES is the ink. Anything else (a digit
+    picture) while the other is at least paper_pieces is the ink. Anything else (a digit
     in two strokes, a smudge on the border) is left to the border's median.
     """
     dark_regions = _region_count(_pooled(dark))
     light_regions = _region_count(_pooled(~dark))
-    if dark_regions == 1 and light_regions >= PAPER_PIECES:
+    if dark_regions == 1 and light_regions >= paper_pieces:
         return True
-    if light_regions == 1 and dark_regions >= PAPER_PIECES:
+    if light_regions == 1 and dark_regions >= paper_pieces:
         return False
     return None
 
