@@ -4,6 +4,7 @@ The figures themselves are measured by benchmarks/handwriting.py and
 benchmarks/draw_accuracy.py; these tests pin the floor the README promises.
 """
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -151,3 +152,24 @@ def test_the_train_page_offers_the_robust_preset():
     assert not at.exception
     assert at.text_input(key="cfg_hidden").value == "512, 256"
     assert at.slider(key="cfg_epochs").value == 20
+
+
+def test_nnlib_predict_reads_box_filled_scans_inked_over_half_their_border(tmp_path):
+    """European 5s scanned so that the digit fills its box: more of the border is ink than
+    paper. `nnlib predict` reads each picture file as ink on paper, and so as a 5."""
+    from PIL import Image
+
+    from devtools.styles import style_set
+
+    pictures, _ = style_set("european_5/scan", count=300, seed=0)
+    border = [np.concatenate([p[0], p[-1], p[:, 0], p[:, -1]]) for p in pictures]
+    inked = [p for p, edge in zip(pictures, border) if (edge < 0.5).mean() > 0.5][:4]
+    paths = []
+    for index, picture in enumerate(inked):
+        paths.append(tmp_path / f"five{index}.png")
+        Image.fromarray(np.round(picture * 255).astype(np.uint8)).save(paths[-1])
+    command = [sys.executable, "-m", "nnlib", "predict", "--model", str(SHIPPED), *map(str, paths)]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    answers = [json.loads(line)["digit"] for line in run.stdout.splitlines()]
+    assert len(inked) == 4 and answers == [5, 5, 5, 5]

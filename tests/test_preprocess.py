@@ -8,6 +8,7 @@ import pytest
 from PIL import Image
 
 from devtools.hostile_models import png_header_bomb
+from devtools.styles import style_set
 from nnlib.preprocess import (
     MAX_PICTURE_SIDE,
     PictureError,
@@ -254,3 +255,53 @@ def test_the_draw_canvas_reads_as_before():
     alpha = np.clip(alpha + 0.5 * (np.roll(alpha, 1, 0) - alpha).clip(0), 0, 255).astype(np.uint8)
     rgba = np.dstack([np.where(alpha > 0, 255, 0).astype(np.uint8)] * 3 + [alpha])
     np.testing.assert_allclose(ink_image(rgba, background=0.0), alpha / 255.0, atol=1e-12)
+
+
+# --- The paper of a digit that fills its box --------------------------------------------
+
+
+def box_filled_five(scale=4):
+    """A thick 5 filling a 16x16 box, binarised, black on white, enlarged scale x in blocks: its
+    bar runs along the top, its stem down the left, its bowl along the bottom and right, so
+    more than half of the picture's border is ink."""
+    ink = np.zeros((16, 16), bool)
+    ink[0:4, 1:15] = True  # the bar
+    ink[0:9, 1:5] = True  # the stem
+    ink[5:9, 1:13] = True  # the bowl's top
+    ink[5:13, 11:16] = True  # its right side
+    ink[12:16, 0:14] = True  # its bottom
+    return 1.0 - np.kron(ink, np.ones((scale, scale))), np.kron(ink, np.ones((scale, scale)))
+
+
+def test_a_box_filled_thick_five_keeps_its_polarity():
+    picture, ink = box_filled_five()
+    assert (_border_of(picture) < 0.5).mean() > 0.5  # most of the border is ink
+    np.testing.assert_array_equal(ink_image(picture) > 0.5, ink.astype(bool))
+    np.testing.assert_array_equal(ink_image(1 - picture) > 0.5, ink.astype(bool))  # white on black too
+    np.testing.assert_array_equal(to_mnist(picture), to_mnist(ink))
+
+
+def test_every_box_filled_european_five_scan_is_read_as_ink_on_paper():
+    """The style set's 17 pictures inked over half their border (one of them exactly half: its
+    median mid-grey) read as ink on paper, black on white or white on black."""
+    pictures, _ = style_set("european_5/scan", count=300, seed=0)
+    inked_border = [picture for picture in pictures if (_border_of(picture) < 0.5).mean() >= 0.5]
+    assert len(inked_border) == 17
+    for picture in inked_border:
+        np.testing.assert_array_equal(ink_image(picture) > 0.5, picture < 0.5)
+        np.testing.assert_array_equal(ink_image(1 - picture) > 0.5, picture < 0.5)
+
+
+def test_a_scan_with_paper_around_it_and_its_inverse_read_as_before():
+    """A digit with a margin of paper, or two separate strokes over an inked border: the
+    border's median decides, as it always did."""
+    stroke = stroke_canvas(size=64, points=((10, 20), (54, 40)), width=8) / 255.0
+    for picture in (1 - stroke, stroke):
+        np.testing.assert_array_equal(ink_image(picture), stroke)
+    two_bars = np.ones((64, 64))
+    two_bars[:, :10] = two_bars[:, 54:] = 0.0  # two dark bars, 66 % of the border: the median's dark paper
+    np.testing.assert_array_equal(ink_image(two_bars), two_bars)
+
+
+def _border_of(picture):
+    return np.concatenate([picture[0], picture[-1], picture[:, 0], picture[:, -1]])
