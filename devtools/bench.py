@@ -246,7 +246,7 @@ class Report:
         """A Markdown table's header now; returns the function that prints (and keeps) one row, for a table
         whose rows come slowly."""
         if title:
-            self.line(f"{title}\n")
+            self.line(f"\n{title}\n")
         self.line("| " + " | ".join(header) + " |")
         self.line("|" + "---|" * len(header))
         kept = {"title": title, "rows": []}
