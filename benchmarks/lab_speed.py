@@ -27,13 +27,20 @@ CPU-seconds and ratios, not wall time: the machine may be shared.
 
 from __future__ import annotations
 
-import statistics
-import tempfile
-import time
-from pathlib import Path
+import os
 
-from devtools import bench
-from devtools.live import start_server, stop_server
+# One BLAS and one OpenMP thread, as in the task pool's workers (server/tasks.py): scikit-learn's
+# t-SNE otherwise spins a thread per core, which on a shared machine triples its CPU-seconds.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import statistics  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from devtools import bench  # noqa: E402
+from devtools.live import start_server, stop_server  # noqa: E402
 
 EDITS = [  # widget key and value: one edit each, undone by the next
     ("lab-temperature", 2.0),
@@ -336,9 +343,6 @@ def report_tasks(report: bench.Report) -> None:
 
 
 def main() -> None:
-    from ui.runtime import limit_blas_threads
-
-    limit_blas_threads()  # one BLAS thread, as in the server
     parser = bench.parser(__doc__)
     parser.add_argument("--repeats", type=int, default=4)
     parser.add_argument("--skip-tasks", action="store_true")
