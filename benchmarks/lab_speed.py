@@ -35,12 +35,10 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import statistics  # noqa: E402
-import tempfile  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from devtools import bench  # noqa: E402
-from devtools.live import start_server, stop_server  # noqa: E402
 
 EDITS = [  # widget key and value: one edit each, undone by the next
     ("lab-temperature", 2.0),
@@ -156,41 +154,29 @@ def browser_round_trips(samples: int, pair: tuple[str, str], before: Path | None
     to the metric: less sensitive to a loaded machine than the wall time): "edit" (this
     checkout's Lab), "before" (the Lab of the checkout in before, if given) and "bare"
     (bench's button app), taken in turn so that all see the same machine load."""
-    folder = Path(tempfile.mkdtemp())
-    servers = {
-        "edit": start_server(folder / "app.log"),
-        "bare": start_server(folder / "bare.log", app_dir=bench.write_bare_app(folder / "bare")),
-    }
-    if before is not None:
-        servers["before"] = start_server(folder / "before.log", app_dir=before)
-    times = {name: [] for name in servers}
-    cpu_times = {name: [] for name in servers}
-    try:
-        with bench.chromium() as browser:
-            context = browser.new_context(viewport=dict(width=1280, height=900))
-            labs = {name: open_lab(context, server.url) for name, server in servers.items() if name != "bare"}
-            bare_page = bench.open_bare_page(context, servers["bare"].url)
-            shown = {}
-            for name, (page, value) in labs.items():  # a warm-up pair each
-                _, value = edit_on_screen(page, pair[0], value)
-                _, shown[name] = edit_on_screen(page, pair[1], value)
-            bench.bare_round_trip(bare_page, 1)
-            for index in range(samples):
-                for name, (page, _) in labs.items():
-                    page.bring_to_front()
-                    cpu = servers[name].cpu_seconds()
-                    seconds, shown[name] = edit_on_screen(page, pair[index % 2], shown[name])
-                    page.wait_for_timeout(300)  # the rest of the run, after the metric
-                    times[name].append(seconds)
-                    cpu_times[name].append(servers[name].cpu_seconds() - cpu)
-                bare_page.bring_to_front()
-                cpu = servers["bare"].cpu_seconds()
-                times["bare"].append(bench.bare_round_trip(bare_page, index + 2))
-                bare_page.wait_for_timeout(300)
-                cpu_times["bare"].append(servers["bare"].cpu_seconds() - cpu)
-    finally:
-        for server in servers.values():
-            stop_server(server)
+    apps = {"edit": None} | ({"before": before} if before is not None else {})
+    times = {name: [] for name in ["bare", *apps]}
+    cpu_times = {name: [] for name in times}
+    with bench.beside_bare(apps) as (servers, context, bare_page):
+        labs = {name: open_lab(context, servers[name].url) for name in apps}
+        shown = {}
+        for name, (page, value) in labs.items():  # a warm-up pair each
+            _, value = edit_on_screen(page, pair[0], value)
+            _, shown[name] = edit_on_screen(page, pair[1], value)
+        bench.bare_round_trip(bare_page, 1)
+        for index in range(samples):
+            for name, (page, _) in labs.items():
+                page.bring_to_front()
+                cpu = servers[name].cpu_seconds()
+                seconds, shown[name] = edit_on_screen(page, pair[index % 2], shown[name])
+                page.wait_for_timeout(300)  # the rest of the run, after the metric
+                times[name].append(seconds)
+                cpu_times[name].append(servers[name].cpu_seconds() - cpu)
+            bare_page.bring_to_front()
+            cpu = servers["bare"].cpu_seconds()
+            times["bare"].append(bench.bare_round_trip(bare_page, index + 2))
+            bare_page.wait_for_timeout(300)
+            cpu_times["bare"].append(servers["bare"].cpu_seconds() - cpu)
     return times, cpu_times
 
 
@@ -228,42 +214,34 @@ def draw_under_tasks(samples: int) -> dict[str, list[float]]:
     used ≥ 0.3 CPU-s during it), "bare"."""
     from benchmarks.draw_latency import stroke_to_prediction
 
-    folder = Path(tempfile.mkdtemp())
-    app = start_server(folder / "app.log")
-    bare = start_server(folder / "bare.log", app_dir=bench.write_bare_app(folder / "bare"))
     times = {"quiet": [], "tasks": [], "bare": []}
-    try:
-        with bench.chromium() as browser:
-            context = browser.new_context(viewport=dict(width=1280, height=900))
-            draw_page = context.new_page()
-            draw_page.goto(f"{app.url}/Draw")
-            draw_page.locator("canvas.upper-canvas").first.wait_for(timeout=60_000)
-            bare_page = bench.open_bare_page(context, bare.url)
-            stroke_to_prediction(draw_page, bench.STROKES[0])  # warm-up
-            bench.bare_round_trip(bare_page, 1)
-            presses = 1
-            busy = None
-            for index in range(3 * samples):
-                if len(times["quiet"]) >= samples and busy is None:
-                    busy = BusyTabs(context, app.url)
-                if busy is not None:
-                    busy.advance()
-                draw_page.bring_to_front()
-                pool_before = pool_cpu_seconds(app)
-                seconds = stroke_to_prediction(draw_page, bench.STROKES[index % len(bench.STROKES)])
-                pool_used = pool_cpu_seconds(app) - pool_before
-                if busy is None:
-                    times["quiet"].append(seconds)
-                elif pool_used >= 0.3:
-                    times["tasks"].append(seconds)
-                bare_page.bring_to_front()
-                presses += 1
-                times["bare"].append(bench.bare_round_trip(bare_page, presses))
-                if len(times["tasks"]) >= samples:
-                    break
-    finally:
-        stop_server(app)
-        stop_server(bare)
+    with bench.beside_bare({"app": None}) as (servers, context, bare_page):
+        app = servers["app"]
+        draw_page = context.new_page()
+        draw_page.goto(f"{app.url}/Draw")
+        draw_page.locator("canvas.upper-canvas").first.wait_for(timeout=60_000)
+        stroke_to_prediction(draw_page, bench.STROKES[0])  # warm-up
+        bench.bare_round_trip(bare_page, 1)
+        presses = 1
+        busy = None
+        for index in range(3 * samples):
+            if len(times["quiet"]) >= samples and busy is None:
+                busy = BusyTabs(context, app.url)
+            if busy is not None:
+                busy.advance()
+            draw_page.bring_to_front()
+            pool_before = pool_cpu_seconds(app)
+            seconds = stroke_to_prediction(draw_page, bench.STROKES[index % len(bench.STROKES)])
+            pool_used = pool_cpu_seconds(app) - pool_before
+            if busy is None:
+                times["quiet"].append(seconds)
+            elif pool_used >= 0.3:
+                times["tasks"].append(seconds)
+            bare_page.bring_to_front()
+            presses += 1
+            times["bare"].append(bench.bare_round_trip(bare_page, presses))
+            if len(times["tasks"]) >= samples:
+                break
     return times
 
 

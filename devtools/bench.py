@@ -122,6 +122,29 @@ def open_bare_page(context, url: str):
     return page
 
 
+@contextmanager
+def beside_bare(apps: dict, viewport: dict | None = None):
+    """The app of each checkout in apps (name → its folder; None: this one) and the bare app, each on
+    its own real server, with one Chromium context: yields (servers by name, the bare one as "bare";
+    the context; the bare app's tab, ready). Each server's log is in a temporary folder; the servers
+    stop on the way out."""
+    import tempfile
+
+    from devtools.live import start_server, stop_server
+
+    folder = Path(tempfile.mkdtemp())
+    servers = {"bare": start_server(folder / "bare.log", app_dir=write_bare_app(folder / "bare"))}
+    try:
+        for name, app_dir in apps.items():
+            servers[name] = start_server(folder / f"{name}.log", app_dir=app_dir)
+        with chromium() as browser:
+            context = browser.new_context(viewport=viewport or dict(width=1280, height=900))
+            yield servers, context, open_bare_page(context, servers["bare"].url)
+    finally:
+        for server in servers.values():
+            stop_server(server)
+
+
 def bare_round_trip(page, expected: int) -> float:
     """Seconds from a click on the bare app's button to its new count (expected) on screen."""
     page.get_by_role("button", name="Press").click()  # returns once the click is dispatched

@@ -75,3 +75,12 @@ def test_measure_checkouts_measures_each_checkout_in_one_browser(tmp_path, capsy
     assert report.figures == {"this checkout": {"title": "here"}, "--app-dir": {"title": tmp_path.name}}
     assert report.lines == ["this checkout: here", f"--app-dir: {tmp_path.name}"]
     assert len(set(map(id, browsers))) == 1
+
+
+@needs_chromium
+def test_beside_bare_serves_the_bare_app_and_stops_its_servers_on_the_way_out():
+    with bench.beside_bare({}) as (servers, context, bare_page):
+        assert list(servers) == ["bare"]
+        assert bench.bare_round_trip(bare_page, 1) >= 0
+        assert bare_page.get_by_text("count 1", exact=True).is_visible()
+    assert servers["bare"].process.poll() is not None
