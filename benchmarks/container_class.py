@@ -1,6 +1,6 @@
 """A class of 30 training the `class` preset in a 1-CPU, 1 GiB container with Docker's 64 MB /dev/shm.
 
-    sudo python -m benchmarks.container_class [--runs 30] [--preset class] [--lone-cpu S] [--json]
+    sudo python -m benchmarks.container_class [--runs 30] [--preset class] [--lone-cpu S] [--json [PATH]]
 
 Needs root (cgroup v1 child groups and a mount namespace, devtools.container). First the
 preset's lone CPU time: one run trained alone in this process, one BLAS thread (or
@@ -36,7 +36,7 @@ import threading  # noqa: E402
 import time  # noqa: E402
 
 from benchmarks.class_scale import PRESET_NAMES, REFRESH_SECONDS, one_run_cpu_seconds  # noqa: E402
-from devtools.bench import pss_mb  # noqa: E402
+from devtools import bench  # noqa: E402
 from devtools.container import (  # noqa: E402
     CgroupUnavailable,
     cgroup_v1_cpu_account,
@@ -126,8 +126,8 @@ class PeakMemory:
 
     def _sample(self) -> None:
         while not self._stop.wait(0.5):
-            workers = sum(pss_mb(pid) for pid in self.pool.worker_pids())
-            self.peak_mb = max(self.peak_mb, pss_mb(os.getpid()) + workers)
+            workers = sum(bench.pss_mb(pid) for pid in self.pool.worker_pids())
+            self.peak_mb = max(self.peak_mb, bench.pss_mb(os.getpid()) + workers)
             self.max_running = max(self.max_running, self.pool.counts()["running"])
 
 
@@ -144,8 +144,8 @@ def lone_cpu_seconds(preset: str) -> float:
         return one_run_cpu_seconds(config, data)
 
 
-def in_container(runs: int, preset: str) -> dict:
-    """Start the server in the container, relay its events; the figures it and the cgroups gave."""
+def in_container(runs: int, preset: str, report: bench.Report) -> dict:
+    """Start the server in the container, relay its events to report; the figures it and the cgroups gave."""
     command = [*small_shm_prefix(SHM_MB), sys.executable, "-m", "benchmarks.container_class"]
     command += ["--inside", "--runs", str(runs), "--preset", preset]
     found = dict(finishes=[], load=[os.getloadavg()[0]])
@@ -162,7 +162,7 @@ def in_container(runs: int, preset: str) -> dict:
                         event = json.loads(line[len(EVENT) :])
                         if event["kind"] == "limits":  # the runs are submitted next
                             cpu_at_start, wall_at_start = received_cpu_s(), time.monotonic()
-                        relay(event, found)
+                        relay(event, found, report)
                 server.wait()
                 found.update(
                     exit_code=server.returncode,
@@ -177,23 +177,22 @@ def in_container(runs: int, preset: str) -> dict:
     return found
 
 
-def relay(event: dict, found: dict) -> None:
+def relay(event: dict, found: dict, report: bench.Report) -> None:
+    """Keep one of the server's events in found and report it as it comes (a run's finish with the load)."""
     kind = event.pop("kind")
     if kind == "limits":
         found["limits"] = event
-        print(
+        report.line(
             f"server found: {event['source']}, CPU quota {event['cpu_quota']}, memory {event['memory_mb']:,.0f} MB; "
-            f"{event['workers']} worker(s)",
-            flush=True,
+            f"{event['workers']} worker(s)"
         )
     elif kind == "finish":
-        found["finishes"].append(event)
         found["load"].append(os.getloadavg()[0])
-        print(
+        found["finishes"].append(dict(event, load=round(found["load"][-1], 1)))
+        report.line(
             f"  run {event['run']:2d} {event['status']:8s} at {event['at_s']:7.1f} s  "
             f"Test accuracy {event['test_accuracy']}  worker CPU {event['worker_cpu_s']:.2f} s  "
-            f"(load {found['load'][-1]:.1f})",
-            flush=True,
+            f"(load {found['load'][-1]:.1f})"
         )
     else:
         found.update(event)
@@ -225,27 +224,35 @@ def summary(found: dict, runs: int, lone_cpu: float) -> dict:
         memory_group_peak_mb=found.get("memory_group_peak_mb"),
         max_running=found.get("max_running"),
         exit_code=found.get("exit_code"),
+        finishes=finishes,
     )
 
 
-def report(result: dict) -> None:
-    print(
+def report_summary(report: bench.Report, result: dict) -> None:
+    """The summary's lines; every figure of result in the report's JSON."""
+    for key, value in result.items():
+        report.figure(key, value)
+    report.line(
         f"{result['finished']}/{result['runs']} finished; lone run {result['lone_cpu_s']:.2f} CPU-s; "
         f"{result['runs']} × lone = {result['ideal_cpu_s']:.1f} s"
     )
-    print(f"last finish {result['last_finish_s']:.1f} s: {result['ratio']:.2f} × (runs × lone CPU)  [target ≤ 1.5]")
-    print(
+    report.line(
+        f"last finish {result['last_finish_s']:.1f} s: {result['ratio']:.2f} × (runs × lone CPU)  [target ≤ 1.5]"
+    )
+    report.line(
         f"CPU the container received: {result['received_cpu_s']:.1f} s "
         f"= {result['received_ratio']:.2f} × (runs × lone), "
         f"{result['core_share']:.2f} of a core over the wall time "
         f"(with the server's start-up: {result['setup_and_runs_cpu_s']} s)"
     )
-    print(f"of which the worker trained the runs: {result['workers_cpu_s']} s; the server (polls, run set-up) the rest")
-    print(
+    report.line(
+        f"of which the worker trained the runs: {result['workers_cpu_s']} s; the server (polls, run set-up) the rest"
+    )
+    report.line(
         f"load average: {result['load_before']} before, {result['load_during_mean']} during (mean), "
         f"{result['load_after']} after, on {os.cpu_count()} cores"
     )
-    print(
+    report.line(
         f"peak memory: server + workers PSS {result['peak_pss_mb']} MB; "
         f"memory group {result['memory_group_peak_mb']} MB "
         f"(page cache included); at most {result['max_running']} run(s) at once"
@@ -253,11 +260,10 @@ def report(result: dict) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = bench.parser(__doc__)
     parser.add_argument("--runs", type=int, default=30, help="sessions training at once (default 30)")
     parser.add_argument("--preset", choices=sorted(PRESET_NAMES), default="class")
     parser.add_argument("--lone-cpu", type=float, help="the preset's lone CPU-seconds, measured before")
-    parser.add_argument("--json", action="store_true", help="end with one JSON line")
     parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)  # the server's side
     args = parser.parse_args()
     if args.runs < 1:
@@ -265,16 +271,15 @@ def main() -> None:
     if args.inside:
         serve(args.runs, args.preset)
         return
+    report = bench.Report("container_class", args)
     lone_cpu = args.lone_cpu or lone_cpu_seconds(args.preset)
-    print(f"{args.preset}: one run alone {lone_cpu:.2f} CPU-s", flush=True)
+    report.line(f"{args.preset}: one run alone {lone_cpu:.2f} CPU-s")
     try:
-        found = in_container(args.runs, args.preset)
+        found = in_container(args.runs, args.preset, report)
     except CgroupUnavailable as error:
         sys.exit(f"no container here: {error}")
-    result = summary(found, args.runs, lone_cpu)
-    report(result)
-    if args.json:
-        print(json.dumps(result))
+    report_summary(report, summary(found, args.runs, lone_cpu))
+    report.finish()
 
 
 if __name__ == "__main__":

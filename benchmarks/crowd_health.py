@@ -101,21 +101,21 @@ def crowd_health(app_dir: Path | None, sessions: int, browser) -> dict:
 
 
 def main() -> None:
-    parser = bench.parser(__doc__)
+    parser = bench.parser(__doc__, app_dir=True)
     parser.add_argument("--sessions", type=int, default=30)
-    parser.add_argument("--app-dir", type=Path, help="another checkout to measure too (before)")
     args = parser.parse_args()
     report = bench.Report("crowd_health", args)
-    with bench.chromium() as browser:
-        rows = [("this checkout", None)] + ([("--app-dir", args.app_dir)] if args.app_dir else [])
-        for name, app_dir in rows:
-            result = crowd_health(app_dir, args.sessions, browser)
-            report.figure(name, result)
-            report.line(
-                f"{name}: health answers over {result['polls']} polls: median {result['median_s']} s, "
-                f"p99 {result['p99_s']} s, slowest {result['slowest_s']} s, {result['unanswered']} unanswered; "
-                f"server CPU {result['server_cpu_s']} s; {result['finished']}/{args.sessions} runs finished"
-            )
+
+    def describe(name: str, result: dict) -> str:
+        return (
+            f"{name}: health answers over {result['polls']} polls: median {result['median_s']} s, "
+            f"p99 {result['p99_s']} s, slowest {result['slowest_s']} s, {result['unanswered']} unanswered; "
+            f"server CPU {result['server_cpu_s']} s; {result['finished']}/{args.sessions} runs finished"
+        )
+
+    bench.measure_checkouts(
+        report, args.app_dir, lambda app_dir, browser: crowd_health(app_dir, args.sessions, browser), describe
+    )
     report.finish()
 
 

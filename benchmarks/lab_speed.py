@@ -1,6 +1,7 @@
 """The Lab's speed on the shipped 784-512-256-10 model over the 10,000 test images.
 
-    python -m benchmarks.lab_speed [--repeats 8] [--skip-tasks] [--browser 10 [--before DIR]] [--draw 20]
+    python -m benchmarks.lab_speed [--repeats 4] [--skip-tasks] [--browser 10 [--before DIR]] [--draw 20]
+        [--json [PATH]]
 
 1. The server's time per edit: the Lab page's whole run (streamlit.testing's AppTest, in this
    process) after an edit, against a bare rerun of the same page with nothing changed; medians
@@ -11,7 +12,7 @@
 
 4. With --browser N: in headless Chromium against the real server, an edit (the top 30
    knock-out neurons switched off / Reset; the prune slider to 100 % and back, by keyboard)
-   until the new "Edited accuracy" is on screen, against draw_latency.py's bare button app's
+   until the new "Edited accuracy" is on screen, against devtools.bench's bare button app's
    round trip, N samples taken in turn: p50 and p95 of each, and their ratios. With --before
    DIR also another checkout's Lab in the same turns (a fair before/after on a loaded machine),
    e.g. made with
@@ -26,10 +27,18 @@ CPU-seconds and ratios, not wall time: the machine may be shared.
 
 from __future__ import annotations
 
-import argparse
-import statistics
-import time
-from pathlib import Path
+import os
+
+# One BLAS and one OpenMP thread, as in the task pool's workers (server/tasks.py): scikit-learn's
+# t-SNE otherwise spins a thread per core, which on a shared machine triples its CPU-seconds.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import statistics  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from devtools import bench  # noqa: E402
 
 EDITS = [  # widget key and value: one edit each, undone by the next
     ("lab-temperature", 2.0),
@@ -48,12 +57,6 @@ BROWSER_EDITS = {  # what --browser measures: each pair alternates, every sample
 }
 
 
-def timed(run) -> tuple[float, float]:
-    wall, cpu = time.perf_counter(), time.process_time()
-    run()
-    return time.perf_counter() - wall, time.process_time() - cpu
-
-
 def page_reruns(repeats: int) -> dict:
     from streamlit.testing.v1 import AppTest
 
@@ -65,10 +68,10 @@ def page_reruns(repeats: int) -> dict:
     bare, edited = [], []
     for _ in range(repeats):
         for key, value in EDITS:
-            bare.append(timed(at.run))
+            bare.append(bench.timed(at.run))
             widget = at.multiselect(key=key) if key == "lab-off" else at.slider(key=key)
             widget.set_value(value)
-            edited.append(timed(at.run))
+            edited.append(bench.timed(at.run))
             assert not at.exception, at.exception
     return {"bare": bare, "edit": edited}
 
@@ -104,14 +107,16 @@ def tasks() -> dict:
     data = prepare_data(load_mnist(), config.digits, config.normalization, config.dtype)
     images = data.X_test[:2000].reshape(-1, 28, 28)
     return {
-        "knock-out, 512 neurons × 10,000 images": timed(lambda: lab.knockout_losses(network, data.X_test, data.y_test)),
-        "robustness, 6 kinds × 7 strengths × 2,000 images": timed(
+        "knock-out, 512 neurons × 10,000 images": bench.timed(
+            lambda: lab.knockout_losses(network, data.X_test, data.y_test)
+        ),
+        "robustness, 6 kinds × 7 strengths × 2,000 images": bench.timed(
             lambda: robustness(network, images, data.y_test[:2000], config.normalization)
         ),
-        "t-SNE of 2,000 points (second hidden layer)": timed(
+        "t-SNE of 2,000 points (second hidden layer)": bench.timed(
             lambda: map_points(network, data.X_test[:2000], 2, "tsne")
         ),
-        "PCA of 2,000 points (input)": timed(lambda: map_points(network, data.X_test[:2000], 0, "pca")),
+        "PCA of 2,000 points (input)": bench.timed(lambda: map_points(network, data.X_test[:2000], 0, "pca")),
     }
 
 
@@ -148,55 +153,30 @@ def browser_round_trips(samples: int, pair: tuple[str, str], before: Path | None
     """Seconds per sample, and the server's CPU-seconds per sample (its whole run, not only up
     to the metric: less sensitive to a loaded machine than the wall time): "edit" (this
     checkout's Lab), "before" (the Lab of the checkout in before, if given) and "bare"
-    (draw_latency.py's button app), taken in turn so that all see the same machine load."""
-    import tempfile
-
-    from playwright.sync_api import sync_playwright
-
-    from devtools.bench import BARE_APP, bare_round_trip
-    from devtools.live import BROWSER_ARGS, CHROMIUM, start_server, stop_server
-
-    folder = Path(tempfile.mkdtemp())
-    (folder / "bare").mkdir()
-    (folder / "bare" / "streamlit_app.py").write_text(BARE_APP)
-    servers = {
-        "edit": start_server(folder / "app.log"),
-        "bare": start_server(folder / "bare.log", app_dir=folder / "bare"),
-    }
-    if before is not None:
-        servers["before"] = start_server(folder / "before.log", app_dir=before)
-    times = {name: [] for name in servers}
-    cpu_times = {name: [] for name in servers}
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-            context = browser.new_context(viewport=dict(width=1280, height=900))
-            labs = {name: open_lab(context, server.url) for name, server in servers.items() if name != "bare"}
-            bare_page = context.new_page()
-            bare_page.goto(servers["bare"].url)
-            bare_page.get_by_role("button", name="Press").wait_for(timeout=60_000)
-            shown = {}
-            for name, (page, value) in labs.items():  # a warm-up pair each
-                _, value = edit_on_screen(page, pair[0], value)
-                _, shown[name] = edit_on_screen(page, pair[1], value)
-            bare_round_trip(bare_page, 1)
-            for index in range(samples):
-                for name, (page, _) in labs.items():
-                    page.bring_to_front()
-                    cpu = servers[name].cpu_seconds()
-                    seconds, shown[name] = edit_on_screen(page, pair[index % 2], shown[name])
-                    page.wait_for_timeout(300)  # the rest of the run, after the metric
-                    times[name].append(seconds)
-                    cpu_times[name].append(servers[name].cpu_seconds() - cpu)
-                bare_page.bring_to_front()
-                cpu = servers["bare"].cpu_seconds()
-                times["bare"].append(bare_round_trip(bare_page, index + 2))
-                bare_page.wait_for_timeout(300)
-                cpu_times["bare"].append(servers["bare"].cpu_seconds() - cpu)
-            browser.close()
-    finally:
-        for server in servers.values():
-            stop_server(server)
+    (bench's button app), taken in turn so that all see the same machine load."""
+    apps = {"edit": None} | ({"before": before} if before is not None else {})
+    times = {name: [] for name in ["bare", *apps]}
+    cpu_times = {name: [] for name in times}
+    with bench.beside_bare(apps) as (servers, context, bare_page):
+        labs = {name: open_lab(context, servers[name].url) for name in apps}
+        shown = {}
+        for name, (page, value) in labs.items():  # a warm-up pair each
+            _, value = edit_on_screen(page, pair[0], value)
+            _, shown[name] = edit_on_screen(page, pair[1], value)
+        bench.bare_round_trip(bare_page, 1)
+        for index in range(samples):
+            for name, (page, _) in labs.items():
+                page.bring_to_front()
+                cpu = servers[name].cpu_seconds()
+                seconds, shown[name] = edit_on_screen(page, pair[index % 2], shown[name])
+                page.wait_for_timeout(300)  # the rest of the run, after the metric
+                times[name].append(seconds)
+                cpu_times[name].append(servers[name].cpu_seconds() - cpu)
+            bare_page.bring_to_front()
+            cpu = servers["bare"].cpu_seconds()
+            times["bare"].append(bench.bare_round_trip(bare_page, index + 2))
+            bare_page.wait_for_timeout(300)
+            cpu_times["bare"].append(servers["bare"].cpu_seconds() - cpu)
     return times, cpu_times
 
 
@@ -232,116 +212,133 @@ def draw_under_tasks(samples: int) -> dict[str, list[float]]:
     while other visitors' Lab tasks run in it; bare button round trips in the same turns.
     Returns seconds per sample: "quiet", "tasks" (a sample counts only if the pool's workers
     used ≥ 0.3 CPU-s during it), "bare"."""
-    import tempfile
+    from benchmarks.draw_latency import stroke_to_prediction
 
-    from playwright.sync_api import sync_playwright
-
-    from benchmarks.draw_latency import BARE_APP, STROKES, bare_round_trip, stroke_to_prediction
-    from devtools.live import BROWSER_ARGS, CHROMIUM, start_server, stop_server
-
-    folder = Path(tempfile.mkdtemp())
-    (folder / "bare").mkdir()
-    (folder / "bare" / "streamlit_app.py").write_text(BARE_APP)
-    app, bare = start_server(folder / "app.log"), start_server(folder / "bare.log", app_dir=folder / "bare")
     times = {"quiet": [], "tasks": [], "bare": []}
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-            context = browser.new_context(viewport=dict(width=1280, height=900))
-            draw_page, bare_page = context.new_page(), context.new_page()
-            draw_page.goto(f"{app.url}/Draw")
-            draw_page.locator("canvas.upper-canvas").first.wait_for(timeout=60_000)
-            bare_page.goto(bare.url)
-            bare_page.get_by_role("button", name="Press").wait_for(timeout=60_000)
-            stroke_to_prediction(draw_page, STROKES[0])  # warm-up
-            bare_round_trip(bare_page, 1)
-            presses = 1
-            busy = None
-            for index in range(3 * samples):
-                if len(times["quiet"]) >= samples and busy is None:
-                    busy = BusyTabs(context, app.url)
-                if busy is not None:
-                    busy.advance()
-                draw_page.bring_to_front()
-                pool_before = pool_cpu_seconds(app)
-                seconds = stroke_to_prediction(draw_page, STROKES[index % len(STROKES)])
-                pool_used = pool_cpu_seconds(app) - pool_before
-                if busy is None:
-                    times["quiet"].append(seconds)
-                elif pool_used >= 0.3:
-                    times["tasks"].append(seconds)
-                bare_page.bring_to_front()
-                presses += 1
-                times["bare"].append(bare_round_trip(bare_page, presses))
-                if len(times["tasks"]) >= samples:
-                    break
-            browser.close()
-    finally:
-        stop_server(app)
-        stop_server(bare)
+    with bench.beside_bare({"app": None}) as (servers, context, bare_page):
+        app = servers["app"]
+        draw_page = context.new_page()
+        draw_page.goto(f"{app.url}/Draw")
+        draw_page.locator("canvas.upper-canvas").first.wait_for(timeout=60_000)
+        stroke_to_prediction(draw_page, bench.STROKES[0])  # warm-up
+        bench.bare_round_trip(bare_page, 1)
+        presses = 1
+        busy = None
+        for index in range(3 * samples):
+            if len(times["quiet"]) >= samples and busy is None:
+                busy = BusyTabs(context, app.url)
+            if busy is not None:
+                busy.advance()
+            draw_page.bring_to_front()
+            pool_before = pool_cpu_seconds(app)
+            seconds = stroke_to_prediction(draw_page, bench.STROKES[index % len(bench.STROKES)])
+            pool_used = pool_cpu_seconds(app) - pool_before
+            if busy is None:
+                times["quiet"].append(seconds)
+            elif pool_used >= 0.3:
+                times["tasks"].append(seconds)
+            bare_page.bring_to_front()
+            presses += 1
+            times["bare"].append(bench.bare_round_trip(bare_page, presses))
+            if len(times["tasks"]) >= samples:
+                break
     return times
 
 
-def print_draw_under_tasks(samples: int) -> None:
-    from benchmarks.draw_latency import percentile
-
+def report_draw_under_tasks(report: bench.Report, samples: int) -> None:
+    """p50, p95 and p99 of Draw's stroke → Prediction without and with Lab tasks, and their ratios."""
     times = draw_under_tasks(samples)
-    quantiles = {name: [1000 * percentile(values, q) for q in (0.5, 0.95, 0.99)] for name, values in times.items()}
-    for name, (p50, p95, p99) in quantiles.items():
-        print(f"{name:6} p50 {p50:5.0f} ms  p95 {p95:5.0f} ms  p99 {p99:5.0f} ms  (n={len(times[name])})")
+    quantiles = {name: bench.percentiles_ms(values, (0.5, 0.95, 0.99)) for name, values in times.items()}
+    rows = [[name, *(round(ms) for ms in quantiles[name]), len(values)] for name, values in times.items()]
+    report.table(["Draw stroke → Prediction", "p50 ms", "p95 ms", "p99 ms", "n"], rows)
     ratios = [t / q for t, q in zip(quantiles["tasks"], quantiles["quiet"])]
-    print("Draw with Lab tasks ÷ without: p50 {:.2f}×, p95 {:.2f}×, p99 {:.2f}×".format(*ratios))
+    report.line("Draw with Lab tasks ÷ without: p50 {:.2f}×, p95 {:.2f}×, p99 {:.2f}×".format(*ratios))
+    report.figure("draw_ms", {name: [round(1000 * t, 1) for t in values] for name, values in times.items()})
+    report.figure("draw_tasks_ratio_p50_p95_p99", [round(ratio, 3) for ratio in ratios])
 
 
-def print_round_trips(name: str, times: dict, cpu: dict) -> None:
+def report_round_trips(report: bench.Report, name: str, times: dict, cpu: dict) -> None:
     """p50 and p95 of each app's seconds per sample, as ratios to the bare rerun's; the server's
     median CPU per sample beside them."""
-    from devtools.bench import percentile
-
-    def quantiles(values):
-        return [1000 * percentile(values, q) for q in (0.5, 0.95)]
-
-    bare, bare_cpu = quantiles(times["bare"]), 1000 * statistics.median(cpu["bare"])
-    print(f"{name} → Edited accuracy on screen (n={len(times['bare'])}, taken in turn):")
-    print(f"  bare  : p50 {bare[0]:.0f} ms, p95 {bare[1]:.0f} ms; server CPU per rerun {bare_cpu:.0f} ms")
+    bare, bare_cpu = bench.percentiles_ms(times["bare"]), 1000 * statistics.median(cpu["bare"])
+    rows = [["bare", f"{bare[0]:.0f}", f"{bare[1]:.0f}", f"{bare_cpu:.0f}"]]
+    figures = {"bare": dict(p50_ms=round(bare[0]), p95_ms=round(bare[1]), server_cpu_ms=round(bare_cpu))}
     for app in ("before", "edit"):
         if app in times:
-            (p50, p95), app_cpu = quantiles(times[app]), 1000 * statistics.median(cpu[app])
-            print(
-                f"  {app:6}: p50 {p50:.0f} ms = {p50 / bare[0]:.2f}× bare, "
-                f"p95 {p95:.0f} ms = {p95 / bare[1]:.2f}× bare;"
-                f" server CPU per edit {app_cpu:.0f} ms = {app_cpu / bare_cpu:.1f}× bare's"
+            (p50, p95), app_cpu = bench.percentiles_ms(times[app]), 1000 * statistics.median(cpu[app])
+            rows.append(
+                [
+                    app,
+                    f"{p50:.0f} = {p50 / bare[0]:.2f}× bare",
+                    f"{p95:.0f} = {p95 / bare[1]:.2f}× bare",
+                    f"{app_cpu:.0f} = {app_cpu / bare_cpu:.1f}× bare's",
+                ]
             )
+            figures[app] = dict(
+                p50_ms=round(p50),
+                p95_ms=round(p95),
+                server_cpu_ms=round(app_cpu),
+                p50_ratio=round(p50 / bare[0], 3),
+                p95_ratio=round(p95 / bare[1], 3),
+                cpu_ratio=round(app_cpu / bare_cpu, 3),
+            )
+    title = f"{name} → Edited accuracy on screen (n={len(times['bare'])}, taken in turn):"
+    report.table(["app", "p50 ms", "p95 ms", "server CPU per rerun, median ms"], rows, title=title)
+    report.figure(f"browser: {name}", figures)
+
+
+def report_page_reruns(report: bench.Report, repeats: int) -> None:
+    """The Lab page's rerun after an edit against one with nothing changed (AppTest): medians."""
+    runs = page_reruns(repeats)
+    medians = {name: [statistics.median(t[i] for t in values) for i in (0, 1)] for name, values in runs.items()}
+    rows = [[f"{name} rerun", round(wall, 3), round(cpu, 3)] for name, (wall, cpu) in medians.items()]
+    report.table(["", "median wall s", "median CPU s"], rows, title=f"Lab page, {len(runs['edit'])} edits:")
+    (edit_wall, edit_cpu), (bare_wall, bare_cpu) = medians["edit"], medians["bare"]
+    report.line(f"edit ÷ bare: {edit_wall / bare_wall:.2f}× wall, {edit_cpu / bare_cpu:.2f}× CPU")
+    report.figure(
+        "page_rerun_median_s",
+        {name: dict(wall=round(wall, 4), cpu=round(cpu, 4)) for name, (wall, cpu) in medians.items()},
+    )
+    report.figure(
+        "page_rerun_edit_over_bare", dict(wall=round(edit_wall / bare_wall, 3), cpu=round(edit_cpu / bare_cpu, 3))
+    )
+
+
+def report_arithmetic(report: bench.Report, repeats: int) -> None:
+    cpu = arithmetic(repeats)
+    median_ms, max_ms = statistics.median(cpu) * 1000, max(cpu) * 1000
+    report.line(f"the edit's own arithmetic: median {median_ms:.0f} ms CPU, max {max_ms:.0f} ms")
+    report.figure("arithmetic_cpu_ms", dict(median=round(median_ms, 1), max=round(max_ms, 1)))
+
+
+def report_tasks(report: bench.Report) -> None:
+    measured = tasks()
+    rows = [[name, round(cpu_s, 1), round(wall, 1)] for name, (wall, cpu_s) in measured.items()]
+    report.table(["task", "CPU-s", "wall s"], rows)
+    report.figure(
+        "tasks_s", {name: dict(cpu=round(cpu_s, 2), wall=round(wall, 2)) for name, (wall, cpu_s) in measured.items()}
+    )
 
 
 def main() -> None:
-    import ui  # noqa: F401  (one BLAS thread, as in the server)
-
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = bench.parser(__doc__)
     parser.add_argument("--repeats", type=int, default=4)
     parser.add_argument("--skip-tasks", action="store_true")
     parser.add_argument("--browser", type=int, default=0, help="samples of edit → screen in Chromium (0: none)")
     parser.add_argument("--draw", type=int, default=0, help="Draw samples without and with Lab tasks running (0: none)")
     parser.add_argument("--before", type=Path, help="another checkout whose Lab is measured alongside (--browser)")
     args = parser.parse_args()
+    report = bench.Report("lab_speed", args)
     for name, pair in BROWSER_EDITS.items() if args.browser else ():
-        print_round_trips(name, *browser_round_trips(args.browser, pair, args.before))
+        report_round_trips(report, name, *browser_round_trips(args.browser, pair, args.before))
     if args.draw:
-        print_draw_under_tasks(args.draw)
-    if not args.repeats:
-        return
-    runs = page_reruns(args.repeats)
-    medians = {name: [statistics.median(t[i] for t in values) for i in (0, 1)] for name, values in runs.items()}
-    print(f"Lab page, {len(runs['edit'])} edits (median wall s / CPU s):")
-    for name, (wall, cpu) in medians.items():
-        print(f"  {name:5} rerun: {wall:.3f} / {cpu:.3f}")
-    (edit_wall, edit_cpu), (bare_wall, bare_cpu) = medians["edit"], medians["bare"]
-    print(f"  edit ÷ bare: {edit_wall / bare_wall:.2f}× wall, {edit_cpu / bare_cpu:.2f}× CPU")
-    cpu = arithmetic(args.repeats)
-    print(f"the edit's own arithmetic: median {statistics.median(cpu) * 1000:.0f} ms CPU, max {max(cpu) * 1000:.0f} ms")
-    if not args.skip_tasks:
-        for name, (wall, cpu_s) in tasks().items():
-            print(f"{name}: {cpu_s:.1f} CPU-s ({wall:.1f} s wall)")
+        report_draw_under_tasks(report, args.draw)
+    if args.repeats:
+        report_page_reruns(report, args.repeats)
+        report_arithmetic(report, args.repeats)
+        if not args.skip_tasks:
+            report_tasks(report)
+    report.finish()
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Draw's "Retrain on my digits": its cost, and what one student's 10 digits teach.
 
-    python -m benchmarks.teach [--count 200]
+    python -m benchmarks.teach [--count 200] [--json [PATH]]
 
 One student writes 10 digits in the pen styles MNIST hardly has (devtools/styles.py: two each of
 a flagged 1, a crossed 7, an open 4, a straight-stem 9 and a looped 2, from their own random
@@ -16,12 +16,11 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import argparse  # noqa: E402
-import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
+from devtools import bench  # noqa: E402
 from devtools.styles import STYLE_BACKGROUND, style_accuracy, style_set  # noqa: E402
 from devtools.teach_drawings import misreading_model  # noqa: E402
 from nnlib import load_mnist, prepare_data  # noqa: E402
@@ -48,28 +47,59 @@ def student_digits(network, config) -> tuple[np.ndarray, np.ndarray, list[int]]:
     return np.stack(rows), np.array(classes), read
 
 
+def retrain_figures(network, config, data, count: int) -> dict:
+    """The student's 10 digits taught to network: the retrain's CPU and wall seconds, what it reads
+    before and after, MNIST test accuracy and each style's held-out accuracy (count pictures) before
+    and after."""
+    rows, classes, read = student_digits(network, config)
+    with bench.Stopwatch() as watch:
+        result = teach(network, data, rows, classes, seed=0)
+    return dict(
+        sizes=list(network.sizes),
+        retrain_cpu_s=round(watch.cpu_s, 3),
+        retrain_wall_s=round(watch.wall_s, 3),
+        student_digits=[config.digits[c] for c in classes],
+        read_before=read,
+        read_after=list(map(int, result.personal_after)),
+        mnist_before=result.mnist_before,
+        mnist_after=result.mnist_after,
+        styles={
+            style: dict(
+                before=style_accuracy(network, config, style, count),
+                after=style_accuracy(result.network, config, style, count),
+            )
+            for style in STUDENT_STYLES
+        },
+    )
+
+
+def report_model(report: bench.Report, name: str, figures: dict) -> None:
+    report.figure(name, figures)
+    report.line(f"\n## {name} model {'-'.join(map(str, figures['sizes']))}")
+    report.line(
+        f"retrain (with its two MNIST test evaluations): {figures['retrain_cpu_s']:.2f} CPU-s, "
+        f"{figures['retrain_wall_s']:.2f} s wall"
+    )
+    report.line(
+        f"the student's digits {figures['student_digits']}: read before {figures['read_before']}, "
+        f"after {figures['read_after']}"
+    )
+    report.line(f"MNIST test: {figures['mnist_before']:.2%} -> {figures['mnist_after']:.2%}")
+    rows = [[style, f"{seen['before']:.1%}", f"{seen['after']:.1%}"] for style, seen in figures["styles"].items()]
+    report.table(["style (held out)", "before", "after"], rows)
+
+
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = bench.parser(__doc__)
     parser.add_argument("--count", type=int, default=200, help="held-out pictures per style")
     args = parser.parse_args()
+    report = bench.Report("teach", args)
     mnist = load_mnist()
     models = {"shipped": load_model(ROOT / "assets" / "models" / "digits.npz"), "misreading": misreading_model()}
     for name, (network, config) in models.items():
         data = prepare_data(mnist, config.digits, config.normalization, config.dtype)
-        rows, classes, read = student_digits(network, config)
-        wall, cpu = time.perf_counter(), time.process_time()
-        result = teach(network, data, rows, classes, seed=0)
-        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        wanted = [config.digits[c] for c in classes]
-        print(f"\n## {name} model {'-'.join(map(str, network.sizes))}")
-        print(f"retrain (with its two MNIST test evaluations): {cpu:.2f} CPU-s, {wall:.2f} s wall")
-        print(f"the student's digits {wanted}: read before {read}, after {list(map(int, result.personal_after))}")
-        print(f"MNIST test: {result.mnist_before:.2%} -> {result.mnist_after:.2%}")
-        print("| style (held out) | before | after |\n|---|---|---|")
-        for style in STUDENT_STYLES:
-            before = style_accuracy(network, config, style, args.count)
-            after = style_accuracy(result.network, config, style, args.count)
-            print(f"| {style} | {before:.1%} | {after:.1%} |")
+        report_model(report, name, retrain_figures(network, config, data, args.count))
+    report.finish()
 
 
 if __name__ == "__main__":

@@ -52,23 +52,24 @@ def watch_cost(app_dir: Path | None, sessions: int, window_s: float, preset: str
 
 
 def main() -> None:
-    parser = bench.parser(__doc__)
+    parser = bench.parser(__doc__, app_dir=True)
     parser.add_argument("--sessions", type=int, default=8)
     parser.add_argument("--window", type=float, default=20.0, help="seconds of watching measured")
     parser.add_argument("--preset", default="digits", help="a preset that trains longer than the window")
-    parser.add_argument("--app-dir", type=Path, help="another checkout to measure too (before)")
     args = parser.parse_args()
     report = bench.Report("watch_cost", args)
-    with bench.chromium() as browser:
-        rows = [("this checkout", None)] + ([("--app-dir", args.app_dir)] if args.app_dir else [])
-        for name, app_dir in rows:
-            result = watch_cost(app_dir, args.sessions, args.window, args.preset, browser)
-            report.figure(name, result)
-            report.line(
-                f"{name}: {result['server_cpu_s']} server CPU-s over {result['window_s']} s × {args.sessions} "
-                f"sessions = {result['core_share_per_session']:.2%} of a core per watching session "
-                f"({result['still_live']} still live at the end)"
-            )
+
+    def measure(app_dir: Path | None, browser) -> dict:
+        return watch_cost(app_dir, args.sessions, args.window, args.preset, browser)
+
+    def describe(name: str, result: dict) -> str:
+        return (
+            f"{name}: {result['server_cpu_s']} server CPU-s over {result['window_s']} s × {args.sessions} "
+            f"sessions = {result['core_share_per_session']:.2%} of a core per watching session "
+            f"({result['still_live']} still live at the end)"
+        )
+
+    bench.measure_checkouts(report, args.app_dir, measure, describe)
     report.finish()
 
 

@@ -44,6 +44,31 @@ def percentile(values, share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+def percentiles_ms(seconds, shares=(0.5, 0.95)) -> list[float]:
+    """percentile() of each share, for values in seconds, in milliseconds: [p50, p95] by default."""
+    return [1000 * percentile(seconds, share) for share in shares]
+
+
+class Stopwatch:
+    """Over a with block: wall_s, its wall seconds, and cpu_s, the CPU-seconds this process (every
+    thread) used meanwhile."""
+
+    def __enter__(self) -> Stopwatch:
+        self._started = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.wall_s = time.perf_counter() - self._started[0]
+        self.cpu_s = time.process_time() - self._started[1]
+
+
+def timed(run) -> tuple[float, float]:
+    """Call run(); (wall seconds, CPU-seconds) it took, as Stopwatch measures them."""
+    with Stopwatch() as watch:
+        run()
+    return watch.wall_s, watch.cpu_s
+
+
 # --- Chromium ---------------------------------------------------------------------------------
 
 
@@ -87,6 +112,37 @@ STROKES = [
     [(140, 40), (80, 160), (200, 160)],
     [(100, 60), (190, 60), (190, 240)],
 ]
+
+
+def open_bare_page(context, url: str):
+    """A tab on the bare app served at url, its button ready (the first bare_round_trip expects 1)."""
+    page = context.new_page()
+    page.goto(url)
+    page.get_by_role("button", name="Press").wait_for(timeout=60_000)
+    return page
+
+
+@contextmanager
+def beside_bare(apps: dict, viewport: dict | None = None):
+    """The app of each checkout in apps (name → its folder; None: this one) and the bare app, each on
+    its own real server, with one Chromium context: yields (servers by name, the bare one as "bare";
+    the context; the bare app's tab, ready). Each server's log is in a temporary folder; the servers
+    stop on the way out."""
+    import tempfile
+
+    from devtools.live import start_server, stop_server
+
+    folder = Path(tempfile.mkdtemp())
+    servers = {"bare": start_server(folder / "bare.log", app_dir=write_bare_app(folder / "bare"))}
+    try:
+        for name, app_dir in apps.items():
+            servers[name] = start_server(folder / f"{name}.log", app_dir=app_dir)
+        with chromium() as browser:
+            context = browser.new_context(viewport=viewport or dict(width=1280, height=900))
+            yield servers, context, open_bare_page(context, servers["bare"].url)
+    finally:
+        for server in servers.values():
+            stop_server(server)
 
 
 def bare_round_trip(page, expected: int) -> float:
@@ -170,10 +226,13 @@ def tree_pss_mb(pid: int) -> float:
 # --- The report ---------------------------------------------------------------------------------
 
 
-def parser(doc: str | None) -> argparse.ArgumentParser:
-    """An argument parser whose description is the docstring's first paragraph, with the report's options."""
+def parser(doc: str | None, app_dir: bool = False) -> argparse.ArgumentParser:
+    """An argument parser whose description is the docstring's first paragraph, with the report's options;
+    with app_dir also ``--app-dir PATH``, another checkout to measure beside this one (see checkouts())."""
     first_paragraph = (doc or "").strip().split("\n\n")[0]
     made = argparse.ArgumentParser(description=first_paragraph)
+    if app_dir:
+        made.add_argument("--app-dir", type=Path, help="another checkout to measure too (before)")
     made.add_argument(
         "--json",
         nargs="?",
@@ -210,7 +269,7 @@ class Report:
         """A Markdown table's header now; returns the function that prints (and keeps) one row, for a table
         whose rows come slowly."""
         if title:
-            self.line(f"{title}\n")
+            self.line(f"\n{title}\n")
         self.line("| " + " | ".join(header) + " |")
         self.line("|" + "---|" * len(header))
         kept = {"title": title, "rows": []}
@@ -248,3 +307,24 @@ class Report:
         if markdown_path:
             Path(markdown_path).write_text("\n".join(self.lines) + "\n")
         sys.stdout.flush()
+
+
+# --- This checkout and another ---------------------------------------------------------------
+
+
+def checkouts(app_dir: Path | None) -> list[tuple[str, Path | None]]:
+    """The checkouts a before/after benchmark measures, as (name, folder): this one (folder None: the
+    app beside devtools/), then app_dir if given (``--app-dir``, e.g. made with
+    ``git archive main | tar -x -C /tmp/before``)."""
+    return [("this checkout", None)] + ([("--app-dir", app_dir)] if app_dir else [])
+
+
+def measure_checkouts(report: Report, app_dir: Path | None, measure, describe) -> None:
+    """In one headless Chromium, one checkout after the other (checkouts()): measure(folder, browser)
+    gives a dict of figures, kept in the report under the checkout's name, and describe(name, figures)
+    the report's line for it."""
+    with chromium() as browser:
+        for name, folder in checkouts(app_dir):
+            figures = measure(folder, browser)
+            report.figure(name, figures)
+            report.line(describe(name, figures))
