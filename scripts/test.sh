@@ -8,8 +8,9 @@
 #   bash scripts/test.sh --quick    all but the browser tier (tests/conftest.py sets the tiers)
 #   bash scripts/test.sh --slow     every tier, with many Hypothesis examples per property
 # Other arguments go to pytest as they are, in one process (e.g. -k name, -m unit).
-# Without them, test files run two at a time (NNLIB_TEST_PROCESSES), then the `serial` tests
-# (a crowd's answer times, a CPU quota) alone.
+# Without them, tests run in two processes (NNLIB_TEST_PROCESSES): a file whole in one, or, for a
+# file marked `spread`, test by test in whichever is free; then the `serial` tests (a crowd's
+# answer times, a CPU quota) alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 missing=()
@@ -39,7 +40,7 @@ if [ ${#chosen[@]} -gt 0 ]; then
 fi
 none_selected=5 # pytest's exit code when no test matched
 together=0 alone=0
-python -m pytest -q --durations=15 -n "${NNLIB_TEST_PROCESSES:-2}" --dist loadfile -m "not serial$tiers" "${slow[@]}" || together=$?
+python -m pytest -q --durations=15 -n "${NNLIB_TEST_PROCESSES:-2}" --dist loadgroup -m "not serial$tiers" "${slow[@]}" || together=$?
 python -m pytest -q --durations=5 -m "serial$tiers" "${slow[@]}" || alone=$?
 [ $alone = $none_selected ] && alone=0
 exit $((together || alone))
