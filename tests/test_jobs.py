@@ -307,9 +307,8 @@ def test_a_runs_cpu_time_is_its_own_whether_alone_or_beside_four_others(data):
     """The board's and Compare's time: the worker's CPU time, which a crowded server barely moves."""
     pool = JobPool(workers=5, idle_seconds=120)
     try:
-        warm_up = BLOG.replace(train_size=200)  # every worker started and its NumPy loaded
-        finish(*(RemoteTrainer(pool, f"warm-{i}", warm_up, data) for i in range(5)))
-        config = BLOG.replace(epochs=4)
+        finish(*(RemoteTrainer(pool, f"warm-{i}", BLOG.replace(epochs=1), data) for i in range(5)))
+        config = BLOG.replace(epochs=8)
         alone = RemoteTrainer(pool, "alone", config, data)
         finish(alone)
         others = [RemoteTrainer(pool, f"other-{i}", BLOG.replace(epochs=50), data) for i in range(4)]
