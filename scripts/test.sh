@@ -22,8 +22,34 @@ if [ ${#missing[@]} -gt 0 ] && command -v apt-get > /dev/null && [ "$(id -u)" = 
   apt-get update -qq
   apt-get install -y -qq "${missing[@]}" > /dev/null
 fi
-python -m pip install -q -r requirements.txt -r requirements-dev.txt
-python -m pip install -q --no-deps -e .
+installed() { # every pinned version installed, and this folder editable since pyproject.toml last changed
+  python - "$@" << 'EOF'
+import importlib.metadata as metadata, json, pathlib, site, sys
+
+def pinned(line):
+    name, equals, version = line.split("#")[0].strip().partition("==")
+    try:
+        return not name or (equals and metadata.version(name) == version.strip())
+    except metadata.PackageNotFoundError:
+        return False
+
+def this_folder_editable():
+    found = list(metadata.distributions(name="nnlib", path=site.getsitepackages()))
+    info = getattr(found[0], "_path", None) if len(found) == 1 else None  # the .dist-info folder
+    if info is None or not found[0].read_text("direct_url.json"):
+        return False
+    url = json.loads(found[0].read_text("direct_url.json")).get("url")
+    since = pathlib.Path(info).stat().st_mtime >= pathlib.Path("pyproject.toml").stat().st_mtime
+    return url == pathlib.Path.cwd().as_uri() and since
+
+lines = [line for name in sys.argv[1:] for line in pathlib.Path(name).read_text().splitlines()]
+sys.exit(0 if all(map(pinned, lines)) and this_folder_editable() else 1)
+EOF
+}
+if ! installed requirements.txt requirements-dev.txt; then # pip takes seconds even when all is there
+  python -m pip install -q -r requirements.txt -r requirements-dev.txt
+  python -m pip install -q --no-deps -e .
+fi
 python -m ruff check .
 python -m ruff format --check .
 tiers="" slow=() chosen=()
