@@ -10,7 +10,8 @@ Every test gets one tier marker, set here from what it uses, so a new test is ti
 - ``unit``: everything else (NumPy and pure functions in this process).
 
 ``pytest -m "not browser"`` (``bash scripts/test.sh --quick``) runs the first two tiers. A test
-marked ``serial`` (a crowd's answer times, a CPU quota) runs alone after the others, which
+marked ``serial`` (a crowd's answer times, a CPU quota; marked in its own file, where
+``scripts/test.sh`` looks for ``mark.serial``) runs alone after the others, which
 ``scripts/test.sh`` runs two at a time (pytest-xdist ``--dist loadgroup``). A test file runs whole
 in one process (its module fixtures start once, its tests keep their order) unless it is marked
 ``spread``: then each of its tests may go to whichever process is free, so that one long file does
@@ -21,7 +22,9 @@ under ``CI`` it replays the same cases every run, so a red CI means a change bro
 
 from __future__ import annotations
 
+import functools
 import os
+from pathlib import Path
 
 import pytest
 
@@ -89,9 +92,17 @@ def xdist_group_of(item) -> str | None:
     return item.nodeid.split("::", 1)[0]
 
 
+@functools.cache
+def says_serial(path) -> bool:
+    """Whether a test file's text marks something serial: scripts/test.sh runs those files alone."""
+    return "mark.serial" in Path(path).read_text(encoding="utf-8")
+
+
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
 def pytest_collection_modifyitems(config, items):
     for item in items:
+        if item.get_closest_marker("serial") and not says_serial(item.path):
+            raise pytest.UsageError(f"{item.nodeid} is serial: write pytest.mark.serial in its own file")
         if not any(item.get_closest_marker(tier) for tier in TIERS):
             item.add_marker(tier_of(item))
         group = xdist_group_of(item)

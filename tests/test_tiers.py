@@ -8,7 +8,7 @@ from types import ModuleType, SimpleNamespace
 import pytest
 from hypothesis import settings
 
-from tests.conftest import tier_of, xdist_group_of
+from tests.conftest import says_serial, tier_of, xdist_group_of
 
 
 def collected(fixtures=(), params=None, module_names=(), skipif=()):
@@ -63,3 +63,10 @@ def test_a_file_runs_whole_in_one_process_unless_marked_spread(request):
     assert xdist_group_of(test) == "tests/test_x.py"
     assert xdist_group_of(spread) is None
     assert request.node.get_closest_marker("xdist_group").args == ("tests/test_tiers.py",)
+
+
+def test_a_serial_mark_is_found_in_its_files_text(tmp_path):
+    marked, hidden = tmp_path / "test_marked.py", tmp_path / "test_hidden.py"
+    marked.write_text("@pytest.mark.serial\ndef test_x(): ...\n")
+    hidden.write_text("SERIAL = getattr(pytest.mark, 'ser' + 'ial')\n")
+    assert says_serial(marked) and not says_serial(hidden)
