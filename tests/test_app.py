@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from devtools.lesson_checks import detector_likeness
 from devtools.live import ROOT
+from tests.helpers import on_first_images
 from ui.navigation import PAGES
 
 SCRIPTS = [script for script, _ in PAGES]
@@ -40,12 +41,6 @@ def test_dataset_digits_change_the_counts():
     at.multiselect(key="dataset_digits").set_value([3, 8]).run()
     assert not at.exception
     assert any("11,982" in m.value for m in at.markdown)  # 6131 threes + 5851 eights
-
-
-def on_fewer_images(at: AppTest, images: int = 2000) -> AppTest:
-    """The Train page set to train on its first images only: for a test that needs a trained
-    model, not the blog's (the whole blog run is 12,665 steps; this one 2,000)."""
-    return at.select_slider(key="cfg_train_size").set_value(images).run()
 
 
 def values(array):
@@ -118,7 +113,7 @@ def test_choosing_the_same_preset_again_sets_every_field():
 
 
 def test_a_diverged_run_leaves_the_previous_model_and_its_timeline():
-    at = on_fewer_images(app("app_pages/2_Train.py").run())
+    at = on_first_images(app("app_pages/2_Train.py").run())
     at.button[0].click().run()  # the blog's preset: a good model
     trained = at.session_state["model"].network
     W1 = trained.params["W1"].copy()
@@ -154,7 +149,7 @@ def grid_values(array) -> np.ndarray:
 
 
 def test_wrong_images_come_a_page_at_a_time():
-    at = on_fewer_images(app("app_pages/2_Train.py").run())
+    at = on_first_images(app("app_pages/2_Train.py").run())
     at.multiselect(key="cfg_digits").set_value([3, 5]).run()
     at.button[0].click().run()
     assert not at.exception, at.exception
@@ -169,7 +164,7 @@ def test_wrong_images_come_a_page_at_a_time():
 
 
 def test_weights_page_shows_the_timeline_after_training():
-    at = on_fewer_images(app("app_pages/2_Train.py").run())
+    at = on_first_images(app("app_pages/2_Train.py").run())
     at.button[0].click().run()
     at.switch_page("app_pages/3_Weights.py").run()
     assert not at.exception, at.exception
@@ -184,7 +179,7 @@ def test_draw_page_asks_for_a_drawing():
 
 
 def test_backprop_page_shows_every_formula_for_the_blog_model():
-    at = on_fewer_images(app("app_pages/2_Train.py").run())
+    at = on_first_images(app("app_pages/2_Train.py").run())
     at.button[0].click().run()  # the blog's 784-10-2 becomes the session's model
     at.switch_page("app_pages/5_Backprop.py").run()
     assert not at.exception, at.exception
@@ -349,7 +344,7 @@ def test_no_model_is_kept_outside_session_state():
     from nnlib import Network, Trainer
     from ui.session import SessionModel, default_model
 
-    at = on_fewer_images(app("app_pages/2_Train.py").run())
+    at = on_first_images(app("app_pages/2_Train.py").run())
     at.button[0].click().run()
     at.switch_page("app_pages/5_Backprop.py").run()
     next(b for b in at.button if "SGD step" in b.label).click().run()
@@ -461,7 +456,7 @@ def test_divergence_keeps_the_explosion_on_a_readable_axis():
 
 
 def test_charts_tell_train_from_test_by_more_than_colour():
-    at = on_fewer_images(app("app_pages/2_Train.py").run())
+    at = on_first_images(app("app_pages/2_Train.py").run())
     at.button[0].click().run()
     for title in ("Loss", "Accuracy"):
         figure = next(f for f in figures(at) if f["layout"]["title"]["text"] == title)
