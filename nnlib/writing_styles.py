@@ -27,11 +27,14 @@ def stroke_ink(strokes, height: int, width: int, pen: float) -> np.ndarray:
     start = np.vstack([line[:-1] for line in lines])  # (s, 2): every segment of every stroke
     step = np.vstack([np.diff(line, axis=0) for line in lines])
     rows, cols = np.indices((height, width), dtype=np.float32)
-    pixels = np.stack([cols.ravel() + 0.5, rows.ravel() + 0.5], axis=1)  # (p, 2) pixel centres
-    offset = pixels[None] - start[:, None]  # (s, p, 2)
-    along = np.clip((offset * step[:, None]).sum(axis=2) / np.maximum((step * step).sum(axis=1), 1e-9)[:, None], 0, 1)
-    gap = offset - along[..., None] * step[:, None]
-    distance = np.sqrt((gap * gap).sum(axis=2).min(axis=0))
+    # x and y apart, (s, p) each: the same float32 sums as over an (s, p, 2) axis, several times faster
+    offset_x = cols.ravel()[None] + np.float32(0.5) - start[:, :1]
+    offset_y = rows.ravel()[None] + np.float32(0.5) - start[:, 1:]
+    step_x, step_y = step[:, :1], step[:, 1:]
+    length2 = np.maximum(step_x * step_x + step_y * step_y, 1e-9)
+    along = np.clip((offset_x * step_x + offset_y * step_y) / length2, 0, 1)  # the nearest point's place
+    gap_x, gap_y = offset_x - along * step_x, offset_y - along * step_y
+    distance = np.sqrt((gap_x * gap_x + gap_y * gap_y).min(axis=0))
     return np.clip(pen / 2 + 0.5 - distance, 0, 1).reshape(height, width)
 
 

@@ -10,15 +10,21 @@ Every test gets one tier marker, set here from what it uses, so a new test is ti
 - ``unit``: everything else (NumPy and pure functions in this process).
 
 ``pytest -m "not browser"`` (``bash scripts/test.sh --quick``) runs the first two tiers. A test
-marked ``serial`` (a crowd's answer times, a CPU quota) runs alone after the others, which
-``scripts/test.sh`` runs two at a time (pytest-xdist, a test file per process). Hypothesis
+marked ``serial`` (a crowd's answer times, a CPU quota; marked in its own file, where
+``scripts/test.sh`` looks for ``mark.serial``) runs alone after the others, which
+``scripts/test.sh`` runs two at a time (pytest-xdist ``--dist loadgroup``). A test file runs whole
+in one process (its module fixtures start once, its tests keep their order) unless it is marked
+``spread``: then each of its tests may go to whichever process is free, so that one long file does
+not keep the other process waiting at the end. Hypothesis
 tries a few examples per property by default and many under ``--slow`` (or ``NNLIB_SLOW_TESTS=1``);
 under ``CI`` it replays the same cases every run, so a red CI means a change broke something.
 """
 
 from __future__ import annotations
 
+import functools
 import os
+from pathlib import Path
 
 import pytest
 
@@ -56,6 +62,9 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers", "serial: needs the machine to itself (scripts/test.sh runs it after the others, alone)"
     )
+    config.addinivalue_line(
+        "markers", "spread: the module's tests are independent and may run in different processes (xdist)"
+    )
     if settings is not None:
         slow = config.getoption("--slow") or os.environ.get("NNLIB_SLOW_TESTS") == "1"
         profile = "slow" if slow else "quick"
@@ -75,10 +84,30 @@ def tier_of(item) -> str:
     return "unit"
 
 
+def xdist_group_of(item) -> str | None:
+    """The pytest-xdist group a test runs in under ``--dist loadgroup``: its file, or none (any
+    process) for a test in a module marked ``spread``."""
+    if item.get_closest_marker("spread"):
+        return None
+    return item.nodeid.split("::", 1)[0]
+
+
+@functools.cache
+def says_serial(path) -> bool:
+    """Whether a test file's text marks something serial: scripts/test.sh runs those files alone."""
+    return "mark.serial" in Path(path).read_text(encoding="utf-8")
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
 def pytest_collection_modifyitems(config, items):
     for item in items:
+        if item.get_closest_marker("serial") and not says_serial(item.path):
+            raise pytest.UsageError(f"{item.nodeid} is serial: write pytest.mark.serial in its own file")
         if not any(item.get_closest_marker(tier) for tier in TIERS):
             item.add_marker(tier_of(item))
+        group = xdist_group_of(item)
+        if group and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""Helpers shared by the end-to-end test modules (import as ``from tests.helpers import …``)."""
+"""Helpers shared by the test modules (import as ``from tests.helpers import …``)."""
 
 from __future__ import annotations
 
@@ -20,3 +20,9 @@ def create_board(teacher) -> tuple[str, str, str]:
     expect(teacher.locator(".st-key-teacher-link")).to_have_count(0, timeout=15_000)
     link = next(text for text in teacher.locator("[data-testid='stCode']").all_inner_texts() if "class=" in text)
     return code, secret, link.strip()
+
+
+def on_first_images(at, images: int = 2000):
+    """An AppTest on the Train page, set to train on the first images only: for a test that needs a
+    trained model, not the blog's (the blog's whole epoch is 12,665 steps, this one images)."""
+    return at.select_slider(key="cfg_train_size").set_value(images).run()

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from devtools.lesson_checks import detector_likeness
 from devtools.live import ROOT
+from tests.helpers import on_first_images
 from ui.navigation import PAGES
 
 SCRIPTS = [script for script, _ in PAGES]
@@ -112,7 +113,7 @@ def test_choosing_the_same_preset_again_sets_every_field():
 
 
 def test_a_diverged_run_leaves_the_previous_model_and_its_timeline():
-    at = app("app_pages/2_Train.py").run()
+    at = on_first_images(app("app_pages/2_Train.py").run())
     at.button[0].click().run()  # the blog's preset: a good model
     trained = at.session_state["model"].network
     W1 = trained.params["W1"].copy()
@@ -148,7 +149,7 @@ def grid_values(array) -> np.ndarray:
 
 
 def test_wrong_images_come_a_page_at_a_time():
-    at = app("app_pages/2_Train.py").run()
+    at = on_first_images(app("app_pages/2_Train.py").run())
     at.multiselect(key="cfg_digits").set_value([3, 5]).run()
     at.button[0].click().run()
     assert not at.exception, at.exception
@@ -163,7 +164,7 @@ def test_wrong_images_come_a_page_at_a_time():
 
 
 def test_weights_page_shows_the_timeline_after_training():
-    at = app("app_pages/2_Train.py").run()
+    at = on_first_images(app("app_pages/2_Train.py").run())
     at.button[0].click().run()
     at.switch_page("app_pages/3_Weights.py").run()
     assert not at.exception, at.exception
@@ -178,7 +179,7 @@ def test_draw_page_asks_for_a_drawing():
 
 
 def test_backprop_page_shows_every_formula_for_the_blog_model():
-    at = app("app_pages/2_Train.py").run()
+    at = on_first_images(app("app_pages/2_Train.py").run())
     at.button[0].click().run()  # the blog's 784-10-2 becomes the session's model
     at.switch_page("app_pages/5_Backprop.py").run()
     assert not at.exception, at.exception
@@ -343,7 +344,7 @@ def test_no_model_is_kept_outside_session_state():
     from nnlib import Network, Trainer
     from ui.session import SessionModel, default_model
 
-    at = app("app_pages/2_Train.py").run()
+    at = on_first_images(app("app_pages/2_Train.py").run())
     at.button[0].click().run()
     at.switch_page("app_pages/5_Backprop.py").run()
     next(b for b in at.button if "SGD step" in b.label).click().run()
@@ -455,7 +456,7 @@ def test_divergence_keeps_the_explosion_on_a_readable_axis():
 
 
 def test_charts_tell_train_from_test_by_more_than_colour():
-    at = app("app_pages/2_Train.py").run()
+    at = on_first_images(app("app_pages/2_Train.py").run())
     at.button[0].click().run()
     for title in ("Loss", "Accuracy"):
         figure = next(f for f in figures(at) if f["layout"]["title"]["text"] == title)

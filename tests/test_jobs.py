@@ -19,7 +19,9 @@ from nnlib.cost import estimate_peak_bytes
 from nnlib.data import PreparedData
 from server.jobs import JobPool, PoolFull, RemoteTrainer, TooCostly, TooLarge, trainer_from_state, trainer_state
 
-BLOG = PRESETS["seed"]
+pytestmark = pytest.mark.spread  # each test starts its own pool: any process may run it
+
+BLOG = PRESETS["seed"]  # 2,000 steps an epoch here, about 0.45 CPU-seconds
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +107,7 @@ def test_stop_keeps_the_weights_and_resume_carries_on_to_the_same_result(pool, d
 def test_a_queue_when_all_workers_are_busy_first_come_first_served(data):
     pool = JobPool(workers=1, idle_seconds=30)
     try:
-        config = BLOG.replace(epochs=10)
+        config = BLOG.replace(epochs=4)
         first, second, third = (RemoteTrainer(pool, owner, config, data) for owner in ("a", "b", "c"))
         first.advance(max_seconds=0.5)
         assert first.queue_position is None and first.status == "running"
@@ -185,7 +187,7 @@ def test_divergence_keeps_the_last_good_weights_as_in_process(pool, data):
 
 
 def test_a_killed_worker_fails_its_run_with_its_last_weights_and_others_finish(pool, data):
-    config = BLOG.replace(epochs=8)
+    config = BLOG.replace(epochs=4)  # 6,000 steps still to train when the worker is killed
     victim, bystander = RemoteTrainer(pool, "victim", config, data), RemoteTrainer(pool, "other", config, data)
     while victim.step < 2000:
         victim.advance(max_seconds=0.05)
@@ -204,7 +206,7 @@ def test_a_killed_worker_fails_its_run_with_its_last_weights_and_others_finish(p
 
 
 def test_fifty_runs_at_once_on_two_workers_none_lost_memory_bounded(pool, data):
-    config = BLOG.replace(epochs=3, evals_per_epoch=1, snapshots=5)
+    config = BLOG.replace(epochs=1, evals_per_epoch=1, snapshots=5)
     trainers = [RemoteTrainer(pool, f"student-{i}", config, data) for i in range(50)]
     places = [t.queue_position for t in trainers]
     waiting = sorted(place for place in places if place is not None)
@@ -255,7 +257,7 @@ def _rss_mb(pid: int) -> float:
 def test_the_estimated_start_follows_the_pace_of_finished_runs(data):
     pool = JobPool(workers=1, idle_seconds=30)
     try:
-        config = BLOG.replace(epochs=4)
+        config = BLOG.replace(epochs=2)
         finish(RemoteTrainer(pool, "first", config, data))  # teaches the pool this machine's pace
         assert pool.pace != 1.0
         running, waiting = RemoteTrainer(pool, "a", config, data), RemoteTrainer(pool, "b", config, data)
@@ -290,7 +292,7 @@ def test_the_run_that_used_8_7_gb_is_refused_before_it_starts_with_a_batch_that_
 
 
 def test_a_run_that_fits_but_not_beside_the_running_one_waits_with_its_place(pool, data, monkeypatch):
-    config = BLOG.replace(epochs=6)
+    config = BLOG.replace(epochs=3)
     room = int(1.5 * estimate_peak_bytes(config, len(data.y_train)))  # one such run at a time
     monkeypatch.setattr(pool, "memory_budget", lambda: room)
     first, second = RemoteTrainer(pool, "a", config, data), RemoteTrainer(pool, "b", config, data)

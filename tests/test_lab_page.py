@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from devtools.live import ROOT
+from tests.helpers import on_first_images
 
 
 def app(page: str, lang: str = "en") -> AppTest:
@@ -142,7 +143,7 @@ def test_coverage_counts_the_answered_images():
 def test_after_training_the_stress_page_plays_the_first_layer_forming():
     import json
 
-    at = app("app_pages/2_Train.py").run()
+    at = on_first_images(app("app_pages/2_Train.py").run())
     at.button[0].click().run()  # the blog preset: 784-10-2 on 0s and 1s, 30 snapshots
     at.switch_page("app_pages/9_Stress.py").run()
     assert not at.exception, at.exception

@@ -75,13 +75,23 @@ def test_the_shipped_model_reads_each_style_set(style):
     assert style_accuracy(network, config, style, count=150, seed=3) >= 0.95
 
 
-def test_finetune_trains_a_saved_model_further_under_the_writing_styles(tmp_path, small_data_dir):
-    first, second = tmp_path / "first.npz", tmp_path / "second.npz"
-    data = ["--data-dir", str(small_data_dir)]
+@pytest.fixture(scope="module")
+def start_model(tmp_path_factory, small_data_dir) -> Path:
+    """A model saved by the CLI (the robust preset, 16 hidden units, an epoch on 2,000 images): the
+    start that the finetune and stage commands train further."""
+    start = tmp_path_factory.mktemp("start") / "start.npz"
     train = [sys.executable, "-m", "nnlib", "train", "--preset", "robust", "--hidden", "16", "--epochs", "1"]
-    finetune = [sys.executable, "-m", "nnlib", "finetune", "--model", str(first), "--epochs", "1", *data]
-    made = subprocess.run([*train, *data, "--save", str(first)], capture_output=True, text=True, timeout=300)
+    made = subprocess.run(
+        [*train, "--data-dir", str(small_data_dir), "--save", str(start)], capture_output=True, text=True, timeout=300
+    )
     assert made.returncode == 0, made.stderr
+    return start
+
+
+def test_finetune_trains_a_saved_model_further_under_the_writing_styles(tmp_path, small_data_dir, start_model):
+    first, second = start_model, tmp_path / "second.npz"
+    data = ["--data-dir", str(small_data_dir)]
+    finetune = [sys.executable, "-m", "nnlib", "finetune", "--model", str(first), "--epochs", "1", *data]
     tuned = subprocess.run([*finetune, "--save", str(second), "--json"], capture_output=True, text=True, timeout=300)
     assert tuned.returncode == 0, tuned.stderr
     assert json.loads(tuned.stdout.splitlines()[-1])["status"] == "finished"
@@ -111,17 +121,18 @@ def test_the_stage_teaches_a_redrawn_digit_its_label_and_every_other_image_the_t
     assert not np.array_equal(X[:, redrawn].T, data.X_train[rows][redrawn])
 
 
-def test_the_stage_command_saves_a_model_further_trained_the_same_for_the_same_seed(tmp_path, small_data_dir):
-    start = tmp_path / "start.npz"
+def test_the_stage_command_saves_a_model_further_trained_the_same_for_the_same_seed(
+    tmp_path, small_data_dir, start_model
+):
     data = ["--data-dir", str(small_data_dir)]
-    train = [sys.executable, "-m", "nnlib", "train", "--preset", "robust", "--hidden", "16", "--epochs", "1", *data]
-    assert subprocess.run([*train, "--save", str(start)], capture_output=True, timeout=300).returncode == 0
-    stage = [sys.executable, "-m", "nnlib.finetune", "--model", str(start), *data, "--json"]
+    stage = [sys.executable, "-m", "nnlib.finetune", "--model", str(start_model), *data, "--json"]
     for name in ("a.npz", "b.npz"):
         run = subprocess.run([*stage, "--save", str(tmp_path / name)], capture_output=True, text=True, timeout=300)
         assert run.returncode == 0, run.stderr
         assert json.loads(run.stdout.splitlines()[-1])["status"] == "finished"
-    (before, _), (after, config), (again, _) = (open_model(tmp_path / name) for name in ("start.npz", "a.npz", "b.npz"))
+    (before, _), (after, config), (again, _) = (
+        open_model(path) for path in (start_model, tmp_path / "a.npz", tmp_path / "b.npz")
+    )
     assert config.augment_style == "styles" and config.learning_rate == ROBUST_STYLES_STAGE.learning_rate
     assert not np.array_equal(before.params["W1"], after.params["W1"])
     for name, param in after.params.items():

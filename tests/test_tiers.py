@@ -8,7 +8,7 @@ from types import ModuleType, SimpleNamespace
 import pytest
 from hypothesis import settings
 
-from tests.conftest import tier_of
+from tests.conftest import says_serial, tier_of, xdist_group_of
 
 
 def collected(fixtures=(), params=None, module_names=(), skipif=()):
@@ -55,3 +55,18 @@ def test_a_module_marked_needs_chromium_is_in_the_browser_tier():
 def test_hypothesis_tries_few_examples_unless_asked_for_many(pytestconfig):
     expected = 2000 if pytestconfig.getoption("--slow") else 50
     assert settings().max_examples == expected
+
+
+def test_a_file_runs_whole_in_one_process_unless_marked_spread(request):
+    test = SimpleNamespace(nodeid="tests/test_x.py::test_y[a-b]", get_closest_marker=lambda name: None)
+    spread = SimpleNamespace(nodeid=test.nodeid, get_closest_marker=lambda name: name == "spread" or None)
+    assert xdist_group_of(test) == "tests/test_x.py"
+    assert xdist_group_of(spread) is None
+    assert request.node.get_closest_marker("xdist_group").args == ("tests/test_tiers.py",)
+
+
+def test_a_serial_mark_is_found_in_its_files_text(tmp_path):
+    marked, hidden = tmp_path / "test_marked.py", tmp_path / "test_hidden.py"
+    marked.write_text("@pytest.mark.serial\ndef test_x(): ...\n")
+    hidden.write_text("SERIAL = getattr(pytest.mark, 'ser' + 'ial')\n")
+    assert says_serial(marked) and not says_serial(hidden)
