@@ -12,6 +12,7 @@
 # file marked `spread`, test by test in whichever is free; then the `serial` tests (a crowd's
 # answer times, a CPU quota) alone.
 set -euo pipefail
+unset PYTHONDONTWRITEBYTECODE # every worker and server it starts compiles nnlib once, not each time
 cd "$(dirname "$0")/.."
 missing=()
 command -v chromium > /dev/null || missing+=(chromium fonts-noto-color-emoji fonts-noto-cjk)

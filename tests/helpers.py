@@ -26,3 +26,21 @@ def on_first_images(at, images: int = 2000):
     """An AppTest on the Train page, set to train on the first images only: for a test that needs a
     trained model, not the blog's (the blog's whole epoch is 12,665 steps, this one images)."""
     return at.select_slider(key="cfg_train_size").set_value(images).run()
+
+
+def blog_images(mnist, train: int, test: int):
+    """The blog's 0s and 1s prepared as the blog does, cut to the first train training and test test
+    images: runs that take a fraction of a second."""
+    from nnlib import PRESETS, prepare_data
+    from nnlib.data import PreparedData
+
+    config = PRESETS["seed"]
+    full = prepare_data(mnist, config.digits, config.normalization, config.dtype)
+    return PreparedData(
+        full.X_train[:train],
+        full.y_train[:train],
+        full.X_test[:test],
+        full.y_test[:test],
+        full.digits,
+        full.image_shape,
+    )

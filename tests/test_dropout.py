@@ -8,6 +8,7 @@ from nnlib import PRESETS, ConfigError, Network, TrainConfig, Trainer, one_hot, 
 from nnlib.data import load_mnist
 from nnlib.events import DiagnosticsEvent
 from nnlib.gradcheck import gradient_check
+from tests.helpers import blog_images
 
 
 @pytest.fixture(scope="module")
@@ -181,11 +182,7 @@ def test_one_step_and_one_more_epoch_stop_exactly_there(small):
 @pytest.fixture(scope="module")
 def blog_slice(mnist):
     """The blog's 0s and 1s, 500 of each set: an epoch of 500 single-image batches."""
-    from nnlib.data import PreparedData
-
-    config = PRESETS["seed"]
-    full = prepare_data(mnist, config.digits, config.normalization, config.dtype)
-    return PreparedData(full.X_train[:500], full.y_train[:500], full.X_test[:500], full.y_test[:500], (0, 1), (28, 28))
+    return blog_images(mnist, 500, 500)
 
 
 @pytest.fixture(scope="module")

@@ -14,10 +14,11 @@ import numpy as np
 import pytest
 
 from devtools.bench import cpu_seconds
-from nnlib import PRESETS, Trainer, prepare_data
+from nnlib import PRESETS, Trainer
 from nnlib.cost import estimate_peak_bytes
 from nnlib.data import PreparedData
 from server.jobs import JobPool, PoolFull, RemoteTrainer, TooCostly, TooLarge, trainer_from_state, trainer_state
+from tests.helpers import blog_images
 
 pytestmark = pytest.mark.spread  # each test starts its own pool: any process may run it
 
@@ -26,10 +27,7 @@ BLOG = PRESETS["seed"]  # 2,000 steps an epoch here, about 0.45 CPU-seconds
 
 @pytest.fixture(scope="module")
 def data(mnist) -> PreparedData:
-    full = prepare_data(mnist, BLOG.digits, BLOG.normalization, BLOG.dtype)
-    return PreparedData(
-        full.X_train[:2000], full.y_train[:2000], full.X_test[:500], full.y_test[:500], (0, 1), (28, 28)
-    )
+    return blog_images(mnist, 2000, 500)
 
 
 @pytest.fixture

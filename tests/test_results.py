@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 
 import nnlib.trainer
-from nnlib import PRESETS, Trainer, evaluate, prepare_data
+from nnlib import PRESETS, Trainer, evaluate
 from nnlib.data import PreparedData
 from server.jobs import JobPool, RemoteTrainer
+from tests.helpers import blog_images
 from ui.state import CompareRun
 
 BLOG = PRESETS["seed"]
@@ -17,10 +18,7 @@ BLOG = PRESETS["seed"]
 
 @pytest.fixture(scope="module")
 def data(mnist) -> PreparedData:
-    full = prepare_data(mnist, BLOG.digits, BLOG.normalization, BLOG.dtype)
-    return PreparedData(
-        full.X_train[:1000], full.y_train[:1000], full.X_test[:400], full.y_test[:400], (0, 1), (28, 28)
-    )
+    return blog_images(mnist, 1000, 400)
 
 
 def measured_here_fails(monkeypatch) -> None:
