@@ -5,8 +5,8 @@ The answer comes first (above the canvas, so a phone shows it without scrolling)
 reruns only the drawing board (a fragment: the canvas, its answer, Teach it and the view chosen
 inside the network), not the page around it; the heavy views are fragments of their own that a
 click reruns alone (ui/insight_view.py). Before the first stroke every chart the first answer
-shows is already on the page, empty or reading the empty canvas (ui/draw_view.py): the browser
-draws a new chart far slower than it redraws one, and the first answer waited for those first drawings.
+shows is already on the page, empty or reading the empty canvas (ui/draw_view.py): a page's first
+chart of a kind costs the browser far more than the next, and the first answer waited for them.
 """
 
 import time
@@ -179,7 +179,7 @@ def drawing_board(network, config) -> None:
         answer_slot, drawing = canvas_and_tools()
     started = time.perf_counter()
     reading, ink = read_drawing(drawing, network, config, answer_slot)
-    if reading is None:  # the charts wait, empty: the browser has drawn them once before the first stroke
+    if reading is None:  # the charts wait, empty: the browser draws its first ones before the first stroke
         with seen_col:
             seen_image(np.zeros(BLANK_IMAGE_SHAPE), zmax=1)
         with answer_col:

@@ -1,9 +1,10 @@
 """The Draw page's "Inside the network": one view at a time, below the answer and Teach it.
 
-Before the first stroke the diagram is already there, reading the empty canvas: the browser
-draws a page's first diagram (and the neuron sum under it) far slower than it redraws one, and a
-diagram first drawn at the first stroke held that stroke's answer up by 0.5–1.5 s. Drawn now,
-while the student reads the page, the first stroke only redraws it, as every later stroke does.
+Before the first stroke the diagram is already there, reading the empty canvas: a page's first
+Plotly diagram (and the neuron sum's chart under it) costs the browser far more than the next ones
+(Plotly's code for them runs, and is compiled, for the first time), and drawn at the first stroke it
+held that stroke's answer off the screen for 0.5–1.5 s. Drawn while the student reads the page, the
+first stroke's diagram costs what every later stroke's does.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from ui.display import show_chart
 from ui.i18n import t
 
 TOP_NEURONS = 4
-DIAGRAM = "draw-diagram"  # the diagram's key, the same with and without a drawing: the browser redraws it
+DIAGRAM = "draw-diagram"  # the diagram's key, with and without a drawing
 #: Set while the diagram reads the empty canvas: a drawing's first answer then takes its own strongest
 #: neuron apart, not the one chosen for the empty canvas.
 AT_REST = "draw-diagram-at-rest"
