@@ -4,7 +4,9 @@ taught to it (ui/teach.py); then inside the network.
 The answer comes first (above the canvas, so a phone shows it without scrolling). A stroke
 reruns only the drawing board (a fragment: the canvas, its answer, Teach it and the view chosen
 inside the network), not the page around it; the heavy views are fragments of their own that a
-click reruns alone (ui/insight_view.py).
+click reruns alone (ui/insight_view.py). Before the first stroke every chart the first answer
+shows is already on the page, empty or reading the empty canvas (ui/draw_view.py): a page's first
+chart of a kind costs the browser far more than the next, and the first answer waited for them.
 """
 
 import time
@@ -14,15 +16,14 @@ import streamlit as st
 
 from nnlib.pipeline import read_ink
 from nnlib.preprocess import ink_image, is_dot, side_by_side
-from ui import charts, insight_view, teach
+from ui import charts, teach
 from ui.canvas import st_canvas
 from ui.display import show_chart
+from ui.draw_view import BLANK_IMAGE_SHAPE, inside_the_network
 from ui.i18n import t
 from ui.runtime import log_timing
 from ui.session import current_model, forget_model
 
-TOP_NEURONS = 4
-BLANK_IMAGE_SHAPE = (28, 28)  # the input's place before anything is drawn
 UNSURE = 0.75  # an answer less sure than this gets a hint that the drawing may not be one clear digit
 #: The answer's slot keeps one height in every state (empty, a dot, a Prediction), so the canvas
 #: under it never moves between two strokes of one digit (a phone's second stroke landed 34 px off).
@@ -46,47 +47,6 @@ DRAW_CSS = """<style>
   [data-testid="stColumn"]:has(.st-key-draw-answer) { min-width: 290px; }
 }
 </style>"""
-
-
-def hidden_neurons(network, cache, contributions, X, image_shape, answer) -> None:
-    """The first hidden layer's activations, the neurons that pushed the answer, and their W1 ⊙ X maps."""
-    A1 = cache["A1"][:, 0].astype(float)
-    left, right = st.columns(2)
-    with left:
-        show_chart(
-            charts.bar_figure(
-                list(range(len(A1))), A1, t("Hidden activations A1 ({count})", count=len(A1)), y_title="A1", height=320
-            ),
-            "activations",
-        )
-        st.caption(t("ⓘ Each first-layer hidden neuron's output A1 for your drawing."))
-    order = np.argsort(-np.abs(contributions))[:12]
-    with right:
-        fig = charts.bar_figure(
-            [f"n{j}" for j in order],
-            contributions[order],
-            t("Which neurons pushed the score of '{digit}'", digit=answer),
-            y_title=t("contribution"),
-            height=320,
-        )
-        show_chart(fig, "contributions")
-        st.caption(t("ⓘ How much each hidden neuron raised (+) or lowered (−) the winning digit's score."))
-    st.markdown(
-        t(
-            "The {count} neurons that pushed hardest: each map is `W1[j] ⊙ X`, the neuron's weights times "
-            "your drawing, pixel by pixel (red: ink where it wants ink).",
-            count=TOP_NEURONS,
-        )
-    )
-    for column, j in zip(st.columns(TOP_NEURONS), order[:TOP_NEURONS]):
-        product = (network.params["W1"][j] * X[:, 0]).astype(float).reshape(image_shape)
-        with column:
-            show_chart(
-                charts.weights_heatmap(
-                    product, t("neuron {j}: {value:+.2f}", j=j, value=contributions[j]), height=260, colorbar=False
-                ),
-                f"map-{j}",
-            )
 
 
 def model_note(model) -> None:
@@ -208,30 +168,6 @@ def probabilities_chart(probabilities, highlight, network, digits) -> None:
         st.caption(t("ⓘ How sure the network is of each digit (they add up to 1). Try a sloppy 4, or a 7 with a bar."))
 
 
-def inside_the_network(network, reading, digits) -> None:
-    """One view at a time, chosen like a tab: a stroke builds and sends only the view on show
-    (tabs would build all five), so the answer is not held up by charts nobody is looking at."""
-    st.subheader(t("Inside the network"))
-    X, cache, contributions, predicted = reading.X, reading.cache, reading.contributions, reading.class_index
-    # One id per drawing: a result of "Fool it" belongs to the drawing it was found for.
-    drawing_id = f"{st.session_state['canvas_round']}-{hash(X.tobytes())}"
-    image_shape = reading.image.shape
-    strongest = int(np.argmax(np.abs(contributions))) if len(contributions) else 0
-    views = {
-        t("The network"): lambda: insight_view.network_section(
-            network, X, cache, digits, "draw-diagram", default=(1, strongest)
-        ),
-        t("Which pixels matter"): lambda: insight_view.saliency_section(
-            network, X, image_shape, predicted, digits[predicted]
-        ),
-        t("Fool it"): lambda: insight_view.fool_section(network, X, image_shape, digits, drawing_id),
-        t("Dream"): lambda: insight_view.dream_section(network, image_shape, digits),
-        t("Hidden neurons"): lambda: hidden_neurons(network, cache, contributions, X, image_shape, digits[predicted]),
-    }
-    view = st.radio(t("Show"), list(views), horizontal=True, key="draw-view", label_visibility="collapsed")
-    views.get(view, views[t("The network")])()
-
-
 @st.fragment
 def drawing_board(network, config) -> None:
     """Everything a stroke changes: the canvas, the answer, Teach it and the view chosen inside
@@ -243,12 +179,13 @@ def drawing_board(network, config) -> None:
         answer_slot, drawing = canvas_and_tools()
     started = time.perf_counter()
     reading, ink = read_drawing(drawing, network, config, answer_slot)
-    if reading is None:  # the charts wait, empty: the browser loads what draws them before the first stroke
+    if reading is None:  # the charts wait, empty: the browser draws its first ones before the first stroke
         with seen_col:
             seen_image(np.zeros(BLANK_IMAGE_SHAPE), zmax=1)
         with answer_col:
             probabilities_chart(np.zeros(len(digits)), None, network, digits)
         teach.teach_section(None)
+        inside_the_network(network, config, None, st.session_state["canvas_round"])
         return
     elapsed_ms = 1000 * (time.perf_counter() - started)
     with seen_col:
@@ -269,7 +206,7 @@ def drawing_board(network, config) -> None:
     with answer_col:
         probabilities_chart(reading.probabilities, reading.class_index, network, digits)
     teach.teach_section(reading.image)
-    inside_the_network(network, reading, digits)
+    inside_the_network(network, config, reading, st.session_state["canvas_round"])
 
 
 st.html(DRAW_CSS)

@@ -12,7 +12,7 @@ import streamlit as st
 
 from nnlib import lab
 from nnlib.modelio import model_to_bytes
-from ui import lab_view
+from ui import lab_figures, lab_numbers, lab_steps
 from ui import network_figures as figures
 from ui.data import prepared
 from ui.display import show_chart
@@ -41,7 +41,7 @@ def knockout_chart(model_key: str, losses: np.ndarray) -> None:
     # the title as text, which wraps: a chart's one-line title was cut off on a phone
     title = t("Accuracy lost when one first-layer neuron is switched off alone")
     st.markdown(f"**{title}**")
-    show_chart(lab_view.cached_knockout_figure(model_key, losses, "", t("points lost")), "lab-knockout")
+    show_chart(lab_figures.cached_knockout_figure(model_key, losses, "", t("points lost")), "lab-knockout")
     count_col, button_col = st.columns([1, 2])
     count_col.number_input(
         t("How many"), 1, len(ranked), min(TOP_DEFAULT, len(ranked)), key="lab-top-count", label_visibility="collapsed"
@@ -142,7 +142,7 @@ def edit_panel(key: str, network, config, data, Z1: np.ndarray, Z2: np.ndarray, 
             st.error(t("This edit does not fit the model: {error}", error=error))
             edits = edits_in_force()  # none: the original network
         edited = current_model().network
-        predictions = lab_view.edited_predictions(key, edits, network, edited, data.X_test, Z1, Z2)
+        predictions = lab_numbers.edited_predictions(key, edits, network, edited, data.X_test, Z1, Z2)
         accuracy = float((predictions == y_test).mean())
         with summary:
             first, second, third = st.columns(3)
@@ -163,7 +163,7 @@ def edit_panel(key: str, network, config, data, Z1: np.ndarray, Z2: np.ndarray, 
                 )
         with results:
             show_chart(
-                lab_view.per_digit_figure(
+                lab_figures.per_digit_figure(
                     digits,
                     lab.per_digit_accuracy(original_predictions, y_test, len(digits)),
                     lab.per_digit_accuracy(predictions, y_test, len(digits)),
@@ -179,7 +179,7 @@ def edit_panel(key: str, network, config, data, Z1: np.ndarray, Z2: np.ndarray, 
             t("true digit"),
             t("true %{y}, said %{x}: %{z}"),
         )
-        show_chart(lab_view.confusion_figure(y_test, predictions, digits, words), "lab-confusion")
+        show_chart(lab_figures.confusion_figure(y_test, predictions, digits, words), "lab-confusion")
 
 
 @st.fragment(key=IMAGE_PANEL)
@@ -208,17 +208,17 @@ def image_panel(network, config, data) -> None:
             selection_mode="points",
         )
     with st.container(key="output-steps"):
-        lab_view.output_steps(network, edited, edits.temperature, config, data, image_index)
+        lab_steps.output_steps(network, edited, edits.temperature, config, data, image_index)
 
 
 st.title(t("🧪 Lab"))
 model = unedited_model()
 network, config = model.network, model.config
 data = prepared(config)
-key = lab_view.model_key(network)
-Z1 = lab_view.first_layer_sums(key, network, data.X_test)
-Z2 = lab_view.second_layer_sums(key, network, Z1)
-original_predictions = lab_view.probabilities(key, network, data.X_test).argmax(axis=0)
+key = lab_numbers.model_key(network)
+Z1 = lab_numbers.first_layer_sums(key, network, data.X_test)
+Z2 = lab_numbers.second_layer_sums(key, network, Z1)
+original_predictions = lab_numbers.probabilities(key, network, data.X_test).argmax(axis=0)
 hidden_layers = network.layer_count - 1
 options = [neuron_label(l, j) for l in range(1, hidden_layers + 1) for j in range(network.sizes[l])]
 
@@ -237,7 +237,7 @@ edit_panel(key, network, config, data, Z1, Z2, original_predictions, options)
 
 with st.container(key="knockout"):
     st.subheader(t("Which neurons matter"))
-    losses = lab_view.wait_for(
+    losses = lab_numbers.wait_for(
         (key, "knockout"),
         lab.knockout_losses,
         network,

@@ -9,7 +9,7 @@ import streamlit as st
 from nnlib import lab
 from nnlib.damage import KINDS, damage, robustness, to_rows
 from nnlib.projection import map_points, snapshot_maps
-from ui import charts, lab_view
+from ui import charts, lab_figures, lab_numbers
 from ui.data import prepared
 from ui.display import show_chart
 from ui.i18n import t
@@ -35,8 +35,8 @@ def kind_names() -> dict[str, str]:
 
 def stress_images(data) -> tuple[np.ndarray, np.ndarray]:
     """The first STRESS_IMAGES test images as ink in [0, 1] (b, h, w) and their classes."""
-    rows = data.X_test[: lab_view.STRESS_IMAGES]
-    return rows.reshape(-1, *data.image_shape).astype(np.float32), data.y_test[: lab_view.STRESS_IMAGES]
+    rows = data.X_test[: lab_numbers.STRESS_IMAGES]
+    return rows.reshape(-1, *data.image_shape).astype(np.float32), data.y_test[: lab_numbers.STRESS_IMAGES]
 
 
 @st.fragment
@@ -74,29 +74,29 @@ def robustness_section(model, data) -> None:
     jobs = []
     for network, config, its_data in ((model.network, model.config, data), (shipped, shipped_config, shipped_data)):
         images, classes = stress_images(its_data)
-        key = (lab.model_hash(network), "robustness", lab_view.STRESS_IMAGES)
+        key = (lab.model_hash(network), "robustness", lab_numbers.STRESS_IMAGES)
         jobs.append((key, network, images, classes, config.normalization))
     for key, *args in jobs:  # both start at once, in two workers
-        lab_view.shared_pool().submit(key, robustness, *args)
+        lab_numbers.shared_pool().submit(key, robustness, *args)
     note = t(
         "Damaging {count:,} test images in {ways} ways and reading them, in the background…",
-        count=lab_view.STRESS_IMAGES,
+        count=lab_numbers.STRESS_IMAGES,
         ways=len(KINDS),
     )
-    curves = [lab_view.wait_for(key, robustness, *args, note=note) for key, *args in jobs]
+    curves = [lab_numbers.wait_for(key, robustness, *args, note=note) for key, *args in jobs]
     if any(curve is None for curve in curves):
         return
     titles = (t("This session's model"), t("The shipped model"))
     for column, title, by_kind, name in zip(st.columns(2), titles, curves, ("session", "shipped")):
         with column:  # side by side at a projector, one under the other on a phone
-            figure = lab_view.robustness_figure(by_kind, kind_names(), t("damage level (0 = none)"), title)
+            figure = lab_figures.robustness_figure(by_kind, kind_names(), t("damage level (0 = none)"), title)
             show_chart(figure, f"stress-robustness-{name}")
     st.caption(
         t(
             "ⓘ Accuracy on the first {count:,} test images as each damage grows (hover for its strength). The "
             "shipped model saw rotated, thickened, thinned and shifted digits while it trained: that is why it "
             "bends later.",
-            count=lab_view.STRESS_IMAGES,
+            count=lab_numbers.STRESS_IMAGES,
         )
     )
 
@@ -116,7 +116,7 @@ def coverage(confidence: np.ndarray, right: np.ndarray, thresholds: np.ndarray):
 @st.fragment
 def threshold_section(model, data) -> None:
     network, digits = model.network, model.config.digits
-    P = lab_view.probabilities(lab.model_hash(network), network, data.X_test)
+    P = lab_numbers.probabilities(lab.model_hash(network), network, data.X_test)
     confidence, answers = P.max(axis=0), P.argmax(axis=0)
     right = answers == data.y_test
     threshold = st.slider(
@@ -141,7 +141,8 @@ def threshold_section(model, data) -> None:
         "threshold": t("confidence threshold"),
         "title": t("Fewer answers, fewer mistakes"),
     }
-    show_chart(lab_view.threshold_figure(thresholds, all_answered, all_accuracy, threshold, words), "stress-coverage")
+    threshold_chart = lab_figures.threshold_figure(thresholds, all_answered, all_accuracy, threshold, words)
+    show_chart(threshold_chart, "stress-coverage")
     st.markdown(t("**The most confident mistakes**: sure, and wrong."))
     worst = np.flatnonzero(~right)[np.argsort(-confidence[~right], kind="stable")][:GALLERY]
     # one row of pictures that wraps, not columns: on a phone columns stack, each picture a screen wide
@@ -172,12 +173,12 @@ def points_map(model, data) -> None:
     method = right.radio(
         t("Projection"), ["pca", "tsne"], format_func={"pca": "PCA", "tsne": "t-SNE"}.get, horizontal=True, key="map-m"
     )
-    X_rows, classes = data.X_test[: lab_view.MAP_IMAGES], data.y_test[: lab_view.MAP_IMAGES]
-    key = (lab.model_hash(network), "map", layer, method, lab_view.MAP_IMAGES)
-    xy = lab_view.wait_for(key, map_points, network, X_rows, layer, method, note=t("Placing the points…"))
+    X_rows, classes = data.X_test[: lab_numbers.MAP_IMAGES], data.y_test[: lab_numbers.MAP_IMAGES]
+    key = (lab.model_hash(network), "map", layer, method, lab_numbers.MAP_IMAGES)
+    xy = lab_numbers.wait_for(key, map_points, network, X_rows, layer, method, note=t("Placing the points…"))
     if xy is None:
         return
-    answers = lab_view.probabilities(key[0], network, data.X_test)[:, : len(classes)].argmax(axis=0)
+    answers = lab_numbers.probabilities(key[0], network, data.X_test)[:, : len(classes)].argmax(axis=0)
     words = {
         "title": t("{count:,} test images at the {layer}", count=len(classes), layer=names[layer]),
         "hover": t("a {digit}"),
@@ -187,12 +188,12 @@ def points_map(model, data) -> None:
     map_col, detail_col = st.columns([3, 1])
     with map_col:
         event = show_chart(
-            lab_view.map_figure(xy, classes, answers, digits, words),
+            lab_figures.map_figure(xy, classes, answers, digits, words),
             "map-chart",
             on_select="rerun",
             selection_mode="points",
         )
-    index = lab_view.clicked_index(event)
+    index = lab_figures.clicked_index(event)
     with detail_col:
         if index is None:
             st.info(t("Click a point to see its image."))
@@ -221,9 +222,8 @@ def clusters_forming(model, data) -> None:
         "pause": t("⏸ pause"),
         "epoch": t("epoch"),
     }
-    show_chart(
-        lab_view.forming_figure(maps, classes, model.config.digits, [s.epoch for s in snapshots], words), "map-forming"
-    )
+    epochs = [snapshot.epoch for snapshot in snapshots]
+    show_chart(lab_figures.forming_figure(maps, classes, model.config.digits, epochs, words), "map-forming")
     st.caption(
         t(
             "ⓘ {count:,} test images at each snapshot of W1, on the last snapshot's PCA axes. Snapshots keep W1 only, "

@@ -5,6 +5,8 @@ network reads with p > 0.9, and on a phone the Prediction is on screen after a s
 
 import re
 
+from playwright.sync_api import expect
+
 from devtools.live import draw_stroke, needs_chromium, open_page
 
 pytestmark = needs_chromium
@@ -26,6 +28,8 @@ def drawn(page, server):
     open_page(page, f"{server}/Draw", "Draw")
     draw_stroke(page, A_ONE)
     page.locator(PREDICTION).first.wait_for(timeout=30_000)
+    # the run has ended: the empty canvas's diagram, shown until the drawing's replaces it, is gone
+    expect(page.locator("[data-stale='true']")).to_have_count(0, timeout=30_000)
     page.locator(".st-key-network-diagram .js-plotly-plot").wait_for(timeout=30_000)
     page.wait_for_timeout(800)
 

@@ -9,7 +9,7 @@ import json
 import numpy as np
 import plotly.graph_objects as go
 
-from ui import charts, lab_view
+from ui import charts, lab_figures, lab_numbers
 from ui.chart_style import layout
 from ui.charts import GREY, VERMILLION
 
@@ -46,15 +46,15 @@ def test_the_per_digit_figure_is_the_plainly_built_one():
         before, after = rng.random(len(digits)), rng.random(len(digits))
         after[0] = np.nan  # a digit with no test image
         words = ("Accuracy per digit, before → after", "original", "edited")
-        fast = lab_view.per_digit_figure(digits, before, after, *words)
+        fast = lab_figures.per_digit_figure(digits, before, after, *words)
         assert drawn_alike(fast, per_digit_reference(digits, before, after, *words))
 
 
 def test_a_filled_figure_leaves_the_shared_one_as_it_was():
     words = ("title", "original", "edited")
-    spec = lab_view.per_digit_spec(tuple("0123456789"), *words)
+    spec = lab_figures.per_digit_spec(tuple("0123456789"), *words)
     kept = json.dumps(spec, default=list)
-    fig = lab_view.per_digit_figure(range(10), np.full(10, 0.9), np.full(10, 0.5), *words)
+    fig = lab_figures.per_digit_figure(range(10), np.full(10, 0.9), np.full(10, 0.5), *words)
     fig.update_layout(title_text="changed", yaxis_range=[0, 1])
     fig.data[1].marker.color = "#000000"
     fig.data[0].y = np.zeros(10)
@@ -67,9 +67,9 @@ def test_the_confusion_figure_is_the_plainly_built_one():
     for digits, m in ((list(range(10)), 500), ([3, 8], 40), ([0, 1, 2], 0)):
         true = rng.integers(0, len(digits), m)
         predicted = np.where(rng.random(m) < 0.8, true, rng.integers(0, len(digits), m))
-        fast = lab_view.confusion_figure(true, predicted, digits, words)
+        fast = lab_figures.confusion_figure(true, predicted, digits, words)
         assert drawn_alike(fast, charts.confusion_figure(true, predicted, digits, *words))
-    perfect = lab_view.confusion_figure(np.arange(3), np.arange(3), [0, 1, 2], words)  # no mistake at all
+    perfect = lab_figures.confusion_figure(np.arange(3), np.arange(3), [0, 1, 2], words)  # no mistake at all
     assert drawn_alike(perfect, charts.confusion_figure(np.arange(3), np.arange(3), [0, 1, 2], *words))
 
 
@@ -85,8 +85,8 @@ def test_edited_answers_are_kept_per_model_and_edits():
     answers = {}
     for edits in (Edits(prune=0.5), Edits(off=((1, 3),)), Edits(prune=0.5, seed=1), Edits()):
         edited = apply_edits(network, edits)
-        answers[edits] = lab_view.edited_predictions(key, edits, network, edited, X, Z1, Z2)
+        answers[edits] = lab_numbers.edited_predictions(key, edits, network, edited, X, Z1, Z2)
         expected = edited_logits(network, edited, edits, X, None).argmax(axis=0)
         assert np.array_equal(answers[edits], expected) and not answers[edits].flags.writeable
     again = Edits(prune=0.5)
-    assert lab_view.edited_predictions(key, again, network, apply_edits(network, again), X, Z1, Z2) is answers[again]
+    assert lab_numbers.edited_predictions(key, again, network, apply_edits(network, again), X, Z1, Z2) is answers[again]

@@ -15,7 +15,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from nnlib import lab
-from ui import lab_view
+from ui import lab_numbers
 from ui import network_figures as figures
 from ui.session import current_model, set_edited, unedited_model
 
@@ -117,7 +117,7 @@ def refresh_edited() -> lab.Edits:
     network = unedited_model().network
     edits = edits_from_widgets()
     lab.check_edits(network, edits)
-    built_for = (lab_view.model_key(network), edits)
+    built_for = (lab_numbers.model_key(network), edits)
     if st.session_state.get("lab-edits-built") != built_for:
         set_edited(lab.apply_edits(network, edits) if edits.active else None)
         st.session_state["lab-edits-built"] = built_for

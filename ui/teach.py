@@ -24,7 +24,7 @@ from nnlib.lab import model_hash
 from server.tasks import shared_pool, teach_task
 from ui.data import prepared
 from ui.i18n import t
-from ui.lab_view import wait_for
+from ui.lab_numbers import wait_for
 from ui.session import current_model, set_model
 from ui.training import job_pool
 

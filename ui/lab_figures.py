@@ -1,37 +1,21 @@
-"""The Lab's figures (pure: arrays and translated words in, figure out), the shared, cached
-numbers they are drawn from, and the parts of its pages that draw them with widgets (the
-output's steps, a drawing's canvas).
-
-Cached per model (its hash), never per session: the test images' first-layer sums Z1 (so an
-edit costs only the layers after the first), the original's predictions, the edited network's
-answers per edits, and, computed in server/tasks.py's worker pool, the knock-out losses, the
-robustness curves and t-SNE maps. Only arrays are cached, never a model.
+"""The Lab's and Stress's figures, pure: arrays and translated words in, figure out. The knock-out
+bars, per-digit accuracy and the confusion matrix (redrawn after every edit: built once as a spec,
+each call only putting its numbers in), the robustness curves, the confidence threshold, the
+points map and its forming over training.
 """
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from nnlib import lab
 from nnlib.damage import KINDS
-from nnlib.network import Network
-from nnlib.pipeline import read_ink
-from nnlib.preprocess import ink_image, is_dot
-from server.tasks import shared_pool
 from ui import charts
-from ui.canvas import st_canvas
 from ui.charts import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION, image_heatmap, layout, timeline_figure
-from ui.display import show_chart
-from ui.i18n import t
 from ui.network_figures import selected_customdata
 
-STRESS_IMAGES = 2000  # robustness curves and damage previews use the first 2,000 test images
-MAP_IMAGES = 2000  # the points map's images
 # Okabe–Ito's eight colours (black and yellow included) and a marker shape per digit, so two
 # digits never share both colour and shape.
 DIGIT_COLOURS = (BLUE, ORANGE, GREEN, VERMILLION, SKY, PURPLE, "#000000", "#F0E442", BLUE, ORANGE)
@@ -55,80 +39,6 @@ KIND_STYLES = {
     "blur": dict(color=SKY, dash="longdash", symbol="cross"),
     "shift": dict(color=PURPLE, dash="longdashdot", symbol="x"),
 }
-
-
-# --- shared numbers, cached per model ---------------------------------------------------------
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def first_layer_sums(key: str, _network: Network, _X_rows: np.ndarray) -> np.ndarray:
-    """Z1 (hidden, m) of the unedited model on the test rows; read-only, shared."""
-    Z1 = lab.first_layer_sums(_network, _X_rows)
-    Z1.flags.writeable = False
-    return Z1
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def second_layer_sums(key: str, _network: Network, _Z1: np.ndarray) -> np.ndarray:
-    """Z2 (n2, m) of the unedited model from its Z1: an edit that switches a few neurons off
-    only corrects it (nnlib.lab.edited_logits); read-only, shared."""
-    Z2 = lab.second_layer_sums(_network, _Z1)
-    Z2.flags.writeable = False
-    return Z2
-
-
-def model_key(network: Network) -> str:
-    """lab.model_hash of the session's model, hashed once per model rather than on every run
-    (the session keeps the network it was computed for, so the key never outlives it)."""
-    known = st.session_state.get("lab-model-key")
-    if known is None or known[0] is not network:
-        known = st.session_state["lab-model-key"] = (network, lab.model_hash(network))
-    return known[1]
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def probabilities(key: str, _network: Network, _X_rows: np.ndarray) -> np.ndarray:
-    """Class probabilities (outputs, m) of a model on the test rows; read-only, shared."""
-    P = _network.probabilities(_X_rows.T)
-    P.flags.writeable = False
-    return P
-
-
-@st.cache_resource(show_spinner=False, max_entries=256)
-def edited_predictions(
-    key: str, edits: lab.Edits, _original: Network, _edited: Network, _X_rows, _Z1, _Z2
-) -> np.ndarray:
-    """The answers (m,) of the original network (its model hash: key) with edits, on the test
-    rows; read-only, shared: a class asked to prune 50 % computes them once, and a slider moved
-    back costs nothing.
-
-    _edited: the original with the edits applied; _Z1, _Z2: the original's cached sums."""
-    predictions = lab.edited_logits(_original, _edited, edits, _X_rows, _Z1, _Z2).argmax(axis=0).astype(np.int16)
-    predictions.flags.writeable = False
-    return predictions
-
-
-def wait_for(key: tuple, function, *args, note: str = "", timeout_s: float = 300):
-    """The task's result, waiting with a caption that counts the seconds (any widget click
-    still interrupts the wait: each caption update lets Streamlit stop this run); None, with a
-    message, when it failed or is still running after timeout_s."""
-    future = shared_pool().submit(key, function, *args)
-    slot = st.empty()
-    started = time.monotonic()
-    while not future.done() and time.monotonic() - started < timeout_s:
-        slot.caption(f"⏳ {note} {time.monotonic() - started:.0f} s")
-        time.sleep(0.25)
-    if not future.done():
-        slot.warning(t("The server is busy: this part is still being computed. Come back to this page in a minute."))
-        return None
-    if future.exception() is not None:
-        slot.error(t("This part could not be computed: {error}", error=future.exception()))
-        return None
-    slot.empty()
-    return future.result()
-
-
-# --- figures (pure) ---------------------------------------------------------------------------
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -306,104 +216,6 @@ def clicked_index(event) -> int | None:
         if isinstance(custom, (int, float)):
             return int(custom)
     return None
-
-
-def steps_input(source: str, reader, config, data, image_index: int):
-    """The input row (1, pixels), its 28×28 image and a title: the chosen test image, or a digit
-    drawn on a canvas here (read as the Draw page reads it). (None, None, "") before any drawing.
-
-    reader: the network that reads a drawing; config: its settings; data: the prepared test images."""
-    if source != "drawing":
-        X_test = data.X_test
-        label = config.digits[data.y_test[image_index]]
-        title = t("Test image {index}: a {digit}", index=image_index, digit=label)
-        return X_test[image_index : image_index + 1], X_test[image_index].reshape(data.image_shape), title
-    result = st_canvas(
-        stroke_width=18,
-        stroke_color="#FFFFFF",
-        background_color="#000000",
-        height=224,
-        width=224,
-        drawing_mode="freedraw",
-        return_image_data=True,
-        key="lab-canvas",
-    )
-    drawing = result.image_data if result is not None else None
-    ink = ink_image(drawing, background=0.0) if drawing is not None and drawing.size else None
-    reading = read_ink(ink, reader, config) if ink is not None and not is_dot(ink) else None
-    if reading is None:
-        st.info(t("Draw a digit: its output's numbers appear here."))
-        return None, None, ""
-    return reading.X.T, reading.image, t("Your drawing, as the network gets it")
-
-
-def steps_table(z: np.ndarray, temperature: float, output: str, digits) -> dict[str, list]:
-    """The output layer's maths for one image, column by column: z, z/T, then softmax's
-    z − max, exp, ÷ sum, or the sigmoid per output (and its share of the sum, as Draw shows)."""
-    zt = z / temperature
-    table = {"digit": [str(d) for d in digits], "z": z, "z / T": zt}
-    if output == "softmax":
-        shifted = zt - zt.max()
-        e = np.exp(shifted)
-        table.update({"z/T − max": shifted, "exp(·)": e, "p = exp / Σ": e / e.sum()})
-    else:
-        s = 1 / (1 + np.exp(-zt))
-        table.update({"σ(z/T)": s, "p = σ / Σσ": s / s.sum()})
-    return {name: list(values) for name, values in table.items()}
-
-
-def output_steps(network, edited, temperature: float, config, data, image_index: int) -> None:
-    """The Lab's "output, step by step": the output layer's numbers for test image image_index or
-    a drawing, as the maths goes, read by the edited network (the original with the edits,
-    its output's z divided by temperature); network: the original, whose output function it shows."""
-    digits = config.digits
-    st.subheader(t("The output, step by step"))
-    source = st.radio(
-        t("Input"),
-        ["test", "drawing"],
-        format_func={"test": t("Test image {index}", index=image_index), "drawing": t("A drawing")}.get,
-        horizontal=True,
-        key="lab-steps-source",
-    )
-    picture, numbers = st.columns([1, 3])
-    with picture:
-        X_row, image, title = steps_input(source, edited, config, data, image_index)
-    if X_row is None:
-        return
-    # the edited network's logits are z/T (the temperature is in its last layer): times T gives z
-    z = lab.forward_from(edited, lab.first_layer_sums(edited, X_row), 1)[:, 0].astype(np.float64) * temperature
-    table = steps_table(z, temperature, network.output, digits)
-    probabilities = np.asarray(list(table.values())[-1])
-    with picture:
-        show_chart(cached_image_figure(image, title, 260), "lab-steps-image")
-        st.metric(t("Answer"), str(digits[int(probabilities.argmax())]), help=t("The digit with the largest p."))
-    with numbers:
-        # two short lines, not one long one: a phone cuts a formula off at its edge
-        if network.output == "softmax":
-            st.latex(
-                r"\begin{gathered} p_k = \frac{e^{z_k/T - m}}{\sum_i e^{z_i/T - m}} \\ m = \max_j z_j/T \end{gathered}"
-            )
-        else:
-            st.latex(
-                r"\begin{gathered} p_k = \frac{\sigma(z_k/T)}{\sum_i \sigma(z_i/T)} \\ "
-                r"\sigma(x) = \frac{1}{1 + e^{-x}} \end{gathered}"
-            )
-        st.dataframe(pd.DataFrame(table), hide_index=True)
-        summed = list(table)[-2]  # the column that is added up: exp(·), or σ(z/T)
-        st.markdown(
-            t(
-                "**Sum**: Σ {column} = {total:.6g}; **divide**: each p is its {column} ÷ {total:.6g}.",
-                column=summed,
-                total=float(np.sum(table[summed])),
-            )
-        )
-        st.caption(
-            t(
-                "ⓘ T = {T:g}. Dividing z by T never changes which z is largest, so the answer stays; "
-                "it only makes the network more (T < 1) or less (T > 1) sure.",
-                T=temperature,
-            )
-        )
 
 
 def forming_figure(maps: list[np.ndarray], classes, digits, epochs, words: dict, height: int = 560) -> go.Figure:
