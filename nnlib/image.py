@@ -175,3 +175,35 @@ def _first_last(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     first = np.where(empty, 0, mask.argmax(axis=1))
     last = np.where(empty, n - 1, n - 1 - mask[:, ::-1].argmax(axis=1))
     return first, last
+
+
+def pooled(array: np.ndarray, grid: int, reduce) -> np.ndarray:
+    """array (h, w) pooled by reduce (np.max, np.sum, np.any) over square cells, to at most grid
+    cells a side (h and w padded with zeros), so a thin stroke stays whole: (ceil(h/cell), ceil(w/cell))."""
+    cell = max(1, -(-max(array.shape) // grid))
+    height, width = -(-array.shape[0] // cell), -(-array.shape[1] // cell)
+    padded = np.zeros((height * cell, width * cell), array.dtype)
+    padded[: array.shape[0], : array.shape[1]] = array
+    return reduce(padded.reshape(height, cell, width, cell), axis=(1, 3))
+
+
+def connected_regions(mask: np.ndarray) -> tuple[np.ndarray, int]:
+    """Label the connected regions of mask (h, w), cells touching by an edge or a corner:
+    (labels (h, w) int, 0 outside the mask and 1..count in it, count)."""
+    height, width = mask.shape
+    labels = np.zeros(mask.shape, int)
+    count = 0
+    for start in zip(*np.nonzero(mask)):
+        if labels[start]:
+            continue
+        count += 1
+        labels[start] = count
+        stack = [start]
+        while stack:
+            r, c = stack.pop()
+            for nr in range(max(r - 1, 0), min(r + 2, height)):
+                for nc in range(max(c - 1, 0), min(c + 2, width)):
+                    if mask[nr, nc] and not labels[nr, nc]:
+                        labels[nr, nc] = count
+                        stack.append((nr, nc))
+    return labels, count

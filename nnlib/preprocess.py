@@ -14,16 +14,13 @@ from pathlib import Path
 
 import numpy as np
 
-from .image import centre_of_mass, ink_box, resize, shift_subpixel
+from .image import centre_of_mass, connected_regions, ink_box, pooled, resize, shift_subpixel
 from .npyfile import NpyFormatError, open_regular_file, read_npy_file
+from .paper import border, border_median, paper_level
 
 INK_THRESHOLD = 0.15  # ink level (0-1) that counts as drawn when cropping
 MIN_INK_FRACTION = 2e-4  # less ink than this share of the canvas is "empty"
 NOISE_FLOOR_MAX = 0.1  # paper grain (as ink, 0-1) at most this strong is taken out
-DIVIDED_BORDER = (0.3, 0.7)  # the border's share on the picture's dark side where it cannot tell the paper
-REGION_SHARE = 0.01  # a region of one side smaller than this share of the picture is a speck, not a shape
-PAPER_PIECES = 3  # a digit filling its box cuts its paper into at least this many regions
-MIN_CONTRAST = 0.1  # a picture whose grey levels span less than this has no two sides to tell apart
 DOT_EXTENT = 0.08  # ink less than this share of the picture across is a dot (a tap) ...
 BLOB_EXTENT, BLOB_FILL = 0.2, 0.6  # ... and so is a solid blob this small (a fat pen's tap)
 BOX = 20  # the digit fits in BOX×BOX ...
@@ -204,97 +201,8 @@ def _over_contrasting_paper(grey: np.ndarray, alpha: np.ndarray) -> tuple[np.nda
     drawn = alpha >= 0.5
     if drawn.any() and float(grey[drawn].mean()) < 0.5:
         return grey * alpha + (1 - alpha), 1.0
-    background = _border_median(grey * alpha)
+    background = border_median(grey * alpha)
     return grey * alpha + background * (1 - alpha), background
-
-
-def _border(image: np.ndarray) -> np.ndarray:
-    return np.concatenate([image[0], image[-1], image[:, 0], image[:, -1]])
-
-
-def _border_median(grey: np.ndarray) -> float:
-    return float(np.median(_border(grey)))
-
-
-def paper_level(grey: np.ndarray) -> float:
-    """The paper's grey level (0-1) in a picture (h, w) of unknown paper.
-
-    Usually the border's median: paper surrounds the digit. A digit that fills its box
-    (a thick, binarised scan) covers much of the border itself, and then the median may
-    land on the ink and read the picture inverted. So when the border is split between
-    the picture's dark and light sides (DIVIDED_BORDER), the side that is ink is told
-    apart by its shape (_dark_side_is_ink); where the median is not nearer that side's
-    paper than its ink, the paper level is the median of the border's paper pixels. A
-    border exactly half ink (its median halfway, which would read every pixel as ink)
-    takes a weaker sign of the shape: the paper in two pieces is enough.
-    """
-    level = _border_median(grey)
-    if np.ptp(grey) < MIN_CONTRAST:
-        return level
-    dark = grey < _two_level_threshold(grey)
-    dark_share = float(_border(dark).mean())
-    if not DIVIDED_BORDER[0] <= dark_share <= DIVIDED_BORDER[1]:
-        return level
-    border, border_dark = _border(grey), _border(dark)
-    dark_level, light_level = float(np.median(border[border_dark])), float(np.median(border[~border_dark]))
-    torn = abs(level - dark_level) == abs(level - light_level)  # an even border, half each side: mid-grey
-    dark_is_ink = _dark_side_is_ink(dark, 2 if torn else PAPER_PIECES)
-    if dark_is_ink is None:
-        return level
-    paper, ink = (light_level, dark_level) if dark_is_ink else (dark_level, light_level)
-    return level if abs(level - paper) < abs(level - ink) else paper
-
-
-def _two_level_threshold(grey: np.ndarray) -> float:
-    """The grey level that best splits the picture (h, w) into a dark and a light side
-    (Otsu's: the largest variance between the two sides), on a 64-bin histogram."""
-    counts, edges = np.histogram(grey, bins=64)
-    levels = (edges[:-1] + edges[1:]) / 2
-    below = np.cumsum(counts)[:-1]
-    above = grey.size - below
-    sums = np.cumsum(counts * levels)[:-1]
-    mean_below = sums / np.maximum(below, 1)
-    mean_above = (float((counts * levels).sum()) - sums) / np.maximum(above, 1)
-    between = below * above * (mean_below - mean_above) ** 2
-    return float(edges[1 + int(between.argmax())])
-
-
-def _dark_side_is_ink(dark: np.ndarray, paper_pieces: int = PAPER_PIECES) -> bool | None:
-    """Whether the dark side of a two-level picture (h, w) is the ink: True, False, or None
-    when its shape cannot tell.
-
-    A digit that fills its box is one connected stroke that cuts the paper into several
-    pieces (the corners, the openings of a 2, 3, 5 or 7, the holes of 0, 6, 8, 9). So a
-    side that is one region (8 neighbours, regions of at least REGION_SHARE of the
-    picture) while the other is at least paper_pieces is the ink. Anything else (a digit
-    in two strokes, a smudge on the border) is left to the border's median.
-    """
-    dark_regions = _region_count(_pooled(dark))
-    light_regions = _region_count(_pooled(~dark))
-    if dark_regions == 1 and light_regions >= paper_pieces:
-        return True
-    if light_regions == 1 and dark_regions >= paper_pieces:
-        return False
-    return None
-
-
-def _pooled(mask: np.ndarray) -> np.ndarray:
-    """mask (h, w) pooled (any cell set) to at most PART_GRID cells a side, so a thin
-    stroke stays whole."""
-    cell = max(1, -(-max(mask.shape) // PART_GRID))
-    if cell == 1:
-        return mask
-    height, width = -(-mask.shape[0] // cell), -(-mask.shape[1] // cell)
-    padded = np.zeros((height * cell, width * cell), bool)
-    padded[: mask.shape[0], : mask.shape[1]] = mask
-    return padded.reshape(height, cell, width, cell).any(axis=(1, 3))
-
-
-def _region_count(mask: np.ndarray) -> int:
-    """How many connected regions of mask (h, w) hold at least REGION_SHARE of its cells."""
-    labels, count = connected_regions(mask)
-    sizes = np.bincount(labels.ravel(), minlength=count + 1)[1:]
-    return int((sizes >= REGION_SHARE * mask.size).sum())
 
 
 def without_paper_noise(ink: np.ndarray) -> np.ndarray:
@@ -306,8 +214,8 @@ def without_paper_noise(ink: np.ndarray) -> np.ndarray:
     99th percentile, at most NOISE_FLOOR_MAX) and taken off every pixel, the
     rest stretched back to [0, 1]. A clean canvas has a floor of 0: unchanged.
     """
-    border = _border(ink)
-    paper = border[border < INK_THRESHOLD]
+    edge = border(ink)
+    paper = edge[edge < INK_THRESHOLD]
     if paper.size < 4:  # the border is mostly ink: nothing to learn the paper from
         return ink
     floor = min(float(np.quantile(paper, 0.99)), NOISE_FLOOR_MAX)
@@ -381,13 +289,8 @@ def ink_parts(ink: np.ndarray) -> list[tuple[slice, slice, float]]:
     anti-aliased edge does not split it. Each part: (rows, cols) of its bounding box in
     pooled cells, and its share of the ink.
     """
-    cell = max(1, -(-max(ink.shape) // PART_GRID))
-    height, width = -(-ink.shape[0] // cell), -(-ink.shape[1] // cell)
-    padded = np.zeros((height * cell, width * cell))
-    padded[: ink.shape[0], : ink.shape[1]] = ink
-    pooled = padded.reshape(height, cell, width, cell).max(axis=(1, 3))
-    mass = padded.reshape(height, cell, width, cell).sum(axis=(1, 3))
-    labels, count = connected_regions(pooled >= INK_THRESHOLD)
+    strongest, mass = pooled(ink, PART_GRID, np.max), pooled(ink, PART_GRID, np.sum)
+    labels, count = connected_regions(strongest >= INK_THRESHOLD)
     parts = []
     for label in range(1, count + 1):
         rows, cols = np.nonzero(labels == label)
@@ -411,25 +314,3 @@ def side_by_side(ink: np.ndarray) -> bool:
             if overlap < SIDE_BY_SIDE_OVERLAP * narrower:
                 return True
     return False
-
-
-def connected_regions(mask: np.ndarray) -> tuple[np.ndarray, int]:
-    """Label the connected regions of mask (h, w), cells touching by an edge or a corner:
-    (labels (h, w) int, 0 outside the mask and 1..count in it, count)."""
-    height, width = mask.shape
-    labels = np.zeros(mask.shape, int)
-    count = 0
-    for start in zip(*np.nonzero(mask)):
-        if labels[start]:
-            continue
-        count += 1
-        labels[start] = count
-        stack = [start]
-        while stack:
-            r, c = stack.pop()
-            for nr in range(max(r - 1, 0), min(r + 2, height)):
-                for nc in range(max(c - 1, 0), min(c + 2, width)):
-                    if mask[nr, nc] and not labels[nr, nc]:
-                        labels[nr, nc] = count
-                        stack.append((nr, nc))
-    return labels, count

@@ -16,6 +16,7 @@ import numpy as np
 
 from .config import TrainConfig
 from .data import PreparedData
+from .diagnostics import stuck_share, weight_histogram
 from .events import (
     LIVE_KNOBS,
     BatchEvent,
@@ -32,12 +33,8 @@ from .events import (
 from .network import Network, one_hot
 from .sgd import batch_inputs, sgd_update
 
-#: a sigmoid or tanh output in the outer tenth of its range at either end (sigmoid < 0.1 or > 0.9,
-#: tanh beyond ±0.8) has a derivative below this share of its peak: saturated
-SATURATED = 0.36
 GRADIENT_SAMPLES = 32  # batches per evaluation interval whose gradient sizes are measured
 PROBE_ROWS = 256  # training images the diagnostics look at
-HISTOGRAM_BINS = 40
 CHECKPOINT_EVERY = 200  # batches between copies of the last good weights
 DIVERGENCE_FACTOR = 10  # smoothed loss this many times the starting loss = diverged
 SMOOTHING = 0.02  # weight of the newest batch in the smoothed loss
@@ -64,32 +61,6 @@ def learning_rate_at(config: TrainConfig, progress: float) -> float:
     if config.schedule == "step":  # halve at 50% and again at 75%
         return config.learning_rate * (0.5 if progress >= 0.5 else 1) * (0.5 if progress >= 0.75 else 1)
     return config.learning_rate
-
-
-def stuck_share(A: np.ndarray, activation: str) -> float:
-    """Share of a hidden layer's units that barely learn, from its activations A (units, m).
-
-    ReLU: units that are 0 on every image (dead: no gradient ever flows through them).
-    sigmoid, tanh: unit-image pairs whose derivative is below SATURATED of its peak (flat tails).
-    """
-    if activation == "relu":
-        return float((A <= 0).all(axis=1).mean())
-    if activation == "sigmoid":
-        slope = A * (1 - A) / 0.25
-    else:
-        slope = 1 - A * A
-    return float((slope < SATURATED).mean())
-
-
-def weight_histogram(initial: np.ndarray, now: np.ndarray, bins: int = HISTOGRAM_BINS):
-    """(edges (bins+1,), counts of initial (bins,), counts of now (bins,)) on edges spanning both."""
-    finite_now = now[np.isfinite(now)]
-    low = float(min(initial.min(), finite_now.min() if finite_now.size else 0.0))
-    high = float(max(initial.max(), finite_now.max() if finite_now.size else 0.0))
-    if high <= low:
-        low, high = low - 1e-3, high + 1e-3
-    edges = np.linspace(low, high, bins + 1)
-    return edges, np.histogram(initial, edges)[0], np.histogram(finite_now, edges)[0]
 
 
 class Trainer:
