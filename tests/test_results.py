@@ -57,7 +57,7 @@ def test_a_worker_sends_the_results_and_the_server_never_measures_them(data, mon
     pool = JobPool(workers=1, idle_seconds=30)
     try:
         finished = RemoteTrainer(pool, "ann", BLOG.replace(epochs=1), data)
-        stopped = RemoteTrainer(pool, "bob", BLOG.replace(epochs=2, evals_per_epoch=1), data)
+        stopped = RemoteTrainer(pool, "bob", BLOG.replace(epochs=30, evals_per_epoch=1), data)
         measured_here_fails(monkeypatch)  # in the server's process; the worker is spawned fresh
         while not finished.done:
             finished.advance(max_seconds=0.05)
