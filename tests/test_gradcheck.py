@@ -23,7 +23,8 @@ ENTRIES = 60  # per array: enough to meet a kink or a saturated unit, quick on a
 @pytest.fixture(scope="module")
 def models(mnist):
     """The models the page can show: the blog's preset and the quick ten-digit one, trained (an epoch
-    on their first 2,000 images: past the first steps, as a student's model is), and the shipped one."""
+    on their first 2,000 images: past the first steps, as a student's model is), and the shipped one;
+    each with its page images (page_images: a pass over every training image, made once)."""
     trained = {}
     for key in ("seed", "class"):
         config = PRESETS[key].replace(epochs=1, snapshots=0, evals_per_epoch=1, train_size=2000)
@@ -31,7 +32,7 @@ def models(mnist):
         trainer.run()
         trained[key] = (trainer.network, config)
     trained["shipped"] = load_model(DEFAULT_MODEL_PATH)
-    return trained
+    return {key: (network, config, page_images(network, config, mnist)) for key, (network, config) in trained.items()}
 
 
 def page_images(network, config, mnist) -> list[int]:
@@ -50,10 +51,10 @@ def page_working_copy(network) -> Network:
 
 @pytest.mark.parametrize("model_key", ["seed", "class", "shipped"])
 def test_every_check_the_page_can_show_is_right(models, mnist, model_key):
-    network, config = models[model_key]
+    network, config, chosen = models[model_key]
     images, classes = select_digits(mnist.train, config.digits)
     seen = []
-    for index in page_images(network, config, mnist):
+    for index in chosen:
         X = normalize(images[index][None], config.normalization, dtype=np.float64).T
         Y = one_hot(np.array([int(classes[index])]), len(config.digits), np.float64)
         for rate in PAGE_RATES:
@@ -68,9 +69,9 @@ def test_every_check_the_page_can_show_is_right(models, mnist, model_key):
 
 
 def test_a_saturated_answer_is_too_small_to_check_not_wrong(models, mnist):
-    network, config = models["shipped"]
+    network, config, chosen = models["shipped"]
     images, classes = select_digits(mnist.train, config.digits)
-    index = page_images(network, config, mnist)[3]  # the image it is surest of
+    index = chosen[3]  # the image it is surest of
     X = normalize(images[index][None], config.normalization, dtype=np.float64).T
     Y = one_hot(np.array([int(classes[index])]), len(config.digits), np.float64)
     verdicts = {r.verdict for r in check_gradients(network, X, Y, max_entries=ENTRIES).values()}
