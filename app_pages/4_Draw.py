@@ -17,7 +17,7 @@ import streamlit as st
 from nnlib.pipeline import read_ink
 from nnlib.preprocess import ink_image, is_dot, side_by_side
 from ui import charts, teach
-from ui.canvas import st_canvas
+from ui.canvas import digit_canvas
 from ui.display import show_chart
 from ui.draw_view import BLANK_IMAGE_SHAPE, inside_the_network
 from ui.i18n import t
@@ -86,16 +86,7 @@ def canvas_and_tools():
     answer_slot = st.container(key="draw-answer")
     stroke = st.session_state.get("stroke_width", 18)
     canvas_round = st.session_state.setdefault("canvas_round", 0)
-    result = st_canvas(
-        stroke_width=stroke,
-        stroke_color="#FFFFFF",
-        background_color="#000000",
-        height=280,
-        width=280,
-        drawing_mode="freedraw",
-        return_image_data=True,
-        key=f"canvas-{canvas_round}",
-    )
+    result = digit_canvas(280, key=f"canvas-{canvas_round}", stroke_width=stroke)
     # No tooltip on Clear: on a touch screen it stayed over the canvas after the tap.
     if st.button(t("🧽 Clear"), key="clear_canvas"):
         st.session_state["canvas_round"] = canvas_round + 1

@@ -130,6 +130,21 @@ def st_canvas(**options):
     return _quick_package().st_canvas(**options)
 
 
+def digit_canvas(size: int, key: str, stroke_width: int = 18):
+    """A square canvas (size × size pixels) to draw a digit on as MNIST's are: white ink on black,
+    freehand; its result's image_data is (size, size, 4) RGBA, or None before it mounts."""
+    return st_canvas(
+        stroke_width=stroke_width,
+        stroke_color="#FFFFFF",
+        background_color="#000000",
+        height=size,
+        width=size,
+        drawing_mode="freedraw",
+        return_image_data=True,
+        key=key,
+    )
+
+
 _patched = None
 _patching = threading.Lock()
 

@@ -11,7 +11,7 @@ import streamlit as st
 from nnlib import lab
 from nnlib.pipeline import read_ink
 from nnlib.preprocess import ink_image, is_dot
-from ui.canvas import st_canvas
+from ui.canvas import digit_canvas
 from ui.display import show_chart
 from ui.i18n import t
 from ui.lab_figures import cached_image_figure
@@ -27,16 +27,7 @@ def steps_input(source: str, reader, config, data, image_index: int):
         label = config.digits[data.y_test[image_index]]
         title = t("Test image {index}: a {digit}", index=image_index, digit=label)
         return X_test[image_index : image_index + 1], X_test[image_index].reshape(data.image_shape), title
-    result = st_canvas(
-        stroke_width=18,
-        stroke_color="#FFFFFF",
-        background_color="#000000",
-        height=224,
-        width=224,
-        drawing_mode="freedraw",
-        return_image_data=True,
-        key="lab-canvas",
-    )
+    result = digit_canvas(224, key="lab-canvas")
     drawing = result.image_data if result is not None else None
     ink = ink_image(drawing, background=0.0) if drawing is not None and drawing.size else None
     reading = read_ink(ink, reader, config) if ink is not None and not is_dot(ink) else None
