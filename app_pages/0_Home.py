@@ -131,7 +131,7 @@ st.markdown(
     t(
         "**{model}** — layers {sizes}, digits {digits}, {count} parameters.",
         model=model.label(),
-        sizes="-".join(map(str, model.network.sizes)),
+        sizes=model.network.layers_name,
         digits=", ".join(map(str, model.config.digits)),
         count=f"{model.network.parameter_count:,}",
     )

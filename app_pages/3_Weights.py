@@ -25,7 +25,7 @@ st.markdown(
         "a row of `W1` ({rows}×{columns}); laid out as a 28×28 picture it shows what the neuron looks for: "
         "**red** pixels push it up when inked, **blue** ones push it down.",
         model=model.label(),
-        sizes="-".join(map(str, network.sizes)),
+        sizes=network.layers_name,
         rows=hidden,
         columns=W1.shape[1],
     )

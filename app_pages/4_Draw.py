@@ -71,7 +71,7 @@ def model_note(model) -> None:
             t(
                 "Using **{model}** (layers {sizes}, digits {digits}).",
                 model=model.label(),
-                sizes="-".join(map(str, network.sizes)),
+                sizes=network.layers_name,
                 digits=", ".join(map(str, digits)),
             )
         )

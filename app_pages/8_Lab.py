@@ -228,7 +228,7 @@ st.caption(
         "original again from scratch, so each one can be undone; Draw reads with the edited network while "
         "edits are on.",
         model=model.label(),
-        sizes="-".join(map(str, network.sizes)),
+        sizes=network.layers_name,
         count=len(data.y_test),
     )
 )

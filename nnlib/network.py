@@ -134,6 +134,11 @@ class Network:
         return (first,) + tuple(self.params[f"W{l}"].shape[0] for l in range(1, self.layer_count + 1))
 
     @property
+    def layers_name(self) -> str:
+        """The layer sizes as people write them: "784-10-2"."""
+        return "-".join(map(str, self.sizes))
+
+    @property
     def dtype(self):
         return self.params["W1"].dtype
 

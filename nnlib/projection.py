@@ -46,8 +46,13 @@ def pca_2d(rows: np.ndarray) -> np.ndarray:
 
 
 def tsne_2d(rows: np.ndarray, seed: int = 0, perplexity: float = 30.0) -> np.ndarray:
-    """scikit-learn's t-SNE of the rows (m, n) to (m, 2), started from their PCA (repeatable)."""
+    """scikit-learn's t-SNE of the rows (m, n) to (m, 2), started from their PCA (repeatable).
+
+    One OpenMP thread: `n_jobs` does not reach the Barnes-Hut gradient, whose threads spin at each
+    step's barrier; on a machine with a busy core, 2,000 points took 22 CPU-s with two and 4 with one.
+    """
     from sklearn.manifold import TSNE
+    from threadpoolctl import threadpool_limits
 
     rows = np.asarray(rows, dtype=np.float32)
     if rows.shape[1] > 50:  # t-SNE's usual first step: 50 principal components keep the neighbours
@@ -61,7 +66,8 @@ def tsne_2d(rows: np.ndarray, seed: int = 0, perplexity: float = 30.0) -> np.nda
         max_iter=TSNE_ITERATIONS,
         angle=0.6,
     )
-    return tsne.fit_transform(rows)
+    with threadpool_limits(1, user_api="openmp"):
+        return tsne.fit_transform(rows)
 
 
 def _pca(rows: np.ndarray, count: int) -> np.ndarray:

@@ -175,7 +175,7 @@ def send_live_controls(run: RunView, config, slow_motion: bool) -> None:
 def training_words(trainer) -> str:
     return t(
         "Training {sizes} on digits {digits}…",
-        sizes="-".join(map(str, trainer.network.sizes)),
+        sizes=trainer.network.layers_name,
         digits=", ".join(map(str, trainer.config.digits)),
     )
 

@@ -220,7 +220,7 @@ def model_files_section(busy: bool) -> None:
                 t(
                     "Loaded {name}: layers {sizes}. The other pages use it now.",
                     name=literal(upload.name),
-                    sizes="-".join(map(str, network.sizes)),
+                    sizes=network.layers_name,
                 ),
             )
             st.rerun()  # redraw everything (the sidebar too) for the loaded model
