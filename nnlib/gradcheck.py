@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .network import Network
+from .network import ACTIVATIONS, OUTPUTS, Network
 
 SMALL_GRADIENT = 1e-5  # below this, round-off in the loss dominates a finite difference
 
@@ -143,30 +143,42 @@ def two_step_differences(network: Network, X, Y, name: str, entries):
 
     Returns (with step STEP, with step STEP / 2, smooth): smooth is False where a nudge
     switched some unit's ReLU on or off.
+
+    A nudge of W_l[i, j] by s moves only Z_l[i] (by s · A_{l-1}[j]; B_l[i]: by s), so every
+    nudge of every entry starts from the one forward pass's Z_l and runs the layers above it
+    together: k entries × 4 nudges × m images as columns of one batch.
     """
-    flat = network.params[name].reshape(-1)
-    pattern = relu_pattern(network, network.forward(X)[1])
-    coarse, fine = np.zeros(len(entries)), np.zeros(len(entries))
+    cache = network.forward(X)[1]
+    layer, m = int(name[1:]), X.shape[1]
+    rows, columns = np.unravel_index(entries, network.params[name].shape)
+    moved = cache[f"A{layer - 1}"][columns] if name[0] == "W" else np.ones((len(entries), m))  # (k, m)
+    steps = np.array([STEP, -STEP, STEP / 2, -STEP / 2])
+    Z = np.repeat(cache[f"Z{layer}"][:, None, None, :], len(entries), axis=1).repeat(len(steps), axis=2)
+    Z[rows, np.arange(len(entries))] += steps[None, :, None] * moved[:, None, :]  # (n_l, k, 4, m)
+    sums = forward_from(network, layer, Z.reshape(len(Z), -1))
+    _, per_column = OUTPUTS[network.output]
+    losses = (
+        per_column(sums[-1], np.tile(Y, len(entries) * len(steps))).reshape(len(entries), len(steps), m).mean(axis=2)
+    )
+    coarse = (losses[:, 0] - losses[:, 1]) / (2 * STEP)
+    fine = (losses[:, 2] - losses[:, 3]) / STEP
     smooth = np.ones(len(entries), bool)
-    for row, index in enumerate(entries):
-        saved = flat[index]
-        for step, out in ((STEP, coarse), (STEP / 2, fine)):
-            losses = []
-            for value in (saved + step, saved - step):
-                flat[index] = value
-                cache = network.forward(X)[1]
-                losses.append(network.loss(cache, Y))
-                smooth[row] &= relu_pattern(network, cache) == pattern
-            out[row] = (losses[0] - losses[1]) / (2 * step)
-        flat[index] = saved
+    if network.activation == "relu":
+        for above, Z_above in enumerate(sums[:-1], start=layer):
+            switched = (Z_above > 0).reshape(len(Z_above), len(entries), len(steps), m) != (cache[f"Z{above}"] > 0)[
+                :, None, None
+            ]
+            smooth &= ~switched.any(axis=(0, 2, 3))
     return coarse, fine, smooth
 
 
-def relu_pattern(network: Network, cache) -> bytes:
-    """Which hidden units are on (ReLU networks; empty for smooth activations)."""
-    if network.activation != "relu":
-        return b""
-    return b"".join(np.packbits(cache[f"Z{l}"] > 0).tobytes() for l in range(1, network.layer_count))
+def forward_from(network: Network, layer: int, Z: np.ndarray) -> list[np.ndarray]:
+    """The sums Z_layer … Z_L (n_l, columns) of the forward pass resumed from layer's sums Z."""
+    act, _ = ACTIVATIONS[network.activation]
+    sums = [Z]
+    for l in range(layer + 1, network.layer_count + 1):
+        sums.append(network.params[f"W{l}"] @ act(sums[-1]) + network.params[f"B{l}"])
+    return sums
 
 
 def loss_round_off(Z_out: np.ndarray) -> float:

@@ -24,7 +24,7 @@ ENTRIES = 60  # per array: enough to meet a kink or a saturated unit, quick on a
 def models(mnist):
     """The models the page can show: the blog's preset and the quick ten-digit one, trained (an epoch
     on their first 2,000 images: past the first steps, as a student's model is), and the shipped one;
-    each with its page images (page_images: a pass over every training image, made once)."""
+    each with its page images (page_images, chosen once)."""
     trained = {}
     for key in ("seed", "class"):
         config = PRESETS[key].replace(epochs=1, snapshots=0, evals_per_epoch=1, train_size=2000)
@@ -36,10 +36,11 @@ def models(mnist):
 
 
 def page_images(network, config, mnist) -> list[int]:
-    """Images a student meets: the first three, and the ones the model is most and least sure of."""
-    images, classes = select_digits(mnist.train, config.digits)
-    X = normalize(images, config.normalization, dtype=np.float64).T
-    probabilities = network.output_probabilities(network.forward(X.astype(network.dtype))[0])
+    """Images a student meets: the first three, and, of the first 10,000, the ones the model is most
+    and least sure of."""
+    images, classes = (part[:10_000] for part in select_digits(mnist.train, config.digits))
+    X = normalize(images, config.normalization, dtype=network.dtype).T
+    probabilities = network.output_probabilities(network.forward(X)[0])
     sure = probabilities[classes, np.arange(len(classes))]
     return [0, 1, 2, int(sure.argmax()), int(sure.argmin()), int(np.argsort(sure)[len(sure) // 2])]
 

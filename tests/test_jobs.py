@@ -204,7 +204,7 @@ def test_a_killed_worker_fails_its_run_with_its_last_weights_and_others_finish(p
 
 
 def test_fifty_runs_at_once_on_two_workers_none_lost_memory_bounded(pool, data):
-    config = BLOG.replace(epochs=1, evals_per_epoch=1, snapshots=5)
+    config = BLOG.replace(epochs=1, evals_per_epoch=1, snapshots=5, train_size=500)  # fifty runs, not their length
     trainers = [RemoteTrainer(pool, f"student-{i}", config, data) for i in range(50)]
     places = [t.queue_position for t in trainers]
     waiting = sorted(place for place in places if place is not None)
