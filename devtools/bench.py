@@ -198,24 +198,29 @@ def tree_cpu_seconds(pid: int) -> float:
     return sum(cpu_seconds(each) for each in [pid, *descendants(pid)])
 
 
+def proc_mb(pid: int, file: str, field: str) -> float | None:
+    """The "field: N kB" line of /proc/PID/file in MB; None once the process has ended (or without it)."""
+    try:
+        with open(f"/proc/{pid}/{file}") as lines:
+            for line in lines:
+                if line.startswith(f"{field}:"):
+                    return int(line.split()[1]) / 1024
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        pass
+    return None
+
+
 def status_mb(pid: int, field: str = "VmHWM") -> float:
     """A memory field of /proc/PID/status in MB: VmHWM (peak resident) by default, or VmRSS."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(f"{field}:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no {field} for process {pid}")
+    value = proc_mb(pid, "status", field)
+    if value is None:
+        raise RuntimeError(f"no {field} for process {pid}")
+    return value
 
 
 def pss_mb(pid: int) -> float:
     """Proportional set size in MB (shared pages split among their users); 0 if the process has ended."""
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as rollup:
-            for line in rollup:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1]) / 1024
-    except (FileNotFoundError, ProcessLookupError, PermissionError):
-        pass
-    return 0.0
+    return proc_mb(pid, "smaps_rollup", "Pss") or 0.0
 
 
 def tree_pss_mb(pid: int) -> float:

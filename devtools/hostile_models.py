@@ -102,18 +102,13 @@ def _with_declared_size(raw: bytes, filename: str, size: int, crc: int | None = 
     local header and in the directory."""
     patched = bytearray(raw)
     name = filename.encode()
-    local = raw.index(b"PK\x03\x04")
-    while raw[local + 30 : local + 30 + len(name)] != name:
-        local = raw.index(b"PK\x03\x04", local + 4)
-    struct.pack_into("<I", patched, local + 22, size)
-    if crc is not None:
-        struct.pack_into("<I", patched, local + 14, crc)
-    central = raw.index(b"PK\x01\x02")
-    while raw[central + 46 : central + 46 + len(name)] != name:
-        central = raw.index(b"PK\x01\x02", central + 4)
-    struct.pack_into("<I", patched, central + 24, size)
-    if crc is not None:
-        struct.pack_into("<I", patched, central + 16, crc)
+    for signature, name_at, size_at, crc_at in ((b"PK\x03\x04", 30, 22, 14), (b"PK\x01\x02", 46, 24, 16)):
+        header = raw.index(signature)  # the local header, then the directory's entry
+        while raw[header + name_at : header + name_at + len(name)] != name:
+            header = raw.index(signature, header + 4)
+        struct.pack_into("<I", patched, header + size_at, size)
+        if crc is not None:
+            struct.pack_into("<I", patched, header + crc_at, crc)
     return bytes(patched)
 
 

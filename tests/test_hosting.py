@@ -194,18 +194,24 @@ def pool_size_in(prefix: list[str], groups=None) -> dict:
     return json.loads(out.splitlines()[-1])
 
 
+def pool_size_contained(limits) -> dict:
+    """pool_size_in a 1-CPU, 1 GiB container (limits: cgroup_v1_limits or cgroup_v2_limits) with a
+    64 MB /dev/shm; skipped, saying why, where such a container cannot be made here."""
+    try:
+        prefix = small_shm_prefix(64)
+        with limits(cpu_quota=1.0, memory_bytes=2**30) as groups:
+            return pool_size_in(prefix, groups)
+    except CgroupUnavailable as error:
+        pytest.skip(str(error))
+
+
 def test_the_container_starts_one_worker_and_with_the_limits_lifted_one_per_core():
     """The done-when's pair, without a browser: the same server start in the 1-CPU, 1 GiB, 64 MB
     /dev/shm container gives one worker; with the limits lifted (no groups, the host's /dev/shm),
     today's count: one per usable core."""
     from server.limits import usable_cores
 
-    try:
-        prefix = small_shm_prefix(64)
-        with cgroup_v1_limits(cpu_quota=1.0, memory_bytes=2**30) as groups:
-            contained = pool_size_in(prefix, groups)
-    except CgroupUnavailable as error:
-        pytest.skip(str(error))
+    contained = pool_size_contained(cgroup_v1_limits)
     lifted = pool_size_in([])
     assert (contained["source"], contained["quota"], contained["workers"]) == ("cgroup v1", 1.0, 1)
     assert lifted["quota"] is None
@@ -219,12 +225,7 @@ def test_a_cgroup_v2_container_starts_one_worker():
     (skipped, naming v2, where no v2 group with the cpu and memory controllers can be made)."""
     from devtools.container import cgroup_v2_limits
 
-    try:
-        prefix = small_shm_prefix(64)
-        with cgroup_v2_limits(cpu_quota=1.0, memory_bytes=2**30) as groups:
-            contained = pool_size_in(prefix, groups)
-    except CgroupUnavailable as error:
-        pytest.skip(str(error))
+    contained = pool_size_contained(cgroup_v2_limits)
     assert (contained["source"], contained["quota"], contained["workers"]) == ("cgroup v2", 1.0, 1)
 
 

@@ -13,7 +13,7 @@ import time
 import numpy as np
 import pytest
 
-from devtools.bench import cpu_seconds
+from devtools.bench import cpu_seconds, proc_mb
 from nnlib import PRESETS, Trainer
 from nnlib.cost import estimate_peak_bytes
 from nnlib.data import PreparedData
@@ -216,7 +216,7 @@ def test_fifty_runs_at_once_on_two_workers_none_lost_memory_bounded(pool, data):
     while not all(t.done for t in trainers) and time.monotonic() < deadline:
         for trainer in trainers:
             trainer.advance(max_seconds=0.001)
-        rss.append(sum(_rss_mb(pid) for pid in pool.worker_pids()))
+        rss.append(sum(proc_mb(pid, "status", "VmRSS") or 0 for pid in pool.worker_pids()))
     assert [t.status for t in trainers] == ["finished"] * 50
     assert pool.counts() == dict(workers=2, running=0, queued=0, replaced=0)
     assert max(rss) < 2 * 250  # two workers, each well under 250 MB: no per-job copies pile up
@@ -239,17 +239,6 @@ def test_a_run_the_cap_refuses_never_enters_the_queue(pool, data):
         RemoteTrainer(pool, "eve", huge, data, cap_s=60)
     assert refused.value.check.fits_hidden is not None
     assert pool.counts()["queued"] == 0 and pool.counts()["running"] == 0
-
-
-def _rss_mb(pid: int) -> float:
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except FileNotFoundError:
-        pass
-    return 0.0
 
 
 def test_the_estimated_start_follows_the_pace_of_finished_runs(data):
