@@ -109,6 +109,18 @@ def pytest_collection_modifyitems(config, items):
         group = xdist_group_of(item)
         if group and not item.get_closest_marker("xdist_group"):
             item.add_marker(pytest.mark.xdist_group(group))
+    items.sort(key=functools.partial(runs_last, files_running_apps(items)))
+
+
+def files_running_apps(items) -> set:
+    return {item.path for item in items if item.get_closest_marker("app") or item.get_closest_marker("browser")}
+
+
+def runs_last(files_running_apps: set, item) -> bool:
+    """Files that run apps, servers or browsers first, pure unit files last (a stable sort keeps
+    each file's order): the many short unit tests then fill both processes up to the end, where one
+    long file started last would keep one process busy alone."""
+    return item.path not in files_running_apps
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -70,3 +70,20 @@ def test_a_serial_mark_is_found_in_its_files_text(tmp_path):
     marked.write_text("@pytest.mark.serial\ndef test_x(): ...\n")
     hidden.write_text("SERIAL = getattr(pytest.mark, 'ser' + 'ial')\n")
     assert says_serial(marked) and not says_serial(hidden)
+
+
+def test_files_that_run_apps_go_first_and_unit_files_fill_the_end():
+    from tests.conftest import files_running_apps, runs_last
+
+    def item(path, tier):
+        return SimpleNamespace(path=path, get_closest_marker=lambda name: name == tier or None)
+
+    items = [
+        item("a_unit.py", "unit"),
+        item("b_app.py", "app"),
+        item("b_app.py", "unit"),
+        item("c_browser.py", "browser"),
+    ]
+    apps = files_running_apps(items)
+    items.sort(key=lambda each: runs_last(apps, each))
+    assert [each.path for each in items] == ["b_app.py", "b_app.py", "c_browser.py", "a_unit.py"]
