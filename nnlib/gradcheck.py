@@ -145,30 +145,36 @@ def two_step_differences(network: Network, X, Y, name: str, entries):
     switched some unit's ReLU on or off.
 
     A nudge of W_l[i, j] by s moves only Z_l[i] (by s · A_{l-1}[j]; B_l[i]: by s), so every
-    nudge of every entry starts from the one forward pass's Z_l and runs the layers above it
-    together: k entries × 4 nudges × m images as columns of one batch.
+    nudge starts from the one forward pass's Z_l and the layers above run for many nudges at
+    once: entries × 4 nudges × m images as the columns of a batch, at most NUDGED_COLUMNS wide.
     """
     cache = network.forward(X)[1]
-    layer, m = int(name[1:]), X.shape[1]
+    per_batch = max(1, NUDGED_COLUMNS // (len(NUDGES) * X.shape[1]))
+    parts = [nudged(network, cache, Y, name, entries[i : i + per_batch]) for i in range(0, len(entries), per_batch)]
+    return tuple(np.concatenate(part) for part in zip(*parts))
+
+
+NUDGES = np.array([STEP, -STEP, STEP / 2, -STEP / 2])
+NUDGED_COLUMNS = 1024  # a batch of nudged copies: memory bounded whatever the width and the number of images
+
+
+def nudged(network: Network, cache, Y, name: str, entries):
+    """two_step_differences for some entries, in one batch; cache: the forward pass without nudges."""
+    layer, m, k = int(name[1:]), Y.shape[1], len(entries)
     rows, columns = np.unravel_index(entries, network.params[name].shape)
-    moved = cache[f"A{layer - 1}"][columns] if name[0] == "W" else np.ones((len(entries), m))  # (k, m)
-    steps = np.array([STEP, -STEP, STEP / 2, -STEP / 2])
-    Z = np.repeat(cache[f"Z{layer}"][:, None, None, :], len(entries), axis=1).repeat(len(steps), axis=2)
-    Z[rows, np.arange(len(entries))] += steps[None, :, None] * moved[:, None, :]  # (n_l, k, 4, m)
+    moved = cache[f"A{layer - 1}"][columns] if name[0] == "W" else np.ones((k, m))  # (k, m)
+    Z = np.repeat(cache[f"Z{layer}"][:, None, None, :], k, axis=1).repeat(len(NUDGES), axis=2)
+    Z[rows, np.arange(k)] += NUDGES[None, :, None] * moved[:, None, :]  # (n_l, k, 4, m)
     sums = forward_from(network, layer, Z.reshape(len(Z), -1))
     _, per_column = OUTPUTS[network.output]
-    losses = (
-        per_column(sums[-1], np.tile(Y, len(entries) * len(steps))).reshape(len(entries), len(steps), m).mean(axis=2)
-    )
+    losses = per_column(sums[-1], np.tile(Y, k * len(NUDGES))).reshape(k, len(NUDGES), m).mean(axis=2)
     coarse = (losses[:, 0] - losses[:, 1]) / (2 * STEP)
     fine = (losses[:, 2] - losses[:, 3]) / STEP
-    smooth = np.ones(len(entries), bool)
+    smooth = np.ones(k, bool)
     if network.activation == "relu":
         for above, Z_above in enumerate(sums[:-1], start=layer):
-            switched = (Z_above > 0).reshape(len(Z_above), len(entries), len(steps), m) != (cache[f"Z{above}"] > 0)[
-                :, None, None
-            ]
-            smooth &= ~switched.any(axis=(0, 2, 3))
+            on = (Z_above > 0).reshape(len(Z_above), k, len(NUDGES), m)
+            smooth &= ~(on != (cache[f"Z{above}"] > 0)[:, None, None]).any(axis=(0, 2, 3))
     return coarse, fine, smooth
 
 
