@@ -16,7 +16,7 @@ import streamlit as st
 
 from nnlib.pipeline import read_ink
 from nnlib.preprocess import ink_image, is_dot, side_by_side
-from ui import charts, teach
+from ui import charts, draw_paint, teach
 from ui.canvas import digit_canvas
 from ui.display import show_chart
 from ui.draw_view import BLANK_IMAGE_SHAPE, inside_the_network
@@ -159,30 +159,8 @@ def probabilities_chart(probabilities, highlight, network, digits) -> None:
         st.caption(t("ⓘ How sure the network is of each digit (they add up to 1). Try a sloppy 4, or a 7 with a bar."))
 
 
-@st.fragment
-def drawing_board(network, config) -> None:
-    """Everything a stroke changes: the canvas, the answer, Teach it and the view chosen inside
-    the network. A stroke, Clear or a click here reruns this alone; Retrain reruns the page."""
-    run_started = time.perf_counter()
-    digits = config.digits
-    canvas_col, seen_col, answer_col = st.columns([3, 2, 3])
-    with canvas_col:
-        answer_slot, drawing = canvas_and_tools()
-    started = time.perf_counter()
-    reading, ink = read_drawing(drawing, network, config, answer_slot)
-    if reading is None:  # the charts wait, empty: the browser draws its first ones before the first stroke
-        with seen_col:
-            seen_image(np.zeros(BLANK_IMAGE_SHAPE), zmax=1)
-        with answer_col:
-            probabilities_chart(np.zeros(len(digits)), None, network, digits)
-        teach.teach_section(None)
-        inside_the_network(network, config, None, st.session_state["canvas_round"])
-        return
-    elapsed_ms = 1000 * (time.perf_counter() - started)
-    with seen_col:
-        doubts(reading, ink)
-    # The answer first: Streamlit shows each element as soon as the script reaches it,
-    # so the digit appears before the charts that explain it are built.
+def prediction(answer_slot, reading, digits, elapsed_ms: float) -> None:
+    """The answer: the digit, how sure, and how long the network took to read it."""
     answer_slot.metric(
         t("Prediction"),
         str(digits[reading.class_index]),
@@ -191,13 +169,49 @@ def drawing_board(network, config) -> None:
         delta_arrow="off",
         help=t("Read in {ms:.0f} ms.", ms=elapsed_ms),
     )
-    log_timing("draw-prediction", time.perf_counter() - run_started)
+
+
+def explanations(columns, reading, ink, network, config) -> None:
+    """What explains a reading (None: the empty canvas's, the charts empty or reading it): its doubts,
+    the 28×28 seen, the probabilities, Teach it and the view chosen inside the network."""
+    seen_col, answer_col = columns
+    digits = config.digits
     with seen_col:
-        seen_image(reading.image)
+        if reading is not None:
+            doubts(reading, ink)
+        seen_image(reading.image if reading else np.zeros(BLANK_IMAGE_SHAPE), zmax=None if reading else 1)
     with answer_col:
-        probabilities_chart(reading.probabilities, reading.class_index, network, digits)
-    teach.teach_section(reading.image)
+        if reading is None:
+            probabilities_chart(np.zeros(len(digits)), None, network, digits)
+        else:
+            probabilities_chart(reading.probabilities, reading.class_index, network, digits)
+    teach.teach_section(reading.image if reading else None)
     inside_the_network(network, config, reading, st.session_state["canvas_round"])
+
+
+@st.fragment
+def drawing_board(network, config) -> None:
+    """Everything a stroke changes: the canvas, the answer, Teach it and the view chosen inside
+    the network. A stroke, Clear or a click here reruns this alone; Retrain reruns the page.
+
+    A new drawing's answer comes first (ui/draw_paint.py): its run keeps the charts on the page as
+    they are, and the next run, once the browser has painted the answer, brings the drawing's."""
+    run_started = time.perf_counter()
+    canvas_col, seen_col, answer_col = st.columns([3, 2, 3])
+    with canvas_col:
+        answer_slot, drawing = canvas_and_tools()
+    started = time.perf_counter()
+    reading, ink = read_drawing(drawing, network, config, answer_slot)
+    if reading is not None:
+        prediction(answer_slot, reading, config.digits, 1000 * (time.perf_counter() - started))
+        drawing_id = f"{st.session_state['canvas_round']}-{hash(reading.X.tobytes())}"
+        if draw_paint.answer_first(drawing_id):
+            log_timing("draw-prediction", time.perf_counter() - run_started)
+            explanations((seen_col, answer_col), *draw_paint.shown(), network, config)
+            draw_paint.rerun_when_painted(drawing_id)
+            return
+    draw_paint.remember_shown(reading, ink)
+    explanations((seen_col, answer_col), reading, ink, network, config)
 
 
 st.html(DRAW_CSS)
