@@ -7,6 +7,8 @@ inside the network), not the page around it; the heavy views are fragments of th
 click reruns alone (ui/insight_view.py). Before the first stroke every chart the first answer
 shows is already on the page, empty or reading the empty canvas (ui/draw_view.py): a page's first
 chart of a kind costs the browser far more than the next, and the first answer waited for them.
+A new drawing's Prediction reaches the browser alone, and its charts follow once the browser has
+painted it (ui/draw_paint.py): every chart a drawing changes is drawn afresh, and the answer waited.
 """
 
 import time
@@ -176,16 +178,18 @@ def explanations(columns, reading, ink, network, config) -> None:
     the 28×28 seen, the probabilities, Teach it and the view chosen inside the network."""
     seen_col, answer_col = columns
     digits = config.digits
-    with seen_col:
-        if reading is not None:
-            doubts(reading, ink)
-        seen_image(reading.image if reading else np.zeros(BLANK_IMAGE_SHAPE), zmax=None if reading else 1)
-    with answer_col:
-        if reading is None:
+    if reading is None:
+        with seen_col:
+            seen_image(np.zeros(BLANK_IMAGE_SHAPE), zmax=1)
+        with answer_col:
             probabilities_chart(np.zeros(len(digits)), None, network, digits)
-        else:
+    else:
+        with seen_col:
+            doubts(reading, ink)
+            seen_image(reading.image)
+        with answer_col:
             probabilities_chart(reading.probabilities, reading.class_index, network, digits)
-    teach.teach_section(reading.image if reading else None)
+    teach.teach_section(reading.image if reading is not None else None)
     inside_the_network(network, config, reading, st.session_state["canvas_round"])
 
 
