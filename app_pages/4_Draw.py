@@ -173,49 +173,48 @@ def prediction(answer_slot, reading, digits, elapsed_ms: float) -> None:
     )
 
 
-def explanations(columns, reading, ink, network, config) -> None:
-    """What explains a reading (None: the empty canvas's, the charts empty or reading it): its doubts,
-    the 28×28 seen, the probabilities, Teach it and the view chosen inside the network."""
-    seen_col, answer_col = columns
-    digits = config.digits
-    if reading is None:
-        with seen_col:
-            seen_image(np.zeros(BLANK_IMAGE_SHAPE), zmax=1)
-        with answer_col:
-            probabilities_chart(np.zeros(len(digits)), None, network, digits)
-    else:
-        with seen_col:
-            doubts(reading, ink)
-            seen_image(reading.image)
-        with answer_col:
-            probabilities_chart(reading.probabilities, reading.class_index, network, digits)
-    teach.teach_section(reading.image if reading is not None else None)
-    inside_the_network(network, config, reading, st.session_state["canvas_round"])
-
-
-@st.fragment
+@st.fragment(key=draw_paint.BOARD)
 def drawing_board(network, config) -> None:
-    """Everything a stroke changes: the canvas, the answer, Teach it and the view chosen inside
-    the network. A stroke, Clear or a click here reruns this alone; Retrain reruns the page.
-
-    A new drawing's answer comes first (ui/draw_paint.py): its run keeps the charts on the page as
-    they are, and the next run, once the browser has painted the answer, brings the drawing's."""
+    """The canvas, its tools and the answer: a stroke or Clear reruns this alone. The charts that
+    explain the drawing are fragments of their own (below), rerun once the browser has painted
+    the answer (ui/draw_paint.py); Retrain reruns the page."""
     run_started = time.perf_counter()
-    canvas_col, seen_col, answer_col = st.columns([3, 2, 3])
-    with canvas_col:
-        answer_slot, drawing = canvas_and_tools()
+    answer_slot, drawing = canvas_and_tools()
     started = time.perf_counter()
     reading, ink = read_drawing(drawing, network, config, answer_slot)
     if reading is not None:
         prediction(answer_slot, reading, config.digits, 1000 * (time.perf_counter() - started))
-        drawing_id = f"{st.session_state['canvas_round']}-{hash(reading.X.tobytes())}"
-        if draw_paint.answer_first(drawing_id):
-            log_timing("draw-prediction", time.perf_counter() - run_started)
-            explanations((seen_col, answer_col), *draw_paint.shown(), network, config)
-            draw_paint.rerun_when_painted(drawing_id)
-            return
-    draw_paint.remember_shown(reading, ink)
-    explanations((seen_col, answer_col), reading, ink, network, config)
+        log_timing("draw-prediction", time.perf_counter() - run_started)
+    draw_paint.read(reading, ink, st.session_state["canvas_round"])
+
+
+@st.fragment(key=draw_paint.SEEN)
+def seen_view() -> None:
+    """The 28×28 the network reads, and the doubts about it (empty before a drawing)."""
+    reading, ink = draw_paint.explained()
+    if reading is None:
+        seen_image(np.zeros(BLANK_IMAGE_SHAPE), zmax=1)
+    else:
+        doubts(reading, ink)
+        seen_image(reading.image)
+
+
+@st.fragment(key=draw_paint.PROBABILITIES)
+def probabilities_view(network, config) -> None:
+    reading, _ = draw_paint.explained()
+    digits = config.digits
+    if reading is None:
+        probabilities_chart(np.zeros(len(digits)), None, network, digits)
+    else:
+        probabilities_chart(reading.probabilities, reading.class_index, network, digits)
+
+
+@st.fragment(key=draw_paint.BELOW)
+def below_view(network, config) -> None:
+    """Teach it and the view chosen inside the network (nothing drawn: the empty canvas's)."""
+    reading, _ = draw_paint.explained()
+    teach.teach_section(reading.image if reading is not None else None)
+    inside_the_network(network, config, reading, st.session_state["canvas_round"])
 
 
 st.html(DRAW_CSS)
@@ -224,4 +223,11 @@ with st.container(key="draw-title"):
 model = current_model()
 with st.container(key="draw-model"):
     model_note(model)
-drawing_board(model.network, model.config)
+canvas_col, seen_col, answer_col = st.columns([3, 2, 3])
+with canvas_col:
+    drawing_board(model.network, model.config)
+with seen_col:
+    seen_view()
+with answer_col:
+    probabilities_view(model.network, model.config)
+below_view(model.network, model.config)
