@@ -2,13 +2,13 @@
 taught to it (ui/teach.py); then inside the network.
 
 The answer comes first (above the canvas, so a phone shows it without scrolling). A stroke
-reruns only the drawing board (a fragment: the canvas, its answer, Teach it and the view chosen
-inside the network), not the page around it; the heavy views are fragments of their own that a
-click reruns alone (ui/insight_view.py). Before the first stroke every chart the first answer
-shows is already on the page, empty or reading the empty canvas (ui/draw_view.py): a page's first
-chart of a kind costs the browser far more than the next, and the first answer waited for them.
-A new drawing's Prediction reaches the browser alone, and its charts follow once the browser has
-painted it (ui/draw_paint.py): every chart a drawing changes is drawn afresh, and the answer waited.
+reruns only the drawing board (a fragment: the canvas, its tools and the answer); the charts that
+explain the drawing (the 28×28, the probabilities, Teach it, the view chosen inside the network)
+are fragments of their own, rerun once the browser has painted the answer (ui/draw_paint.py):
+every chart a drawing changes is drawn afresh, and the answer waited for them. The heavy views are
+fragments of their own that a click reruns alone (ui/insight_view.py). Before the first stroke
+every chart the first answer shows is already on the page, empty or reading the empty canvas
+(ui/draw_view.py): a page's first chart of a kind costs the browser far more than the next.
 """
 
 import time
