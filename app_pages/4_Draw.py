@@ -2,11 +2,13 @@
 taught to it (ui/teach.py); then inside the network.
 
 The answer comes first (above the canvas, so a phone shows it without scrolling). A stroke
-reruns only the drawing board (a fragment: the canvas, its answer, Teach it and the view chosen
-inside the network), not the page around it; the heavy views are fragments of their own that a
-click reruns alone (ui/insight_view.py). Before the first stroke every chart the first answer
-shows is already on the page, empty or reading the empty canvas (ui/draw_view.py): a page's first
-chart of a kind costs the browser far more than the next, and the first answer waited for them.
+reruns only the drawing board (a fragment: the canvas, its tools and the answer); the charts that
+explain the drawing (the 28×28, the probabilities, Teach it, the view chosen inside the network)
+are fragments of their own, rerun once the browser has painted the answer (ui/draw_paint.py):
+every chart a drawing changes is drawn afresh, and the answer waited for them. The heavy views are
+fragments of their own that a click reruns alone (ui/insight_view.py). Before the first stroke
+every chart the first answer shows is already on the page, empty or reading the empty canvas
+(ui/draw_view.py): a page's first chart of a kind costs the browser far more than the next.
 """
 
 import time
@@ -16,7 +18,7 @@ import streamlit as st
 
 from nnlib.pipeline import read_ink
 from nnlib.preprocess import ink_image, is_dot, side_by_side
-from ui import charts, teach
+from ui import charts, draw_paint, teach
 from ui.canvas import digit_canvas
 from ui.display import show_chart
 from ui.draw_view import BLANK_IMAGE_SHAPE, inside_the_network
@@ -159,30 +161,8 @@ def probabilities_chart(probabilities, highlight, network, digits) -> None:
         st.caption(t("ⓘ How sure the network is of each digit (they add up to 1). Try a sloppy 4, or a 7 with a bar."))
 
 
-@st.fragment
-def drawing_board(network, config) -> None:
-    """Everything a stroke changes: the canvas, the answer, Teach it and the view chosen inside
-    the network. A stroke, Clear or a click here reruns this alone; Retrain reruns the page."""
-    run_started = time.perf_counter()
-    digits = config.digits
-    canvas_col, seen_col, answer_col = st.columns([3, 2, 3])
-    with canvas_col:
-        answer_slot, drawing = canvas_and_tools()
-    started = time.perf_counter()
-    reading, ink = read_drawing(drawing, network, config, answer_slot)
-    if reading is None:  # the charts wait, empty: the browser draws its first ones before the first stroke
-        with seen_col:
-            seen_image(np.zeros(BLANK_IMAGE_SHAPE), zmax=1)
-        with answer_col:
-            probabilities_chart(np.zeros(len(digits)), None, network, digits)
-        teach.teach_section(None)
-        inside_the_network(network, config, None, st.session_state["canvas_round"])
-        return
-    elapsed_ms = 1000 * (time.perf_counter() - started)
-    with seen_col:
-        doubts(reading, ink)
-    # The answer first: Streamlit shows each element as soon as the script reaches it,
-    # so the digit appears before the charts that explain it are built.
+def prediction(answer_slot, reading, digits, elapsed_ms: float) -> None:
+    """The answer: the digit, how sure, and how long the network took to read it."""
     answer_slot.metric(
         t("Prediction"),
         str(digits[reading.class_index]),
@@ -191,12 +171,49 @@ def drawing_board(network, config) -> None:
         delta_arrow="off",
         help=t("Read in {ms:.0f} ms.", ms=elapsed_ms),
     )
-    log_timing("draw-prediction", time.perf_counter() - run_started)
-    with seen_col:
+
+
+@st.fragment(key=draw_paint.BOARD)
+def drawing_board(network, config) -> None:
+    """The canvas, its tools and the answer: a stroke or Clear reruns this alone. The charts that
+    explain the drawing are fragments of their own (below), rerun once the browser has painted
+    the answer (ui/draw_paint.py); Retrain reruns the page."""
+    run_started = time.perf_counter()
+    answer_slot, drawing = canvas_and_tools()
+    started = time.perf_counter()
+    reading, ink = read_drawing(drawing, network, config, answer_slot)
+    if reading is not None:
+        prediction(answer_slot, reading, config.digits, 1000 * (time.perf_counter() - started))
+        log_timing("draw-prediction", time.perf_counter() - run_started)
+    draw_paint.read(reading, ink, st.session_state["canvas_round"])
+
+
+@st.fragment(key=draw_paint.SEEN)
+def seen_view() -> None:
+    """The 28×28 the network reads, and the doubts about it (empty before a drawing)."""
+    reading, ink = draw_paint.explained()
+    if reading is None:
+        seen_image(np.zeros(BLANK_IMAGE_SHAPE), zmax=1)
+    else:
+        doubts(reading, ink)
         seen_image(reading.image)
-    with answer_col:
+
+
+@st.fragment(key=draw_paint.PROBABILITIES)
+def probabilities_view(network, config) -> None:
+    reading, _ = draw_paint.explained()
+    digits = config.digits
+    if reading is None:
+        probabilities_chart(np.zeros(len(digits)), None, network, digits)
+    else:
         probabilities_chart(reading.probabilities, reading.class_index, network, digits)
-    teach.teach_section(reading.image)
+
+
+@st.fragment(key=draw_paint.BELOW)
+def below_view(network, config) -> None:
+    """Teach it and the view chosen inside the network (nothing drawn: the empty canvas's)."""
+    reading, _ = draw_paint.explained()
+    teach.teach_section(reading.image if reading is not None else None)
     inside_the_network(network, config, reading, st.session_state["canvas_round"])
 
 
@@ -206,4 +223,11 @@ with st.container(key="draw-title"):
 model = current_model()
 with st.container(key="draw-model"):
     model_note(model)
-drawing_board(model.network, model.config)
+canvas_col, seen_col, answer_col = st.columns([3, 2, 3])
+with canvas_col:
+    drawing_board(model.network, model.config)
+with seen_col:
+    seen_view()
+with answer_col:
+    probabilities_view(model.network, model.config)
+below_view(model.network, model.config)

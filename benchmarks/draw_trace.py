@@ -54,15 +54,24 @@ new MutationObserver(() => {
 WATCHED_CHUNKS = ("PlotlyChart", "Metric", "Selectbox")
 
 
-def cpu_by_script(profile: dict) -> list[tuple[str, float]]:
-    """A CDP CPU profile's sampled time (ms) by script file (or V8's own "(program)", "(idle)", …)."""
+def cpu_by(profile: dict, name_of, count: int = 6) -> list[tuple[str, float]]:
+    """A CDP CPU profile's sampled time (ms) by name_of(call frame), the count largest."""
     nodes = {node["id"]: node["callFrame"] for node in profile["nodes"]}
     spent: Counter = Counter()
     samples, deltas = profile["samples"], profile["timeDeltas"]
     for node, following_delta in zip(samples, deltas[1:]):
-        frame = nodes[node]
-        spent[frame["url"].split("/")[-1] or frame["functionName"]] += following_delta / 1000
-    return spent.most_common(6)
+        spent[name_of(nodes[node])] += following_delta / 1000
+    return spent.most_common(count)
+
+
+def script_name(frame: dict) -> str:
+    """A call frame's script file (or V8's own "(program)", "(idle)", "(garbage collector)", …)."""
+    return frame["url"].split("/")[-1] or frame["functionName"]
+
+
+def function_name(frame: dict) -> str:
+    """A call frame's function and script: which of a script's functions the time went to."""
+    return f"{frame['functionName'] or '(anonymous)'}@{script_name(frame)[:24]}"
 
 
 def trace_first_stroke(context, url: str, stroke) -> dict:
@@ -120,7 +129,8 @@ def trace_first_stroke(context, url: str, stroke) -> dict:
         "visible": visible,
         "opening_requests": len(opening_requests),
         "scripts": scripts,
-        "cpu": cpu_by_script(profile),
+        "cpu": cpu_by(profile, script_name),
+        "functions": cpu_by(profile, function_name, 10),
     }
 
 
@@ -150,7 +160,8 @@ def main() -> None:
                 )
                 for when, what in sample["events"]:
                     report.line(f"- {when:7.0f} ms  {what}")
-                report.line("main thread by script: " + ", ".join(f"{name} {ms:.0f} ms" for name, ms in sample["cpu"]))
+                for title, spent in (("main thread by script", sample["cpu"]), ("by function", sample["functions"])):
+                    report.line(f"{title}: " + ", ".join(f"{name} {ms:.0f} ms" for name, ms in spent))
     finally:
         stop_server(app)
     report.figure("visible_ms", [round(v, 1) for v in visible])

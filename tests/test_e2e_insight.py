@@ -28,7 +28,8 @@ def drawn(page, server):
     open_page(page, f"{server}/Draw", "Draw")
     draw_stroke(page, A_ONE)
     page.locator(PREDICTION).first.wait_for(timeout=30_000)
-    # the run has ended: the empty canvas's diagram, shown until the drawing's replaces it, is gone
+    # the drawing's charts have come (they follow its answer) and their run has ended
+    expect(page.get_by_text("reading the empty canvas")).to_have_count(0, timeout=30_000)
     expect(page.locator("[data-stale='true']")).to_have_count(0, timeout=30_000)
     page.locator(".st-key-network-diagram .js-plotly-plot").wait_for(timeout=30_000)
     page.wait_for_timeout(800)
