@@ -214,7 +214,7 @@ def below_view(network, config) -> None:
     """Teach it and the view chosen inside the network (nothing drawn: the empty canvas's)."""
     reading, _ = draw_paint.explained()
     teach.teach_section(reading.image if reading is not None else None)
-    inside_the_network(network, config, reading, st.session_state["canvas_round"])
+    inside_the_network(network, config, reading, draw_paint.explained_id())
 
 
 st.html(DRAW_CSS)

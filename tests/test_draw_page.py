@@ -14,10 +14,9 @@ from devtools.live import draw_stroke, needs_chromium, open_page
 from nnlib.pipeline import read_digit
 from tests.test_app_insight import A_ONE, canvas_state, draw_page, metric, show
 from tests.test_e2e_insight import A_ONE as A_ONE_STROKE
+from tests.test_e2e_insight import PREDICTION
 from ui.draw_view import DIAGRAM
 from ui.session import default_model
-
-PREDICTION = "[data-testid='stMetric']:has-text('Prediction')"
 
 
 def test_before_any_stroke_the_diagram_reads_the_empty_canvas_and_its_sum_adds_up():

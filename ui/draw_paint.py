@@ -60,3 +60,8 @@ def explained():
     """(reading, ink) for the charts: the board's (None, None before anything is read)."""
     st.session_state[EXPLAINED_ID] = st.session_state.get(READ_ID)
     return st.session_state.get(READ, (None, None))
+
+
+def explained_id() -> str | None:
+    """The id of the drawing the charts explain (one per drawing: "Fool it" keeps its result by it)."""
+    return st.session_state.get(EXPLAINED_ID)

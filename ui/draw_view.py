@@ -121,10 +121,10 @@ def empty_canvas_views(network, config) -> dict:
     }
 
 
-def inside_the_network(network, config, reading: Reading | None, canvas_round: int) -> None:
+def inside_the_network(network, config, reading: Reading | None, drawing_id: str | None) -> None:
     """One view at a time, chosen like a tab: a stroke builds and sends only the view on show
     (tabs would build all five), so the answer is not held up by charts nobody is looking at.
-    reading None: nothing drawn yet, the empty canvas's views."""
+    reading None: nothing drawn yet, the empty canvas's views; drawing_id: the drawing's own id."""
     with st.container(key="draw-inside-title"):  # one element, whatever it holds: the views keep their places
         st.subheader(t("Inside the network"))
         if reading is None:
@@ -132,7 +132,6 @@ def inside_the_network(network, config, reading: Reading | None, canvas_round: i
     if reading is None:
         views = empty_canvas_views(network, config)
     else:
-        # One id per drawing: a result of "Fool it" belongs to the drawing it was found for.
-        views = drawing_views(network, reading, config.digits, f"{canvas_round}-{hash(reading.X.tobytes())}")
+        views = drawing_views(network, reading, config.digits, drawing_id)
     view = st.radio(t("Show"), list(views), horizontal=True, key="draw-view", label_visibility="collapsed")
     views.get(view, views[t("The network")])()
