@@ -1,17 +1,19 @@
-"""Canvas-style drawings made from MNIST test digits, for measuring draw-to-predict.
+"""Canvas-style drawings made from MNIST digits: what the Draw page's canvas holds.
 
 A real mouse drawing differs from an MNIST image: hard-edged strokes of one
 width, any size, anywhere on a 280×280 canvas, slanted as the hand goes. This
-turns each test digit into such a drawing: an affine warp (size, slant,
-rotation, position) to canvas scale, a threshold that gives hard edges, and a
-dilation that sets the stroke width. The model never saw these images.
+turns a digit into such a drawing: an affine warp (size, slant, rotation,
+position) to canvas scale, a threshold that gives hard edges, and a dilation
+that sets the stroke width. Drawn from MNIST's test digits they measure
+draw-to-predict (benchmarks/draw_accuracy.py); drawn from training digits they
+are part of the shipped model's training (nnlib/robust.py).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from nnlib.image import bilinear
+from .image import bilinear
 
 CANVAS = 280
 
