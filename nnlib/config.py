@@ -331,21 +331,17 @@ DIGITS_PRESET = TrainConfig(
 #: digits preset's training time (``python benchmarks/presets.py`` measures both side by side).
 CLASS_PRESET = DIGITS_PRESET.replace(hidden=(192,), learning_rate=0.1, epochs=5, augment=0.0)
 
-#: The shipped model (assets/models/digits.npz): the digits recipe, wider and longer, trained on
-#: MNIST distorted the way other people's handwriting differs from it (nnlib.augment's
-#: "handwriting" style: elastic wobble, upright box-filled digits, low resolution, blur, ink),
-#: so it reads scanned digits by other writers too (``python -m benchmarks.handwriting``).
-#: The "styles" style adds digits redrawn in writing styles MNIST hardly has
-#: (``python -m benchmarks.styles``); the shipped file moves to it only when a run of it meets
-#: every benchmark's target. Too heavy for a class's click (minutes of training); the command
-#: line builds it.
+#: The first part of the shipped model's recipe (assets/models/digits.npz, built by
+#: ``python -m nnlib.robust``): the digits recipe, wider and longer, trained on MNIST distorted the
+#: way other people's handwriting differs from it (nnlib.augment's "handwriting" style: elastic
+#: wobble, upright box-filled digits, low resolution, blur, ink). nnlib.robust mixes flagged 1s,
+#: crossed and plain 7s and canvas-look drawings into its batches, then adds the stage below.
+#: Too heavy for a class's click (minutes of training); the command line builds it.
 ROBUST_PRESET = DIGITS_PRESET.replace(hidden=(512, 256), epochs=20, augment_style="handwriting")
 
-#: A second stage for the robust preset's model: two epochs more, with a small learning rate, on
-#: MNIST under the "styles" mix, to learn the writing styles without a full retrain (about 25 CPU-s).
-#: ``python -m nnlib finetune`` learns every image's label; ``python -m nnlib.finetune`` learns the
-#: start model's own answers for the images not redrawn, which keeps the real scans. Not yet the
-#: shipped recipe: flagged-1 scans stay near 90 % (target 95 %) and MNIST near 98.95 % (README).
-ROBUST_STYLES_STAGE = ROBUST_PRESET.replace(epochs=2, learning_rate=0.004, augment_style="styles")
+#: The shipped model's second part: two epochs more under the writing styles (nnlib.finetune's
+#: STAGE_STYLE_SHARES), each redrawn digit learning its label and every other image the start
+#: model's own answer, which keeps the real scans it read (about 25 CPU-s).
+ROBUST_STYLES_STAGE = ROBUST_PRESET.replace(epochs=2, learning_rate=0.02, augment_style="styles")
 
 PRESETS = {"seed": SEED_PRESET, "class": CLASS_PRESET, "digits": DIGITS_PRESET, "robust": ROBUST_PRESET}

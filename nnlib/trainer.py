@@ -66,8 +66,11 @@ def learning_rate_at(config: TrainConfig, progress: float) -> float:
 class Trainer:
     """Mini-batch SGD (batch size 1 is the blog's per-sample SGD)."""
 
-    def __init__(self, config: TrainConfig, data: PreparedData, network: Network | None = None):
+    def __init__(self, config: TrainConfig, data: PreparedData, network: Network | None = None, inputs=None):
+        """inputs: what makes a batch's (X, Y) from its rows, with sgd.batch_inputs' arguments (None:
+        that function); nnlib.robust gives its own, which mixes in writing styles and canvas drawings."""
         self.config = config.validate()
+        self._inputs = inputs
         if tuple(data.digits) != tuple(config.digits):
             raise ValueError(f"data holds digits {data.digits}, config asks for {config.digits}")
         self.data = data
@@ -341,7 +344,7 @@ class Trainer:
             rows = self._rows[rows]
         self._last_rows = rows
         config = self.config
-        X, Y = batch_inputs(
+        X, Y = (self._inputs or batch_inputs)(
             self.data, rows, config.augment, config.augment_style, self._shuffle_rng, self.network.dtype
         )
         A, cache = self.network.forward(X, self.config.dropout, self._dropout_rng)

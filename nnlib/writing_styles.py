@@ -1,4 +1,4 @@
-"""Writing styles MNIST hardly has, drawn as pen strokes: flagged 1s, crossed 7s, open 4s,
+"""Writing styles MNIST hardly has, drawn as pen strokes: flagged 1s, crossed (and plain) 7s, open 4s,
 straight-stem 9s, looped 2s, European 5s. A digit is a few polylines in a unit box (x right,
 y down, height 1); each style's proportions are drawn at random. The "styles" augmentation
 (nnlib.augment) redraws a share of a batch's digits from a bank of these."""
@@ -69,6 +69,23 @@ def _crossed_seven(rng: np.random.Generator) -> list:
     return [top, _line((x_at - half, height + 0.02), (x_at + half, height - 0.02))]
 
 
+#: Share of the redrawn 7s drawn plain (no crossbar) by the flagged 1s' pen: the network must tell
+#: a flagged 1 from a 7 by its shape, the flag's slope and the stroke's length, not by the crossbar.
+PLAIN_SEVEN_SHARE = 0.5
+
+
+def _seven(rng: np.random.Generator) -> list:
+    """A crossed 7 or, PLAIN_SEVEN_SHARE of the time, a plain one (a serif at the bar's start sometimes)."""
+    if rng.random() >= PLAIN_SEVEN_SHARE:
+        return _crossed_seven(rng)
+    right = rng.uniform(0.35, 0.75)
+    foot = right - rng.uniform(0.1, 0.5)
+    top = _line((0, rng.uniform(-0.05, 0.12)), (right, 0), (foot, 1))
+    if rng.random() < 0.3:
+        top = np.vstack([_line((0.02, rng.uniform(0.1, 0.2))), top])
+    return [top]
+
+
 def _open_four(rng: np.random.Generator) -> list:
     bar_y, stem_x = rng.uniform(0.55, 0.72), rng.uniform(0.45, 0.6)
     lean = rng.uniform(0, 0.25)  # a long slanted stem leans right at its top
@@ -111,7 +128,7 @@ STYLE_DRAWERS = {
     2: _looped_two,
     4: _open_four,
     5: _european_five,
-    7: _crossed_seven,
+    7: _seven,
     9: _straight_nine,
 }
 
