@@ -14,7 +14,9 @@ import pytest
 
 from devtools.handwriting_sources import box_scan, degraded, font_digit, installed_fonts, on_paper, sklearn_digits
 from nnlib import PRESETS
+from nnlib.config import ROBUST_STYLES_STAGE
 from nnlib.data import prepare_data
+from nnlib.finetune import STAGE_RECIPE
 from nnlib.image import centre_of_mass, resize_matrix
 from nnlib.modelio import open_model
 from nnlib.pipeline import read_digit
@@ -30,11 +32,12 @@ def shipped():
     return open_model(SHIPPED)
 
 
-def test_the_shipped_model_loads_as_the_robust_preset_made_it(shipped):
+def test_the_shipped_model_loads_as_nnlib_robust_made_it(shipped):
     network, config = shipped
     robust = PRESETS["robust"]
     assert config.digits == tuple(range(10)) and config.hidden == robust.hidden
-    assert config.augment_style == "handwriting" and network.layer_count == len(robust.hidden) + 1
+    assert config == robust.replace(**{name: getattr(ROBUST_STYLES_STAGE, name) for name in STAGE_RECIPE})
+    assert network.layer_count == len(robust.hidden) + 1
 
 
 def test_the_shipped_model_reads_at_least_99_percent_of_mnist_test(shipped, mnist):

@@ -16,7 +16,7 @@ from ui.i18n import t
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "assets" / "models" / "digits.npz"
 
 # Where a model came from (English templates, translated when shown).
-SHIPPED_MODEL = "the shipped ten-digit model (robust preset)"
+SHIPPED_MODEL = "the shipped ten-digit model (nnlib.robust)"
 TRAINED_MODEL = "trained in this session"
 LOADED_MODEL = "loaded from {name}"
 SEAT_MODEL = "your latest model, kept by the class board"

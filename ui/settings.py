@@ -25,7 +25,7 @@ PRESET_LABELS = {
     "seed": "The blog: 0 vs 1, 784-10-2, per-sample SGD",
     "class": "All ten digits, quick: 784-192-10, 5 epochs",
     "digits": "All ten digits, 784-256-128-10",
-    "robust": "Anyone's handwriting, 784-512-256-10, minutes of training: the shipped model",
+    "robust": "Anyone's handwriting, 784-512-256-10, minutes of training: the shipped model before its writing styles",
     CUSTOM: "Your own settings (a preset, changed): choose a preset to start again from it",
 }
 SCHEDULE_LABELS = registry.setting("schedule").labels
