@@ -11,6 +11,7 @@ from nnlib.insight import NeuronSum
 
 from .chart_style import FONT_SIZE, GREY, VERMILLION, layout
 from .network_figures import ACTIVATION_SCALE, NEGATIVE, POSITIVE
+from .picture_charts import pixel_map
 
 
 def neuron_sum_figure(parts: NeuronSum, title: str, previous_name: str, height: int = 380) -> go.Figure:
@@ -20,16 +21,7 @@ def neuron_sum_figure(parts: NeuronSum, title: str, previous_name: str, height: 
     side = int(round(np.sqrt(len(terms))))
     if parts.layer == 1 and side * side == len(terms):
         largest = float(np.abs(terms).max()) or 1.0
-        fig = go.Figure(
-            go.Heatmap(
-                z=terms.reshape(side, side),
-                colorscale=ACTIVATION_SCALE,
-                zmid=0,
-                zmin=-largest,
-                zmax=largest,
-                hovertemplate="row %{y}, col %{x}: %{z:+.5f}<extra></extra>",
-            )
-        )
+        fig = go.Figure(pixel_map(terms.reshape(side, side), ACTIVATION_SCALE, -largest, largest, 0, True, ":+.5f"))
         fig.update_yaxes(autorange="reversed", scaleanchor="x", visible=False)
         fig.update_xaxes(visible=False)
         return layout(fig, title, height=height, plot_bgcolor="white")
@@ -39,20 +31,8 @@ def neuron_sum_figure(parts: NeuronSum, title: str, previous_name: str, height: 
     return layout(fig, title, height=height, plot_bgcolor="white")
 
 
-def _image_panel(fig, image, row, col, scale="gray", zmin=0.0, zmax=1.0, zmid=None, colorbar=False):
-    fig.add_trace(
-        go.Heatmap(
-            z=image,
-            colorscale=scale,
-            zmin=zmin,
-            zmax=zmax,
-            zmid=zmid,
-            showscale=colorbar,
-            hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>",
-        ),
-        row=row,
-        col=col,
-    )
+def _image_panel(fig, image, row, col, scale="gray", zmin=0.0, zmax=1.0, zmid=None):
+    fig.add_trace(pixel_map(image, scale, zmin, zmax, zmid), row=row, col=col)
 
 
 def _square_panels(fig: go.Figure, title: str, height: int) -> go.Figure:
@@ -91,16 +71,7 @@ def fool_figure(
 
 def dream_figure(image: np.ndarray, title: str, height: int = 340) -> go.Figure:
     """A dreamed image (side, side) in [0, 1], shown on its own brightness scale."""
-    fig = go.Figure(
-        go.Heatmap(
-            z=image,
-            colorscale="gray",
-            zmin=0,
-            zmax=max(float(image.max()), 1e-6),
-            showscale=False,
-            hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>",
-        )
-    )
+    fig = go.Figure(pixel_map(image, "gray", 0, max(float(image.max()), 1e-6)))
     fig.update_yaxes(autorange="reversed", scaleanchor="x", visible=False)
     fig.update_xaxes(visible=False)
     return layout(fig, title, height=height, plot_bgcolor="white")

@@ -28,23 +28,28 @@ def filters_grid(W1: np.ndarray, image_shape, columns: int, per_filter: bool) ->
     return image_grid(filters, columns, gap=1, fill=np.nan)
 
 
+def pixel_map(z: np.ndarray, colorscale="gray", zmin=None, zmax=None, zmid=None, colorbar=False, value=":.3f", **extra):
+    """A picture-shaped heatmap trace (rows, cols) whose hover names the pixel and its value
+    (value: the number format, "" for as it is); extra goes to go.Heatmap as it is."""
+    return go.Heatmap(
+        z=z,
+        colorscale=colorscale,
+        zmin=zmin,
+        zmax=zmax,
+        zmid=zmid,
+        showscale=colorbar,
+        hovertemplate=f"row %{{y}}, col %{{x}}: %{{z{value}}}<extra></extra>",
+        **extra,
+    )
+
+
 def weights_heatmap(
     grid: np.ndarray, title: str, zmax: float | None = None, height: int = 420, colorbar: bool = True
 ) -> go.Figure:
     """A grid of filters on a diverging scale centred on zero (red +, blue -)."""
     zmax = zmax or float(np.nanmax(np.abs(grid))) or 1.0
-    fig = go.Figure(
-        go.Heatmap(
-            z=grid,
-            colorscale="RdBu_r",
-            zmid=0,
-            zmin=-zmax,
-            zmax=zmax,
-            showscale=colorbar,
-            hoverongaps=False,
-            hovertemplate="row %{y}, col %{x}: %{z:.4f}<extra></extra>",
-        )
-    )
+    trace = pixel_map(grid, "RdBu_r", -zmax, zmax, zmid=0, colorbar=colorbar, value=":.4f", hoverongaps=False)
+    fig = go.Figure(trace)
     fig.update_yaxes(autorange="reversed", scaleanchor="x")
     return bare_axes(layout(fig, title, height=height, plot_bgcolor="white"))
 
@@ -58,19 +63,8 @@ def image_heatmap(
     zmin=None,
     zmax=None,
 ) -> go.Figure:
-    fig = go.Figure(
-        go.Heatmap(
-            z=image,
-            colorscale=colorscale,
-            showscale=False,
-            zmin=zmin,
-            zmax=zmax,
-            text=image if show_values else None,
-            texttemplate="%{text}" if show_values else None,
-            textfont=dict(size=7),
-            hovertemplate="row %{y}, col %{x}: %{z}<extra></extra>",
-        )
-    )
+    values = dict(text=image, texttemplate="%{text}") if show_values else {}
+    fig = go.Figure(pixel_map(image, colorscale, zmin, zmax, value="", textfont=dict(size=7), **values))
     fig.update_yaxes(autorange="reversed", scaleanchor="x")
     return bare_axes(layout(fig, title, height=height))
 
