@@ -26,7 +26,6 @@ from ui.i18n import t
 from ui.runtime import log_timing
 from ui.session import current_model, forget_model
 
-UNSURE = 0.75  # an answer less sure than this gets a hint that the drawing may not be one clear digit
 #: The answer's slot keeps one height in every state (empty, a dot, a Prediction), so the canvas
 #: under it never moves between two strokes of one digit (a phone's second stroke landed 34 px off).
 #: Less space above the canvas, so that it is on the first screen of a projector (1280×720); on a
@@ -113,22 +112,17 @@ def read_drawing(drawing, network, config, answer_slot):
     return reading, ink
 
 
-def doubts(reading, ink) -> None:
-    """A warning when the drawing is not one clear digit: mostly ink, marks side by side, or unsure."""
+def doubts(reading, ink, digits) -> None:
+    """A warning when the drawing is not one clear digit (mostly ink, marks side by side), or why
+    the network is not sure of it."""
     if reading.mostly_ink:
         st.warning(t("The canvas is mostly ink: clear it and draw one digit with a thinner stroke."))
     elif side_by_side(ink):
         st.warning(
             t("Separate marks side by side: is this more than one digit? The network reads one digit at a time.")
         )
-    elif reading.confidence < UNSURE:
-        st.info(
-            t(
-                "Only {sure:.0%} sure: to the network this is not clearly one digit. A scribble or two digits get "
-                "an answer all the same: the network always picks one of its digits.",
-                sure=reading.confidence,
-            )
-        )
+    elif not teach.is_sure(reading.probabilities):
+        st.info(teach.unsure_words(reading.probabilities, digits))
 
 
 def seen_image(image, zmax=None) -> None:
@@ -189,13 +183,13 @@ def drawing_board(network, config) -> None:
 
 
 @st.fragment(key=draw_paint.SEEN)
-def seen_view() -> None:
+def seen_view(digits) -> None:
     """The 28×28 the network reads, and the doubts about it (empty before a drawing)."""
     reading, ink = draw_paint.explained()
     if reading is None:
         seen_image(np.zeros(BLANK_IMAGE_SHAPE), zmax=1)
     else:
-        doubts(reading, ink)
+        doubts(reading, ink, digits)
         seen_image(reading.image)
 
 
@@ -227,7 +221,7 @@ canvas_col, seen_col, answer_col = st.columns([3, 2, 3])
 with canvas_col:
     drawing_board(model.network, model.config)
 with seen_col:
-    seen_view()
+    seen_view(model.config.digits)
 with answer_col:
     probabilities_view(model.network, model.config)
 below_view(model.network, model.config)

@@ -31,6 +31,8 @@ def test_an_unsure_answer_names_its_two_likeliest_digits():
     at = draw_page(grey(A_FLAGGED_ONE))
     assert prediction(at).value == "7"
     assert "not sure: 7 or 1?" in prediction(at).delta
+    why = [box.value for box in at.info if box.value.startswith("Not sure")]
+    assert why and why[0].startswith("Not sure: a 7 (") and ") or a 1 (" in why[0]
     sure = draw_page(grey(CROSSED_SEVEN))
     assert prediction(sure).value == "7" and prediction(sure).delta.endswith("% sure")
 

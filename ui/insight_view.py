@@ -25,9 +25,9 @@ def diagram_words() -> figures.DiagramWords:
     return figures.DiagramWords(
         title=t("The network for this input"),
         input=t("input 28×28"),
-        hidden=t("hidden layer {layer}"),
+        hidden=t("layer {layer}"),
         output=t("output"),
-        partial=t("{shown} most active of {size}"),
+        partial=t("{shown} of {size}"),
         node_hover=t("layer {layer}, neuron {neuron}<br>Z = {Z:+.4f}<br>A = {A:.4f}"),
         edge_note=t("line: activation × weight (red +, blue −; wider = more)"),
     )
@@ -70,8 +70,9 @@ def network_section(network: Network, X: np.ndarray, cache: dict, class_names, k
         show_chart(fig, chart_key, on_select="rerun", selection_mode="points")
         st.caption(
             t(
-                "ⓘ Each circle is a neuron, coloured by its activation (red +, blue −); each line is what flows "
-                "along it, activation × weight. Click a neuron to take its sum apart."
+                "ⓘ Each circle is a neuron, coloured by its activation (red +, blue −); a large layer shows its most "
+                "active ones (10 of 512: the 10 most active of its 512). Each line is what flows along it, "
+                "activation × weight. Click a neuron to take its sum apart."
             )
         )
     picked = st.selectbox(

@@ -39,9 +39,9 @@ class DiagramWords:
 
     title: str = "The network for this input"
     input: str = "input 28×28"
-    hidden: str = "hidden layer {layer}"
+    hidden: str = "layer {layer}"
     output: str = "output"
-    partial: str = "{shown} most active of {size}"
+    partial: str = "{shown} of {size}"  # short: on a phone the columns are 70 px apart
     node_hover: str = "layer {layer}, neuron {neuron}<br>Z = {Z:+.4f}<br>A = {A:.4f}"
     edge_note: str = "line: activation × weight (red +, blue −; wider = more)"
 

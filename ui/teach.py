@@ -44,14 +44,32 @@ def likeliest(probabilities: np.ndarray, digits, count: int = 2) -> list[int]:
     return [int(digits[index]) for index in np.argsort(-probabilities, kind="stable")[:count]]
 
 
+def is_sure(probabilities: np.ndarray) -> bool:
+    """Whether the answer is at least nnlib predict's SURE_CONFIDENCE probable (or has no rival)."""
+    return float(probabilities.max()) >= SURE_CONFIDENCE or len(probabilities) < 2
+
+
 def sureness_words(probabilities: np.ndarray, digits) -> str:
-    """The Prediction's second line: how sure, and below nnlib predict's SURE_CONFIDENCE the two
-    likeliest digits ("62.0% · not sure: 7 or 1?")."""
+    """The Prediction's second line: how sure, and when not sure the two likeliest digits
+    ("62.0% · not sure: 7 or 1?")."""
     confidence = float(probabilities.max())
-    if confidence >= SURE_CONFIDENCE or len(digits) < 2:
+    if is_sure(probabilities):
         return t("{sure:.1%} sure", sure=confidence)
     first, second = likeliest(probabilities, digits)
     return t("{sure:.1%} · not sure: {first} or {second}?", sure=confidence, first=first, second=second)
+
+
+def unsure_words(probabilities: np.ndarray, digits) -> str:
+    """Why an answer below SURE_CONFIDENCE is not sure, in the words of its two likeliest digits."""
+    first, second = likeliest(probabilities, digits)
+    return t(
+        "Not sure: a {first} ({p_first:.1%}) or a {second} ({p_second:.1%})? A style it saw little, a scribble "
+        "or two digits all get an answer. Wrong? Teach it below.",
+        first=first,
+        second=second,
+        p_first=float(probabilities.max()),
+        p_second=float(np.sort(probabilities)[-2]),
+    )
 
 
 # --- the personal set (session state) ------------------------------------------------------------
