@@ -52,7 +52,7 @@ def live_chart_overhead(config, data, refresh=0.3) -> tuple[float, float, float]
 
 
 def prediction_latency(repeats=50) -> float:
-    from nnlib.canvas_look import canvas_drawing
+    from devtools.canvas_like import canvas_drawing
 
     network, config = open_model(ROOT / "assets" / "models" / "digits.npz")
     data = load_mnist()

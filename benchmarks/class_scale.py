@@ -33,8 +33,8 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 
 from devtools import bench  # noqa: E402
+from devtools.canvas_like import canvas_drawing  # noqa: E402
 from nnlib import PRESETS, Trainer, load_mnist, prepare_data  # noqa: E402
-from nnlib.canvas_look import canvas_drawing  # noqa: E402
 from nnlib.modelio import open_model  # noqa: E402
 from nnlib.pipeline import read_digit  # noqa: E402
 from server.jobs import JobPool, RemoteTrainer, default_workers, usable_cores  # noqa: E402

@@ -2,7 +2,7 @@
 
     python benchmarks/draw_accuracy.py [--model assets/models/digits.npz] [--count 2000]
 
-Each drawing (see nnlib/canvas_look.py) goes through the Draw page's path,
+Each drawing (see devtools/canvas_like.py) goes through the Draw page's path,
 nnlib.pipeline.read_digit.
 """
 
@@ -13,8 +13,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 
 from devtools import bench  # noqa: E402
+from devtools.canvas_like import canvas_drawing  # noqa: E402
 from nnlib import load_mnist  # noqa: E402
-from nnlib.canvas_look import canvas_drawing  # noqa: E402
 from nnlib.modelio import open_model  # noqa: E402
 from nnlib.pipeline import read_digit  # noqa: E402
 

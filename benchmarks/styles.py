@@ -4,7 +4,7 @@
 
 Style sets: devtools/styles.py (held out: drawn by other templates and another random stream
 than nnlib.augment's training styles), each picture read through nnlib.pipeline.read_digit as
-the Draw page reads a drawing. Canvas drawings: nnlib/canvas_look.py, as
+the Draw page reads a drawing. Canvas drawings: devtools/canvas_like.py, as
 benchmarks/draw_accuracy.py makes them (same seed). Several --model files side by side.
 """
 
@@ -16,9 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 from benchmarks.handwriting import mnist_test_accuracy  # noqa: E402
 from devtools import bench  # noqa: E402
+from devtools.canvas_like import canvas_drawing  # noqa: E402
 from devtools.styles import STYLES, style_accuracy  # noqa: E402
 from nnlib import load_mnist  # noqa: E402
-from nnlib.canvas_look import canvas_drawing  # noqa: E402
 from nnlib.modelio import open_model  # noqa: E402
 from nnlib.pipeline import read_digit  # noqa: E402
 

@@ -335,7 +335,7 @@ CLASS_PRESET = DIGITS_PRESET.replace(hidden=(192,), learning_rate=0.1, epochs=5,
 #: ``python -m nnlib.robust``): the digits recipe, wider and longer, trained on MNIST distorted the
 #: way other people's handwriting differs from it (nnlib.augment's "handwriting" style: elastic
 #: wobble, upright box-filled digits, low resolution, blur, ink). nnlib.robust mixes flagged 1s,
-#: crossed and plain 7s and canvas-look drawings into its batches, then adds the stage below.
+#: crossed and plain 7s into its batches, then adds the stage below.
 #: Too heavy for a class's click (minutes of training); the command line builds it.
 ROBUST_PRESET = DIGITS_PRESET.replace(hidden=(512, 256), epochs=20, augment_style="handwriting")
 

@@ -28,7 +28,7 @@ import numpy as np
 
 from .augment import augment_rows, handwriting_mix
 from .config import ROBUST_STYLES_STAGE, TrainConfig
-from .data import PreparedData, load_mnist, prepare_data
+from .data import DataError, PreparedData, load_mnist, prepare_data
 from .modelio import ModelFileError, open_model, save_model
 from .network import Network, one_hot
 from .sgd import sgd_update
@@ -184,8 +184,12 @@ def main(argv=None) -> int:
     except (OSError, ModelFileError) as error:
         print(f"cannot open the model {args.model}: {error}", file=sys.stderr)
         return 2
-    stage = saved.replace(**{name: getattr(ROBUST_STYLES_STAGE, name) for name in STAGE_RECIPE}).validate()
-    data = prepare_data(load_mnist(args.data_dir), stage.digits, stage.normalization, stage.dtype)
+    stage = stage_settings(saved)
+    try:
+        data = prepare_data(load_mnist(args.data_dir), stage.digits, stage.normalization, stage.dtype)
+    except DataError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     styled, cpu_seconds = styles_stage(network, data, stage, args.seed)
     save_model(args.save, styled, stage)
     _, accuracy, _ = evaluate(styled, data.X_test, data.y_test)
@@ -197,6 +201,12 @@ def main(argv=None) -> int:
 
 #: The settings the stage takes from ROBUST_STYLES_STAGE; the rest (layers, digits, input) are the model's own.
 STAGE_RECIPE = ("epochs", "learning_rate", "batch_size", "momentum", "l2", "schedule", "augment", "augment_style")
+
+
+def stage_settings(saved: TrainConfig) -> TrainConfig:
+    """The settings of a styles_stage on a model saved with saved: its own, with STAGE_RECIPE's
+    taken from ROBUST_STYLES_STAGE (what the staged model is saved with)."""
+    return saved.replace(**{name: getattr(ROBUST_STYLES_STAGE, name) for name in STAGE_RECIPE}).validate()
 
 
 if __name__ == "__main__":

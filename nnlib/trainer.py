@@ -68,7 +68,8 @@ class Trainer:
 
     def __init__(self, config: TrainConfig, data: PreparedData, network: Network | None = None, inputs=None):
         """inputs: what makes a batch's (X, Y) from its rows, with sgd.batch_inputs' arguments (None:
-        that function); nnlib.robust gives its own, which mixes in writing styles and canvas drawings."""
+        that function); nnlib.robust gives its own, which redraws some 1s and 7s in writing styles.
+        Recorded steps (sgd.replay_step) and state() assume sgd.batch_inputs."""
         self.config = config.validate()
         self._inputs = inputs
         if tuple(data.digits) != tuple(config.digits):
@@ -116,8 +117,11 @@ class Trainer:
 
     def state(self) -> dict:
         """All but the data and the history: weights, velocity, step, RNGs, checkpoint, knobs. What it
-        takes to go on training in another process (picklable, no copy of the data)."""
-        return {name: value for name, value in self.__dict__.items() if name not in ("data", "history")}
+        takes to go on training in another process (picklable, no copy of the data). A trainer given
+        its own inputs cannot be resumed from it: the state goes on with sgd.batch_inputs."""
+        left_out = ("data", "history", "_inputs")
+        state = {name: value for name, value in self.__dict__.items() if name not in left_out}
+        return state | {"_inputs": None}
 
     @classmethod
     def from_state(cls, state: dict, data: PreparedData | None) -> Trainer:

@@ -2,8 +2,8 @@
 
 import numpy as np
 
+from devtools.canvas_like import canvas_drawing
 from nnlib import Network
-from nnlib.canvas_look import canvas_drawing
 from nnlib.preprocess import ink_image, ink_parts, side_by_side
 from ui.network_figures import network_diagram, output_shares
 

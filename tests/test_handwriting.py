@@ -14,9 +14,8 @@ import pytest
 
 from devtools.handwriting_sources import box_scan, degraded, font_digit, installed_fonts, on_paper, sklearn_digits
 from nnlib import PRESETS
-from nnlib.config import ROBUST_STYLES_STAGE
 from nnlib.data import prepare_data
-from nnlib.finetune import STAGE_RECIPE
+from nnlib.finetune import stage_settings
 from nnlib.image import centre_of_mass, resize_matrix
 from nnlib.modelio import open_model
 from nnlib.pipeline import read_digit
@@ -36,7 +35,7 @@ def test_the_shipped_model_loads_as_nnlib_robust_made_it(shipped):
     network, config = shipped
     robust = PRESETS["robust"]
     assert config.digits == tuple(range(10)) and config.hidden == robust.hidden
-    assert config == robust.replace(**{name: getattr(ROBUST_STYLES_STAGE, name) for name in STAGE_RECIPE})
+    assert config == stage_settings(robust)
     assert network.layer_count == len(robust.hidden) + 1
 
 

@@ -1,30 +1,31 @@
-"""Canvas-style drawings made from MNIST digits: what the Draw page's canvas holds.
+"""Canvas-style drawings made from MNIST test digits, for measuring draw-to-predict.
 
 A real mouse drawing differs from an MNIST image: hard-edged strokes of one
 width, any size, anywhere on a 280×280 canvas, slanted as the hand goes. This
-turns a digit into such a drawing: an affine warp (size, slant, rotation,
-position) to canvas scale, a threshold that gives hard edges, and a dilation
-that sets the stroke width. Drawn from MNIST's test digits they measure
-draw-to-predict (benchmarks/draw_accuracy.py); drawn from training digits they
-are part of the shipped model's training (nnlib/robust.py).
+turns each test digit into such a drawing: an affine warp (size, slant,
+rotation, position) to canvas scale, a threshold that gives hard edges, and a
+dilation that sets the stroke width. The model never saw these images.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .image import bilinear
+from nnlib.image import bilinear
 
 CANVAS = 280
 
 
 def dilate(mask: np.ndarray, radius: int) -> np.ndarray:
-    out = mask.copy()
+    """mask (h, w) bool thickened by a disc of radius px: a pen that wide. Ink near an edge stops
+    at it (the mask is padded, not wrapped round to the opposite edge)."""
+    padded = np.pad(mask, radius)
+    out = padded.copy()
     for dr in range(-radius, radius + 1):
         for dc in range(-radius, radius + 1):
             if dr * dr + dc * dc <= radius * radius and (dr or dc):
-                out |= np.roll(np.roll(mask, dr, 0), dc, 1)
-    return out
+                out |= np.roll(np.roll(padded, dr, 0), dc, 1)
+    return out[radius : radius + mask.shape[0], radius : radius + mask.shape[1]]
 
 
 def canvas_drawing(digit: np.ndarray, rng: np.random.Generator) -> np.ndarray:
