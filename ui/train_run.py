@@ -290,14 +290,16 @@ def watch(trainer, draw_queued, draw_live) -> None:
     started = time.thread_time()
     run_in_background()
     trainer.advance(max_seconds=0)  # applies the worker's news and counts as a look (no idle stop)
+    ended = trainer.done or trainer.status == "stopped"
+    if ended:  # before the results reach the browser: a click to another page interrupts what follows
+        set_training(False)
     if trainer.status == "queued" and trainer.queue_position is not None:
         draw_queued(trainer)
     else:
         draw_live(trainer)
     log_timing("train-live", time.thread_time() - started)
     repace_live_panel()
-    if trainer.done or trainer.status == "stopped":
-        set_training(False)
+    if ended:
         st.rerun()  # the buttons again, for a finished run (Stop and Resume off)
 
 
