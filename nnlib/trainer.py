@@ -66,6 +66,8 @@ def learning_rate_at(config: TrainConfig, progress: float) -> float:
 class Trainer:
     """Mini-batch SGD (batch size 1 is the blog's per-sample SGD)."""
 
+    _inputs = None  # a trainer made from_state() trains with sgd.batch_inputs
+
     def __init__(self, config: TrainConfig, data: PreparedData, network: Network | None = None, inputs=None):
         """inputs: what makes a batch's (X, Y) from its rows, with sgd.batch_inputs' arguments (None:
         that function); nnlib.robust gives its own, which redraws some 1s and 7s in writing styles.
@@ -120,8 +122,7 @@ class Trainer:
         takes to go on training in another process (picklable, no copy of the data). A trainer given
         its own inputs cannot be resumed from it: the state goes on with sgd.batch_inputs."""
         left_out = ("data", "history", "_inputs")
-        state = {name: value for name, value in self.__dict__.items() if name not in left_out}
-        return state | {"_inputs": None}
+        return {name: value for name, value in self.__dict__.items() if name not in left_out}
 
     @classmethod
     def from_state(cls, state: dict, data: PreparedData | None) -> Trainer:
