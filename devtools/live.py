@@ -29,6 +29,13 @@ ROOT = Path(__file__).resolve().parent.parent
 class Server:
     url: str
     process: subprocess.Popen
+    log_path: Path | None = None
+
+    def log_tail(self, lines: int = 40) -> str:
+        """The last lines the server printed (its log), for a failed test's report."""
+        if self.log_path is None or not self.log_path.exists():
+            return ""
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
     @property
     def pid(self) -> int:
@@ -88,7 +95,7 @@ def start_server(
         stderr=subprocess.STDOUT,
         env={**os.environ, **(extra_env or {})},
     )
-    server = Server(f"http://127.0.0.1:{port}", process)
+    server = Server(f"http://127.0.0.1:{port}", process, Path(log_path))
     deadline = time.time() + 60
     while time.time() < deadline:
         if server.healthy():

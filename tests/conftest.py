@@ -30,7 +30,7 @@ from pathlib import Path
 import pytest
 
 from devtools import bench
-from devtools.live import needs_chromium, start_server, stop_server
+from devtools.live import needs_chromium, screenshot, start_server, stop_server
 from nnlib.data import load_mnist, write_idx
 
 TIERS = ("unit", "app", "browser")
@@ -169,6 +169,27 @@ def postgres():
 
 
 # --- The real server and real Chromium, for the end-to-end tests -----------------------
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A browser test that fails reports what the page showed and what the server printed last
+    (CI keeps only the report): a screenshot in test-artifacts/, the page's text, the log's tail."""
+    report = yield
+    if report.when != "call" or not report.failed:
+        return report
+    page, server = item.funcargs.get("page"), item.funcargs.get("live_server")
+    if page is not None:
+        try:
+            screenshot(page, f"failed-{item.name}")
+            text = page.locator("body").inner_text(timeout=5_000)
+            report.sections.append(("the page when it failed", f"{page.url}\n{text[:2_000]}"))
+        except Exception as error:  # a closed page or browser: the failure itself says enough
+            report.sections.append(("the page when it failed", f"not readable: {error}"))
+    if server is not None:
+        report.sections.append(("the server's last lines", server.log_tail()))
+    return report
+
 
 
 @pytest.fixture(scope="module")
