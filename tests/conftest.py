@@ -191,7 +191,6 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
     """A freshly started server per test module; its first visitor is that module's first test."""
