@@ -19,10 +19,11 @@ def room_shots(browser, url: str) -> None:
         touch = size == "phone"
         context = browser.new_context(viewport=viewport, has_touch=touch, is_mobile=touch)
         page = context.new_page()
-        page.goto(f"{url}/Train?preset=digits&epochs=2")
+        page.goto(f"{url}/Train?preset=digits")
         train_button(page).wait_for()
         page.wait_for_timeout(1500)
         train_button(page).click()
+        page.mouse.move(viewport["width"] - 5, viewport["height"] - 5)  # no tooltip over the page
         page.get_by_text(re.compile(r"Epoch 1\.[2-9]")).first.wait_for(timeout=120_000)
         page.screenshot(path=str(OUT / f"train-{size}.png"))
         page.get_by_role("button", name=re.compile("Stop")).click()
@@ -50,6 +51,7 @@ def main():
 
             def shot(name, height=1500):
                 page.mouse.move(5, 995)  # no tooltip over the picture
+                page.evaluate("document.activeElement?.blur()")  # no focus ring on the link just clicked
                 page.set_viewport_size({"width": 1400, "height": height})
                 page.wait_for_timeout(2500)
                 page.screenshot(path=str(OUT / f"{name}.png"))
@@ -60,7 +62,7 @@ def main():
                 draw_stroke(page, stroke)
                 page.wait_for_timeout(800)
             page.locator("[data-testid='stMetric']", has_text="Prediction").wait_for()
-            shot("draw", 1250)
+            shot("draw", 1800)  # down to the network diagram: the answer and why
             page.goto(f"{url}/")
             page.get_by_role("heading", name=re.compile("nnlib")).first.wait_for()
             shot("home", 1000)
