@@ -129,6 +129,7 @@ def edit_panel(key: str, network, config, data, Z1: np.ndarray, Z2: np.ndarray, 
     original_predictions (m,)."""
     digits, y_test = config.digits, data.y_test
     original_accuracy = float((original_predictions == y_test).mean())
+    restore_widgets(options)
     with st.container(key="lab-edits"):
         # the accuracy first, above the sliders: on a phone the columns stack, and the number an
         # edit changes would be a screen away from the slider that changed it
@@ -232,7 +233,6 @@ st.caption(
         count=len(data.y_test),
     )
 )
-restore_widgets(options)
 edit_panel(key, network, config, data, Z1, Z2, original_predictions, options)
 
 with st.container(key="knockout"):

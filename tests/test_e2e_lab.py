@@ -58,6 +58,17 @@ def slider_to_end(page, label: str, back: int = 0) -> None:
     page.wait_for_timeout(2000)
 
 
+def switched_off_chips(page) -> list[str]:
+    """The neurons the "Neurons switched off" box shows, as its chips read (L1 n7, …)."""
+    text = page.locator(".st-key-lab-off").inner_text()
+    return re.findall(r"L\d+ n\d+", text)
+
+
+def thumb_value(page, label: str) -> str:
+    slider = page.locator("[data-testid='stSlider']").filter(has_text=label).first
+    return slider.locator("[data-testid='stSliderThumbValue']").inner_text().strip()
+
+
 def test_the_top_knockout_neurons_cost_a_point_and_reset_restores_exactly(server, page):
     open_page(page, f"{server}/Lab", "Lab")
     page.locator(".st-key-knockout .js-plotly-plot").wait_for(timeout=SLOW)
@@ -69,10 +80,16 @@ def test_the_top_knockout_neurons_cost_a_point_and_reset_restores_exactly(server
     )
     assert percent(edited) <= percent(original) - 1, (edited, original)
     assert page.locator("[data-testid='stSidebar']").get_by_text(re.compile("edited in the Lab")).count() == 1
+    # the box shows what is switched off (it once kept "Choose options" while 30 were off)
+    assert len(wait_until(page, lambda: switched_off_chips(page), lambda chips: len(chips) == 30)) == 30
+    slider_to_end(page, "Temperature")
+    assert thumb_value(page, "Temperature") == "5.00"
     screenshot(page, "lab")
     page.get_by_role("button", name="Reset edits").click()
     back = wait_until(page, lambda: metric_value(page, ".st-key-lab-edits", "Edited accuracy"), lambda v: v == original)
     assert back == original
+    assert wait_until(page, lambda: switched_off_chips(page), lambda chips: not chips) == []
+    assert thumb_value(page, "Temperature") == "1.00"
     assert page.locator("[data-testid='stException']").count() == 0
 
 

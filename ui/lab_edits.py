@@ -49,11 +49,15 @@ def parse_label(label: str) -> tuple[int, int]:
 
 def restore_widgets(options: list[str]) -> None:
     """The edit widgets as the student left them (also after another page), keeping only
-    neurons this model has (a newly trained model may be smaller)."""
+    neurons this model has (a newly trained model may be smaller). Call it in every run that draws
+    the widgets, before them.
+
+    Every widget's value is assigned again, even unchanged: the browser is sent a value only when
+    the run drawing its widget assigned it. A callback that set one (Switch off the top ones, Reset
+    edits) and then asked for a rerun of parts loses that mark, so the box kept its old chips."""
     saved = st.session_state.get(SAVED, {})
     for key, default in DEFAULTS.items():
-        if key not in st.session_state:
-            st.session_state[key] = saved.get(key, default)
+        st.session_state[key] = st.session_state[key] if key in st.session_state else saved.get(key, default)
     known = set(options)
     st.session_state["lab-off"] = [label for label in st.session_state["lab-off"] if label in known]
     if st.session_state["lab-neuron"] not in known:
