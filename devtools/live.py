@@ -297,6 +297,33 @@ def train_button(page):
     return page.get_by_role("button", name="▶️ Train", exact=True)
 
 
+def draw_page_with_model(page, url: str, model_file: Path, phone: bool = False) -> None:
+    """Load model_file on Train (its uploader), then go to Draw by the sidebar, so that Draw reads
+    with it (the same session); the canvas scrolled into view. phone: open the folded sidebar first."""
+    open_page(page, f"{url}/Train", "Train")
+    page.locator("input[type='file']").set_input_files(str(model_file))
+    page.get_by_text(re.compile(f"Loaded {re.escape(Path(model_file).name)}")).first.wait_for(timeout=60_000)
+    if phone:
+        page.locator("[data-testid='stExpandSidebarButton']").first.tap()
+    go_to(page, "Draw")
+    page.locator("canvas.upper-canvas").first.scroll_into_view_if_needed()
+
+
+def train_and_wait(page, finished_text: str, timeout_ms: int = 120_000) -> None:
+    """Press Train and wait for the alert saying finished_text (the run's end); press again, up to
+    three times, if a busy server lost the click."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(3):
+        train_button(page).click()
+        try:
+            page.locator("[data-testid='stAlert']", has_text=finished_text).first.wait_for(timeout=timeout_ms)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError(f"no {finished_text!r} after three Train clicks")
+
+
 def start_ten_digit_training(page, url: str) -> None:
     """Open Train, choose the ten-digit preset, press Train and wait for the first progress."""
     open_page(page, f"{url}/Train", "Train")

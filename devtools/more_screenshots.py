@@ -27,7 +27,16 @@ from pathlib import Path
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from devtools import bench
-from devtools.live import ROOT, draw_strokes, go_to, open_page, start_server, stop_server, train_button
+from devtools.live import (
+    ROOT,
+    draw_page_with_model,
+    draw_strokes,
+    open_page,
+    start_server,
+    stop_server,
+    train_and_wait,
+    train_button,
+)
 from devtools.teach_drawings import CROSSED_SEVEN, misreading_model
 from nnlib.modelio import save_model
 
@@ -95,18 +104,6 @@ def capture(page, key: str, path: Path) -> None:
 
 
 # --- Helpers ---------------------------------------------------------------------------------------
-
-
-def train_and_wait(page, finished_text: str) -> None:
-    """Press Train and wait for the run's end; press again if a busy server lost the click."""
-    for _ in range(3):
-        train_button(page).click()
-        try:
-            page.locator("[data-testid='stAlert']", has_text=finished_text).first.wait_for(timeout=120_000)
-            return
-        except PlaywrightTimeout:
-            continue
-    raise RuntimeError(f"no {finished_text!r} after three Train clicks")
 
 
 def batches_done(page) -> int:
@@ -206,13 +203,7 @@ def teach(browser, url: str, out: Path) -> None:
     for size, options in (("projector", PROJECTOR), ("phone", PHONE)):
         context = browser.new_context(**options)
         page = context.new_page()
-        open_page(page, f"{url}/Train", "Train")
-        page.locator("input[type='file']").set_input_files(str(model_file))
-        page.get_by_text(re.compile("Loaded misreading.npz")).first.wait_for(timeout=60_000)
-        if size == "phone":
-            page.locator("[data-testid='stExpandSidebarButton']").first.tap()
-        go_to(page, "Draw")
-        page.locator("canvas.upper-canvas").first.scroll_into_view_if_needed()
+        draw_page_with_model(page, url, model_file, phone=size == "phone")
         draw_strokes(page, CROSSED_SEVEN)
         wait_for_prediction(page, "2")  # read wrong
         section = page.locator(".st-key-teach")

@@ -112,8 +112,8 @@ def test_one_step_then_backprop_in_the_browser(server, page):
     """Chromium: Train a short run, One step, then the Backprop page (by the sidebar: same session)."""
     import re
 
-    from devtools.live import go_to, open_page, screenshot
-    from tests.test_e2e_coach import click, train_and_wait
+    from devtools.live import go_to, open_page, screenshot, train_and_wait
+    from tests.test_e2e_coach import click
 
     page.set_viewport_size({"width": 1280, "height": 720})
     open_page(page, f"{server}/Train?preset=seed&size=1000", "Train")

@@ -123,8 +123,7 @@ def test_a_link_with_knobs_in_the_browser(server, page):
     """Chromium: a link with a change at batch 300 marks it on the loss chart, and the run's link carries it."""
     import re
 
-    from devtools.live import open_page, screenshot
-    from tests.test_e2e_coach import train_and_wait
+    from devtools.live import open_page, screenshot, train_and_wait
 
     page.set_viewport_size({"width": 1280, "height": 720})
     open_page(page, f"{server}/Train?preset=seed&size=1000&knobs=300:lr=0.01;9:lr=%3Cb%3E", "Train")

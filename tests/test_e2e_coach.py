@@ -3,26 +3,12 @@ set shows overfitting; the diagnostics are drawn beside the charts."""
 
 import re
 
-from devtools.live import needs_chromium, open_page, screenshot, train_button
+from devtools.live import needs_chromium, open_page, screenshot, train_and_wait, train_button
 
 pytestmark = needs_chromium
 
 HINTS = ".st-key-hints"
 DIAGNOSTICS = ".st-key-diagnostics"
-
-
-def train_and_wait(page, finished_text: str) -> None:
-    """Press Train and wait for the run's end; press again if a busy server lost the click."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    for _ in range(3):
-        train_button(page).click()
-        try:
-            page.locator("[data-testid='stAlert']", has_text=finished_text).first.wait_for(timeout=90_000)
-            return
-        except PlaywrightTimeout:
-            continue
-    raise AssertionError(f"no {finished_text!r} after three Train clicks")
 
 
 def test_an_exploded_run_gets_a_hint_whose_apply_fixes_it(server, page):

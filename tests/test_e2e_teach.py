@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from devtools.live import ARTIFACTS, PREDICTION, draw_strokes, go_to, needs_chromium, open_page
+from devtools.live import ARTIFACTS, PREDICTION, draw_page_with_model, draw_strokes, needs_chromium
 from devtools.teach_drawings import CROSSED_SEVEN, misreading_model
 from nnlib.modelio import save_model
 
@@ -59,13 +59,7 @@ def test_a_crossed_seven_taught_is_read_as_seven_and_mnist_is_kept(server, brows
     context = browser.new_context(**SIZES[size])
     page = context.new_page()
     try:
-        open_page(page, f"{server}/Train", "Train")
-        page.locator("input[type='file']").set_input_files(str(model_file))
-        page.get_by_text(re.compile("Loaded misreading.npz")).first.wait_for(timeout=60_000)
-        if size == "phone":
-            page.locator("[data-testid='stExpandSidebarButton']").first.tap()
-        go_to(page, "Draw")
-        page.locator("canvas.upper-canvas").first.scroll_into_view_if_needed()
+        draw_page_with_model(page, server, model_file, phone=size == "phone")
         draw_strokes(page, CROSSED_SEVEN)
         assert wait_for_prediction(page, "2") == "2"  # the crossed 7, read wrong
 
