@@ -306,8 +306,11 @@ def test_a_runs_cpu_time_is_its_own_whether_alone_or_beside_four_others(data):
         assert all(other.status == "running" for other in others)  # they trained all along
         assert crowded.status == alone.status == "finished"
         # Five workers on two cores: the crowd stretches the wall time about 2.5 times, while the CPU time
-        # moves only by what sharing caches costs (1.0-1.22x measured here). The bound tells the two apart.
-        assert 0.8 < crowded.cpu_seconds / alone.cpu_seconds < 1.5, (alone.cpu_seconds, crowded.cpu_seconds)
+        # moves only by what sharing caches costs (1.0-1.22x measured here), either way when the test
+        # process beside this one (CI runs two) crowds the "alone" run instead (0.79x seen). Within 1.5x
+        # either way tells the two apart.
+        ratio = crowded.cpu_seconds / alone.cpu_seconds
+        assert 1 / 1.5 < ratio < 1.5, (alone.cpu_seconds, crowded.cpu_seconds)
         for other in others:
             other.stop()
     finally:
