@@ -93,7 +93,7 @@ def start_server(
         cwd=app_dir or ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
-        env={**os.environ, **(extra_env or {})},
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **(extra_env or {})},  # log_tail has every line
     )
     server = Server(f"http://127.0.0.1:{port}", process, Path(log_path))
     deadline = time.time() + 60

@@ -30,7 +30,7 @@ from pathlib import Path
 import pytest
 
 from devtools import bench
-from devtools.live import needs_chromium, screenshot, start_server, stop_server
+from devtools.live import ARTIFACTS, needs_chromium, start_server, stop_server, what_the_page_says
 from nnlib.data import load_mnist, write_idx
 
 TIERS = ("unit", "app", "browser")
@@ -173,19 +173,25 @@ def postgres():
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
-    """A browser test that fails reports what the page showed and what the server printed last
-    (CI keeps only the report): a screenshot in test-artifacts/, the page's text, the log's tail."""
+    """A browser test that fails reports what the server printed last and, for the `page` fixture's
+    page, what it showed: its main area's text and errors, and a screenshot in test-artifacts/ (CI
+    keeps only the report)."""
     report = yield
     if report.when != "call" or not report.failed:
         return report
     page, server = item.funcargs.get("page"), item.funcargs.get("live_server")
     if page is not None:
         try:
-            screenshot(page, f"failed-{item.name}")
-            text = page.locator("body").inner_text(timeout=5_000)
-            report.sections.append(("the page when it failed", f"{page.url}\n{text[:2_000]}"))
-        except Exception as error:  # a closed page or browser: the failure itself says enough
-            report.sections.append(("the page when it failed", f"not readable: {error}"))
+            errors = page.locator("[data-testid='stException']").all_inner_texts()
+        except Exception as error:  # a closed page: the failure itself says enough
+            errors = [f"<unreadable: {error}>"]
+        shown = what_the_page_says(page, 2_000)
+        report.sections.append(("the page when it failed", f"{page.url}\n{shown}\nexceptions: {errors}"))
+        try:
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"failed-{item.name}.png"), full_page=True, timeout=10_000)
+        except Exception:  # the text above is what CI keeps
+            pass
     if server is not None:
         report.sections.append(("the server's last lines", server.log_tail()))
     return report
