@@ -290,6 +290,43 @@ def draw_strokes(page, strokes, gap_ms: int = 0):
         page.mouse.up()
 
 
+def metric_value(page, scope: str, label: str, timeout_ms: int = 60_000) -> str:
+    """The value of the metric whose label starts with label, inside the container scope (a CSS selector)."""
+    metric = page.locator(f"{scope} [data-testid='stMetric']").filter(
+        has=page.locator("[data-testid='stMetricLabel']", has_text=re.compile("^" + re.escape(label)))
+    )
+    metric.first.wait_for(timeout=timeout_ms)
+    return metric.first.locator("[data-testid='stMetricValue']").inner_text().strip()
+
+
+def wait_until(page, read, condition, timeout_ms: int = 60_000):
+    """read() again every 250 ms until condition(value) holds; the last value read (a test asserts on it)."""
+    for _ in range(timeout_ms // 250):
+        value = read()
+        if condition(value):
+            return value
+        page.wait_for_timeout(250)
+    return read()
+
+
+def prediction(page) -> str:
+    """Draw's answer, the Prediction metric's value."""
+    answer = page.locator(PREDICTION).first
+    answer.wait_for(timeout=60_000)
+    return answer.inner_text().strip()
+
+
+def wait_for_prediction(page, wanted: str, timeout_ms: int = 60_000) -> str:
+    """Draw's answer once it is wanted, or the last one read at timeout_ms."""
+    return wait_until(page, lambda: prediction(page), lambda answer: answer == wanted, timeout_ms)
+
+
+def batches_done(page) -> int:
+    """The step count from Train's progress line ("12,666 of 25,330 batches, …")."""
+    text = page.get_by_text(re.compile(r"[\d,]+ of [\d,]+ batches")).first.inner_text()
+    return int(re.search(r"([\d,]+) of", text).group(1).replace(",", ""))
+
+
 def train_button(page):
     """The Train page's ▶️ Train button, by its whole name: a name merely holding "Train" also
     matches the help button of "Training-set size" (its label: "Help for Training-set size"),

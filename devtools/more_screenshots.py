@@ -19,6 +19,7 @@ Each picture of one part is that part's keyed container (.st-key-…); the other
 from __future__ import annotations
 
 import argparse
+import functools
 import re
 import tempfile
 import time
@@ -29,6 +30,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from devtools import bench
 from devtools.live import (
     ROOT,
+    batches_done,
     draw_page_with_model,
     draw_strokes,
     open_page,
@@ -36,18 +38,21 @@ from devtools.live import (
     stop_server,
     train_and_wait,
     train_button,
+    wait_for_prediction,
+    wait_until,
 )
+from devtools.live import metric_value as metric_within
 from devtools.teach_drawings import CROSSED_SEVEN, misreading_model
 from nnlib.modelio import save_model
 
 SLOW = 240_000  # ms: the knock-out, the robustness curves and a retrain run in workers on a busy machine
+metric_value = functools.partial(metric_within, timeout_ms=SLOW)
 WIDE = dict(viewport=dict(width=1400, height=1000))
 PROJECTOR = dict(viewport=dict(width=1280, height=720))
 TALL = dict(viewport=dict(width=1280, height=2000))  # a part's container whole on screen
 PHONE = dict(viewport=dict(width=390, height=844), has_touch=True, is_mobile=True)
 HEADER = 72  # px: Streamlit's header (60 px) and a little air
 HIDE_HEADER = "header[data-testid='stHeader'] { visibility: hidden; }"
-SECTIONS = ("coach", "teach", "lab", "stress")  # PARTS, below, by name
 TOP = 30  # the knock-out's top neurons the Lab's button switches off (its default)
 
 
@@ -106,39 +111,10 @@ def capture(page, key: str, path: Path) -> None:
 # --- Helpers ---------------------------------------------------------------------------------------
 
 
-def batches_done(page) -> int:
-    """The step count from the progress line ("12,666 of 25,330 batches, …")."""
+def batches_in_run(page) -> int:
+    """The run's length in batches, from Train's progress line ("12,666 of 25,330 batches, …")."""
     text = page.get_by_text(re.compile(r"[\d,]+ of [\d,]+ batches")).first.inner_text()
-    return int(re.search(r"([\d,]+) of", text).group(1).replace(",", ""))
-
-
-def metric_value(page, scope: str, label: str) -> str:
-    metric = page.locator(f"{scope} [data-testid='stMetric']").filter(
-        has=page.locator("[data-testid='stMetricLabel']", has_text=re.compile("^" + re.escape(label)))
-    )
-    metric.first.wait_for(timeout=SLOW)
-    return metric.first.locator("[data-testid='stMetricValue']").inner_text().strip()
-
-
-def wait_until(page, read, condition, timeout_ms: int = 120_000):
-    """read() again every 250 ms until condition(value) holds, and that value; RuntimeError at timeout_ms."""
-    deadline = time.monotonic() + timeout_ms / 1000
-    while time.monotonic() < deadline:
-        value = read()
-        if condition(value):
-            return value
-        page.wait_for_timeout(250)
-    raise RuntimeError(f"still {read()!r} after {timeout_ms} ms")
-
-
-def prediction(page) -> str:
-    answer = page.locator("[data-testid='stMetric']:has-text('Prediction') [data-testid='stMetricValue']").first
-    answer.wait_for(timeout=60_000)
-    return answer.inner_text().strip()
-
-
-def wait_for_prediction(page, wanted: str) -> None:
-    wait_until(page, lambda: prediction(page), lambda answer: answer == wanted, 60_000)
+    return int(re.search(r"of ([\d,]+) batches", text).group(1).replace(",", ""))
 
 
 # --- The coach (Train page) -------------------------------------------------------------------------
@@ -174,8 +150,9 @@ def coach(browser, url: str, out: Path) -> None:
     page.wait_for_timeout(1500)
     page.get_by_role("button", name="One step", exact=True).click()
     page.get_by_text(re.compile(f"Paused at step {held + 1:,} ")).wait_for(timeout=120_000)
+    one_epoch = batches_in_run(page)  # the run is one epoch long
     page.get_by_role("button", name="+1 epoch", exact=True).click()
-    page.get_by_text(re.compile(f"Paused at step {held + 1 + 12_665:,} ")).wait_for(timeout=SLOW)
+    page.get_by_text(re.compile(f"Paused at step {held + 1 + one_epoch:,} ")).wait_for(timeout=SLOW)
     page.locator("[data-testid='stMetric']", has_text="Test accuracy").first.wait_for(timeout=60_000)
     to_top(page)
     screen(page, out / "coach-run-control.png")
@@ -327,10 +304,10 @@ PARTS = {"coach": coach, "teach": teach, "lab": lab, "stress": stress}
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "assets" / "screenshots")
-    parser.add_argument("--only", default=",".join(SECTIONS), help="sections, comma-separated: " + ", ".join(SECTIONS))
+    parser.add_argument("--only", default=",".join(PARTS), help="sections, comma-separated: " + ", ".join(PARTS))
     args = parser.parse_args()
     chosen = [name.strip() for name in args.only.split(",") if name.strip()]
-    unknown = set(chosen) - set(SECTIONS)
+    unknown = set(chosen) - set(PARTS)
     if unknown:
         parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
     args.out.mkdir(parents=True, exist_ok=True)

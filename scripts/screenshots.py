@@ -1,4 +1,7 @@
-"""Regenerate the README's screenshots: python scripts/screenshots.py (needs Chromium)."""
+"""The README's screenshots of the pages (Draw, Home, Dataset, Train, Weights, Backprop, Compare,
+Train in Chinese) and of the room (Train and Draw at 1280×720 and 390×844), from the real app in
+Chromium: python scripts/screenshots.py. The network's inside: devtools/insight_screenshots.py;
+the coach, Teach it, the Lab and Stress: devtools/more_screenshots.py."""
 
 import re
 import tempfile
@@ -62,7 +65,7 @@ def main():
                 draw_stroke(page, stroke)
                 page.wait_for_timeout(800)
             page.locator("[data-testid='stMetric']", has_text="Prediction").wait_for()
-            shot("draw", 1800)  # down to the network diagram: the answer and why
+            shot("draw", 1690)  # down to the network diagram and its caption: the answer and why
             page.goto(f"{url}/")
             page.get_by_role("heading", name=re.compile("nnlib")).first.wait_for()
             shot("home", 1000)

@@ -3,7 +3,7 @@ set shows overfitting; the diagnostics are drawn beside the charts."""
 
 import re
 
-from devtools.live import needs_chromium, open_page, screenshot, train_and_wait, train_button
+from devtools.live import batches_done, needs_chromium, open_page, screenshot, train_and_wait, train_button
 
 pytestmark = needs_chromium
 
@@ -43,12 +43,6 @@ def test_a_hundred_images_for_thirty_epochs_show_overfitting(server, page):
     diagnostics.scroll_into_view_if_needed()
     screenshot(page, "coach-diagnostics-projector")
     assert page.locator("[data-testid='stException']").count() == 0
-
-
-def batches_done(page) -> int:
-    """The step count from the progress line ("12,666 of 25,330 batches, …")."""
-    text = page.get_by_text(re.compile(r"[\d,]+ of [\d,]+ batches")).first.inner_text()
-    return int(re.search(r"([\d,]+) of", text).group(1).replace(",", ""))
 
 
 def click(page, name: str) -> None:

@@ -7,21 +7,12 @@ import re
 
 from playwright.sync_api import expect
 
-from devtools.live import draw_stroke, needs_chromium, open_page
+from devtools.live import draw_stroke, metric_value, needs_chromium, open_page
 
 pytestmark = needs_chromium
 
 A_ONE = [(150, 40), (145, 140), (140, 240)]
 PREDICTION = "[data-testid='stMetric']:has-text('Prediction')"
-
-
-def metric_value(page, scope: str, label: str) -> str:
-    """The value of the metric whose label starts with label, inside the container scope."""
-    metric = page.locator(f"{scope} [data-testid='stMetric']").filter(
-        has=page.locator("[data-testid='stMetricLabel']", has_text=re.compile("^" + re.escape(label)))
-    )
-    metric.first.wait_for(timeout=30_000)
-    return metric.first.locator("[data-testid='stMetricValue']").inner_text().strip()
 
 
 def drawn(page, server):

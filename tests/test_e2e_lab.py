@@ -3,38 +3,23 @@ switched off cost at least a point and Reset gives the exact accuracy back; the 
 Draw's confidence but not its answer; the robustness chart's lines; the threshold at 0.99; a click on
 the points map shows an image."""
 
+import functools
 import re
 
 import pytest
 
-from devtools.live import draw_stroke, go_to, needs_chromium, open_page, screenshot
+from devtools.live import draw_stroke, go_to, needs_chromium, open_page, screenshot, wait_until
+from devtools.live import metric_value as metric_within
 
 pytestmark = needs_chromium
 
 A_SEVEN = [(60, 50), (220, 50), (150, 150), (110, 250)]
 SLOW = 180_000  # the knock-out and the robustness curves are computed on first use (a loaded machine)
-
-
-def metric_value(page, scope: str, label: str) -> str:
-    metric = page.locator(f"{scope} [data-testid='stMetric']").filter(
-        has=page.locator("[data-testid='stMetricLabel']", has_text=re.compile("^" + re.escape(label)))
-    )
-    metric.first.wait_for(timeout=SLOW)
-    return metric.first.locator("[data-testid='stMetricValue']").inner_text().strip()
+metric_value = functools.partial(metric_within, timeout_ms=SLOW)
 
 
 def percent(text: str) -> float:
     return float(text.rstrip("%"))
-
-
-def wait_until(page, read, condition, timeout_ms: int = 60_000):
-    """read() again every 250 ms until condition(value) holds; the last value."""
-    for _ in range(timeout_ms // 250):
-        value = read()
-        if condition(value):
-            return value
-        page.wait_for_timeout(250)
-    return read()
 
 
 def draw_reading(page) -> tuple[str, str]:
@@ -80,7 +65,7 @@ def test_the_top_knockout_neurons_cost_a_point_and_reset_restores_exactly(server
     )
     assert percent(edited) <= percent(original) - 1, (edited, original)
     assert page.locator("[data-testid='stSidebar']").get_by_text(re.compile("edited in the Lab")).count() == 1
-    # the box shows what is switched off (it once kept "Choose options" while 30 were off)
+    # the box shows the neurons the button switched off, and Reset empties it
     assert len(wait_until(page, lambda: switched_off_chips(page), lambda chips: len(chips) == 30)) == 30
     slider_to_end(page, "Temperature")
     assert thumb_value(page, "Temperature") == "5.00"

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from devtools.live import ARTIFACTS, PREDICTION, draw_page_with_model, draw_strokes, needs_chromium
+from devtools.live import ARTIFACTS, draw_page_with_model, draw_strokes, needs_chromium, wait_for_prediction
 from devtools.teach_drawings import CROSSED_SEVEN, misreading_model
 from nnlib.modelio import save_model
 
@@ -29,20 +29,6 @@ def model_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("teach") / "misreading.npz"
     save_model(path, *misreading_model())
     return path
-
-
-def prediction(page) -> str:
-    answer = page.locator(PREDICTION).first
-    answer.wait_for(timeout=60_000)
-    return answer.inner_text().strip()
-
-
-def wait_for_prediction(page, wanted: str, timeout_ms: int = 60_000) -> str:
-    for _ in range(timeout_ms // 250):
-        if prediction(page) == wanted:
-            break
-        page.wait_for_timeout(250)
-    return prediction(page)
 
 
 def mnist_before_after(page) -> tuple[float, float]:

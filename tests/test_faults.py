@@ -126,7 +126,7 @@ def test_odd_drawings_never_raise(server, page, kind):
     elif kind == "filled":
         width = page.get_by_role("slider", name="Stroke width")
         width.focus()
-        page.keyboard.press("End")  # the widest stroke, in one rerun (30 arrow presses made 30)
+        page.keyboard.press("End")  # the widest stroke: one key, one rerun
         page.locator("input[aria-label='Stroke width'][aria-valuetext='40']").wait_for(timeout=10_000)
         page.wait_for_timeout(1000)
         draw_stroke(page, [(x, y) for y in range(0, 290, 30) for x in ((0, 280) if (y // 30) % 2 == 0 else (280, 0))])

@@ -53,8 +53,9 @@ def restore_widgets(options: list[str]) -> None:
     the widgets, before them.
 
     Every widget's value is assigned again, even unchanged: the browser is sent a value only when
-    the run drawing its widget assigned it. A callback that set one (Switch off the top ones, Reset
-    edits) and then asked for a rerun of parts loses that mark, so the box kept its old chips."""
+    the run drawing its widget assigned it. A button's callback that sets one (Switch off the top
+    ones, Reset edits) and asks for a rerun of parts loses that mark on the way, and the browser
+    would go on showing the old value."""
     saved = st.session_state.get(SAVED, {})
     for key, default in DEFAULTS.items():
         st.session_state[key] = st.session_state[key] if key in st.session_state else saved.get(key, default)
