@@ -138,8 +138,8 @@ def styles_stage(network: Network, data: PreparedData, stage: TrainConfig = ROBU
     about 0.6 points of real scans even without any style, while the teacher's answers keep
     the network where it was on everything but the new styles.
     """
-    if data.image_shape != (28, 28) or tuple(data.digits) != tuple(range(10)):
-        raise ValueError("the writing-styles stage needs a model of all ten digits on 28×28 images")
+    if refusal := stage_refusal(data):
+        raise ValueError(refusal)
     rng = np.random.default_rng(seed)
     student = network.copy()
     velocity = {name: np.zeros_like(param) for name, param in student.params.items()}
@@ -157,14 +157,29 @@ def styles_stage(network: Network, data: PreparedData, stage: TrainConfig = ROBU
     return student, time.process_time() - started
 
 
-def _stage_batch(teacher: Network, data: PreparedData, rows: np.ndarray, strength: float, rng):
-    """One styles_stage batch: inputs X (pixels, m) and targets Y (10, m), each column the
-    label's one-hot for a redrawn image and the teacher's probabilities for the others."""
+def stage_refusal(data: PreparedData) -> str | None:
+    """Why a styles stage (or a batch of styled_batch) cannot run on data, or None: the writing
+    styles are drawn as 28×28 1s and 7s, among all ten digits."""
+    if data.image_shape != (28, 28) or tuple(data.digits) != tuple(range(10)):
+        return "the writing-styles stage needs a model of all ten digits on 28×28 images"
+    return None
+
+
+def styled_batch(data: PreparedData, rows: np.ndarray, strength: float, rng, dtype):
+    """The training rows with STAGE_STYLE_SHARES of their 1s and 7s redrawn in writing styles, then
+    the "handwriting" mix (strength) over all: (X (pixels, m) of dtype, digits (m,), redrawn (m,) bool).
+    Both parts of the shipped model's recipe train on such batches (nnlib.robust's part 1 too)."""
     digits = data.y_train[rows]
     images = data.X_train[rows].reshape(len(rows), *data.image_shape)
     redrawn = chosen_for_styles(digits, rng, STAGE_STYLE_SHARES)
     images = handwriting_mix(redrawn_in_styles(images, digits, redrawn, rng), rng, strength)
-    X = images.reshape(len(rows), -1).T.astype(teacher.dtype)
+    return images.reshape(len(rows), -1).T.astype(dtype), digits, redrawn
+
+
+def _stage_batch(teacher: Network, data: PreparedData, rows: np.ndarray, strength: float, rng):
+    """One styles_stage batch: inputs X (pixels, m) and targets Y (10, m), each column the
+    label's one-hot for a redrawn image and the teacher's probabilities for the others."""
+    X, digits, redrawn = styled_batch(data, rows, strength, rng, teacher.dtype)
     taught = teacher.output_probabilities(teacher.forward(X)[0])
     weight = np.where(redrawn, 0.0, TEACHER_WEIGHT).astype(teacher.dtype)
     return X, weight * taught + (1 - weight) * one_hot(digits, data.class_count, teacher.dtype)

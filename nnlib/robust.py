@@ -21,13 +21,11 @@ import sys
 import time
 
 from . import finetune
-from .augment import handwriting_mix
 from .config import ROBUST_PRESET, TrainConfig
 from .data import DataError, MnistData, PreparedData, load_mnist, prepare_data
 from .modelio import save_model
 from .network import Network, one_hot
 from .trainer import Trainer, evaluate
-from .writing_styles import chosen_for_styles, redrawn_in_styles
 
 #: Share of each digit's training images redrawn in a writing style, in every batch of part 1:
 #: the same 1s and 7s as the stage's.
@@ -41,18 +39,10 @@ class RecipeError(ValueError):
 
 
 def styled_inputs(data: PreparedData, rows, augment: float, augment_style: str, rng, dtype):
-    """Part 1's batches (Trainer's ``inputs``, with sgd.batch_inputs' arguments): the chosen 1s
-    and 7s redrawn in writing styles, then the "handwriting" mix over all. X (784, m), Y (10, m)."""
-    digits = data.y_train[rows]
-    images = data.X_train[rows].reshape(len(rows), 28, 28)
-    redrawn = chosen_for_styles(digits, rng, ROBUST_STYLE_SHARES)
-    images = handwriting_mix(redrawn_in_styles(images, digits, redrawn, rng), rng, augment)
-    return images.reshape(len(rows), -1).T.astype(dtype), one_hot(digits, 10, dtype)
-
-
-def _check(config: TrainConfig) -> None:
-    if tuple(config.digits) != tuple(range(10)):
-        raise RecipeError("the robust recipe trains on all ten digits (its writing styles are of 1s and 7s)")
+    """Part 1's batches (Trainer's ``inputs``, with sgd.batch_inputs' arguments): the stage's
+    batches (finetune.styled_batch), each image learning its label. X (784, m), Y (10, m)."""
+    X, digits, _ = finetune.styled_batch(data, rows, augment, rng, dtype)
+    return X, one_hot(digits, 10, dtype)
 
 
 def build(
@@ -62,10 +52,9 @@ def build(
     A smaller preset makes a quick one of the same recipe (the tests); say(text) hears each part begin."""
     say = say or (lambda text: None)
     config = preset.replace(seed=seed)
-    _check(config)
     data = prepare_data(mnist, config.digits, config.normalization, config.dtype)
-    if data.image_shape != (28, 28):
-        raise RecipeError("the robust recipe trains on 28×28 images")
+    if refusal := finetune.stage_refusal(data):  # before part 1's minutes, not after them
+        raise RecipeError(f"the robust recipe cannot run: {refusal}")
     started = time.process_time()
     say(f"part 1: {config.epochs} epochs of the robust preset with 1s and 7s redrawn in writing styles")
     trainer = Trainer(config, data, inputs=styled_inputs)
