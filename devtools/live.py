@@ -321,10 +321,16 @@ def wait_for_prediction(page, wanted: str, timeout_ms: int = 60_000) -> str:
     return wait_until(page, lambda: prediction(page), lambda answer: answer == wanted, timeout_ms)
 
 
-def batches_done(page) -> int:
-    """The step count from Train's progress line ("12,666 of 25,330 batches, …")."""
+def batch_progress(page) -> tuple[int, int]:
+    """(batches done, batches in the run) from Train's progress line ("12,666 of 25,330 batches, …")."""
     text = page.get_by_text(re.compile(r"[\d,]+ of [\d,]+ batches")).first.inner_text()
-    return int(re.search(r"([\d,]+) of", text).group(1).replace(",", ""))
+    done, total = re.search(r"([\d,]+) of ([\d,]+) batches", text).groups()
+    return int(done.replace(",", "")), int(total.replace(",", ""))
+
+
+def batches_done(page) -> int:
+    """The step count from Train's progress line."""
+    return batch_progress(page)[0]
 
 
 def train_button(page):
@@ -344,6 +350,35 @@ def draw_page_with_model(page, url: str, model_file: Path, phone: bool = False) 
         page.locator("[data-testid='stExpandSidebarButton']").first.tap()
     go_to(page, "Draw")
     page.locator("canvas.upper-canvas").first.scroll_into_view_if_needed()
+
+
+def slider_to_end(page, label: str, back: int = 0) -> None:
+    """The slider labelled label to its largest value, then back that many steps (keyboard)."""
+    slider = page.locator("[data-testid='stSlider']").filter(has_text=label).first
+    thumb = slider.locator("input[type='range']").first
+    thumb.focus()
+    page.keyboard.press("End")
+    for _ in range(back):
+        page.keyboard.press("ArrowLeft")
+    page.wait_for_timeout(2000)
+
+
+def thumb_value(page, label: str) -> str:
+    """The value the slider labelled label shows above its thumb (as the page writes it: "0.99")."""
+    slider = page.locator("[data-testid='stSlider']").filter(has_text=label).first
+    return slider.locator("[data-testid='stSliderThumbValue']").inner_text().strip()
+
+
+def teach_first_drawing(page, digit: int) -> None:
+    """On Draw, teach the drawing on the canvas as digit: pick it in Teach it, add the drawing (the
+    first of the session's digits) and press Retrain; returns once the retraining has begun."""
+    teach = page.locator(".st-key-teach")
+    teach.scroll_into_view_if_needed()
+    teach.locator(".st-key-teach-label").get_by_text(str(digit), exact=True).click()
+    page.wait_for_timeout(800)
+    teach.get_by_role("button", name=re.compile("Add to my digits")).click()
+    teach.get_by_text(f"Added as a {digit}: 1 of 50 digits.").wait_for(timeout=60_000)
+    teach.get_by_role("button", name=re.compile("Retrain on my digits")).click()
 
 
 def train_and_wait(page, finished_text: str, timeout_ms: int = 120_000) -> None:

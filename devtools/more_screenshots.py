@@ -30,12 +30,16 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from devtools import bench
 from devtools.live import (
     ROOT,
+    batch_progress,
     batches_done,
     draw_page_with_model,
     draw_strokes,
     open_page,
+    slider_to_end,
     start_server,
     stop_server,
+    teach_first_drawing,
+    thumb_value,
     train_and_wait,
     train_button,
     wait_for_prediction,
@@ -108,15 +112,6 @@ def capture(page, key: str, path: Path) -> None:
     print(path, flush=True)
 
 
-# --- Helpers ---------------------------------------------------------------------------------------
-
-
-def batches_in_run(page) -> int:
-    """The run's length in batches, from Train's progress line ("12,666 of 25,330 batches, …")."""
-    text = page.get_by_text(re.compile(r"[\d,]+ of [\d,]+ batches")).first.inner_text()
-    return int(re.search(r"of ([\d,]+) batches", text).group(1).replace(",", ""))
-
-
 # --- The coach (Train page) -------------------------------------------------------------------------
 
 
@@ -150,7 +145,7 @@ def coach(browser, url: str, out: Path) -> None:
     page.wait_for_timeout(1500)
     page.get_by_role("button", name="One step", exact=True).click()
     page.get_by_text(re.compile(f"Paused at step {held + 1:,} ")).wait_for(timeout=120_000)
-    one_epoch = batches_in_run(page)  # the run is one epoch long
+    one_epoch = batch_progress(page)[1]  # the run is one epoch long
     page.get_by_role("button", name="+1 epoch", exact=True).click()
     page.get_by_text(re.compile(f"Paused at step {held + 1 + one_epoch:,} ")).wait_for(timeout=SLOW)
     page.locator("[data-testid='stMetric']", has_text="Test accuracy").first.wait_for(timeout=60_000)
@@ -183,13 +178,8 @@ def teach(browser, url: str, out: Path) -> None:
         draw_page_with_model(page, url, model_file, phone=size == "phone")
         draw_strokes(page, CROSSED_SEVEN)
         wait_for_prediction(page, "2")  # read wrong
+        teach_first_drawing(page, 7)
         section = page.locator(".st-key-teach")
-        section.scroll_into_view_if_needed()
-        section.locator(".st-key-teach-label").get_by_text("7", exact=True).click()
-        page.wait_for_timeout(800)
-        section.get_by_role("button", name=re.compile("Add to my digits")).click()
-        section.get_by_text("Added as a 7: 1 of 50 digits.").wait_for(timeout=60_000)
-        section.get_by_role("button", name=re.compile("Retrain on my digits")).click()
         section.locator("[data-testid='stMetric']").filter(has_text="MNIST test accuracy").first.wait_for(timeout=SLOW)
         wait_for_prediction(page, "7")
         page.get_by_role("button", name=re.compile("Clear")).click()  # and drawn again: read right
@@ -263,12 +253,9 @@ def stress(browser, url: str, out: Path) -> None:
     capture(page, "robustness", out / "stress-robustness.png")
 
     before = metric_value(page, ".st-key-threshold", "Answered")
-    slider = page.locator("[data-testid='stSlider']").filter(has_text="Confidence threshold").first
-    slider.locator("input[type='range']").first.focus()
-    page.keyboard.press("End")
-    page.keyboard.press("ArrowLeft")  # 0.99
+    slider_to_end(page, "Confidence threshold", back=1)  # 0.99
     wait_until(page, lambda: metric_value(page, ".st-key-threshold", "Answered"), lambda v: v != before)
-    value = slider.locator("[data-testid='stSliderThumbValue']").inner_text().strip()
+    value = thumb_value(page, "Confidence threshold")
     if value != "0.99":
         raise RuntimeError(f"the threshold is {value}, not 0.99")
     capture(page, "threshold", out / "stress-threshold.png")

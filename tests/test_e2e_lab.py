@@ -8,7 +8,16 @@ import re
 
 import pytest
 
-from devtools.live import draw_stroke, go_to, needs_chromium, open_page, screenshot, wait_until
+from devtools.live import (
+    draw_stroke,
+    go_to,
+    needs_chromium,
+    open_page,
+    screenshot,
+    slider_to_end,
+    thumb_value,
+    wait_until,
+)
 from devtools.live import metric_value as metric_within
 
 pytestmark = needs_chromium
@@ -32,26 +41,10 @@ def draw_reading(page) -> tuple[str, str]:
     return slot.locator("[data-testid='stMetricValue']").first.inner_text().strip(), sure
 
 
-def slider_to_end(page, label: str, back: int = 0) -> None:
-    """The slider labelled label to its largest value, then back that many steps (keyboard)."""
-    slider = page.locator("[data-testid='stSlider']").filter(has_text=label).first
-    thumb = slider.locator("input[type='range']").first
-    thumb.focus()
-    page.keyboard.press("End")
-    for _ in range(back):
-        page.keyboard.press("ArrowLeft")
-    page.wait_for_timeout(2000)
-
-
 def switched_off_chips(page) -> list[str]:
     """The neurons the "Neurons switched off" box shows, as its chips read (L1 n7, …)."""
     text = page.locator(".st-key-lab-off").inner_text()
     return re.findall(r"L\d+ n\d+", text)
-
-
-def thumb_value(page, label: str) -> str:
-    slider = page.locator("[data-testid='stSlider']").filter(has_text=label).first
-    return slider.locator("[data-testid='stSliderThumbValue']").inner_text().strip()
 
 
 def test_the_top_knockout_neurons_cost_a_point_and_reset_restores_exactly(server, page):
@@ -98,13 +91,7 @@ def test_stress_robustness_threshold_and_points_map(server, page):
     lines = chart.evaluate("div => div.data.map(trace => trace.x.length)")
     assert len(lines) >= 6 and sum(1 for count in lines if count >= 6) >= 3, lines
     slider_to_end(page, "Confidence threshold", back=1)  # 0.99
-    threshold_value = (
-        page.locator("[data-testid='stSlider']")
-        .filter(has_text="Confidence threshold")
-        .first.locator("[data-testid='stSliderThumbValue']")
-        .inner_text()
-    )
-    assert threshold_value.strip() == "0.99"
+    assert thumb_value(page, "Confidence threshold") == "0.99"
     answered = wait_until(page, lambda: metric_value(page, ".st-key-threshold", "Answered"), lambda v: v != "100.0%")
     accuracy = percent(metric_value(page, ".st-key-threshold", "Accuracy on answered"))
     plain = percent(metric_value(page, ".st-key-threshold", "Plain accuracy"))

@@ -11,7 +11,14 @@ import re
 
 import pytest
 
-from devtools.live import ARTIFACTS, draw_page_with_model, draw_strokes, needs_chromium, wait_for_prediction
+from devtools.live import (
+    ARTIFACTS,
+    draw_page_with_model,
+    draw_strokes,
+    needs_chromium,
+    teach_first_drawing,
+    wait_for_prediction,
+)
 from devtools.teach_drawings import CROSSED_SEVEN, misreading_model
 from nnlib.modelio import save_model
 
@@ -49,13 +56,8 @@ def test_a_crossed_seven_taught_is_read_as_seven_and_mnist_is_kept(server, brows
         draw_strokes(page, CROSSED_SEVEN)
         assert wait_for_prediction(page, "2") == "2"  # the crossed 7, read wrong
 
+        teach_first_drawing(page, 7)
         teach = page.locator(".st-key-teach")
-        teach.scroll_into_view_if_needed()
-        teach.locator(".st-key-teach-label").get_by_text("7", exact=True).click()
-        page.wait_for_timeout(500)
-        teach.get_by_role("button", name=re.compile("Add to my digits")).click()
-        teach.get_by_text("Added as a 7: 1 of 50 digits.").wait_for(timeout=60_000)
-        teach.get_by_role("button", name=re.compile("Retrain on my digits")).click()
         before, after = mnist_before_after(page)
         assert after >= before - 0.3, (before, after)
         mine = teach.locator("[data-testid='stMetric']").filter(has_text="Your digits read right")
